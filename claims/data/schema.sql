@@ -1,0 +1,235 @@
+-- The claims database: articles, their sentences, and the claims attributed in them.
+--
+-- This file is the only definition of the schema: claims.store.open_db() applies it to a new
+-- database file, and the tests build their databases from it. Offsets are character offsets
+-- (Unicode code points, as in Python and SQLite's substr()) into articles.text, half-open [start, end).
+-- Bump PRAGMA user_version (and claims.store.SCHEMA_VERSION) on any change.
+
+BEGIN;
+
+PRAGMA user_version = 1;
+
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+INSERT INTO meta (key, value) VALUES
+    ('schema_version', '1'),
+    ('created_at', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
+
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,            -- Article.key: given id, else URL, else source
+    source TEXT NOT NULL,
+    format TEXT NOT NULL,
+    external_id TEXT,
+    title TEXT,
+    url TEXT,
+    published TEXT,                      -- ISO date when known
+    publisher TEXT,
+    author TEXT,
+    site_name TEXT,
+    tags TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tags)),
+    comment_count INTEGER,
+    text TEXT NOT NULL,
+    body_start INTEGER NOT NULL,
+    body_end INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    decoding TEXT NOT NULL,
+    model_version TEXT,
+    extractor_version TEXT,
+    ingested_at TEXT NOT NULL,
+    CHECK (0 <= body_start AND body_start <= body_end)
+);
+CREATE INDEX idx_articles_publisher ON articles (publisher);
+CREATE INDEX idx_articles_published ON articles (published);
+
+CREATE TABLE sentences (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    sentence_index INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL,                  -- articles.text[start:end]
+    UNIQUE (article_id, sentence_index),
+    CHECK (0 <= start AND start <= "end")
+);
+
+CREATE TABLE speakers (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,            -- see claims.store.speaker_key()
+    name TEXT NOT NULL,
+    speaker_type TEXT NOT NULL CHECK (speaker_type IN (
+        'person', 'organization', 'country_or_government', 'anonymous_person',
+        'unnamed_reports', 'publication', 'unknown')),
+    aliases TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(aliases)),
+    claim_count INTEGER NOT NULL DEFAULT 0  -- kept by the claims_count_* triggers
+);
+CREATE INDEX idx_speakers_speaker_type ON speakers (speaker_type);
+CREATE INDEX idx_speakers_claim_count ON speakers (claim_count);
+
+CREATE TABLE channels (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,            -- normalized name
+    name TEXT NOT NULL,
+    kind TEXT,
+    claim_count INTEGER NOT NULL DEFAULT 0  -- kept by the claims_count_* triggers
+);
+CREATE INDEX idx_channels_kind ON channels (kind);
+
+CREATE TABLE claims (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    sentence_id INTEGER NOT NULL REFERENCES sentences (id) ON DELETE CASCADE,
+    sentence_index INTEGER NOT NULL,
+    attribution_index INTEGER,
+    claim_type TEXT NOT NULL CHECK (claim_type IN ('direct', 'indirect', 'mixed', 'narrator')),
+    text TEXT NOT NULL,                  -- articles.text[content_start:content_end]
+    content_start INTEGER NOT NULL,
+    content_end INTEGER NOT NULL,
+    content_spans TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(content_spans)),
+    cue TEXT,
+    cue_start INTEGER,
+    cue_end INTEGER,
+    cue_spans TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(cue_spans)),
+    cue_class TEXT,
+    cue_lemma TEXT,
+    source_text TEXT,
+    source_start INTEGER,
+    source_end INTEGER,
+    source_spans TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(source_spans)),
+    speaker_id INTEGER NOT NULL REFERENCES speakers (id),
+    speaker_type TEXT NOT NULL,
+    role TEXT,
+    affiliation TEXT,
+    channel_id INTEGER REFERENCES channels (id),
+    channel_kind TEXT,
+    location TEXT,
+    time TEXT,
+    hedged INTEGER NOT NULL DEFAULT 0 CHECK (hedged IN (0, 1)),
+    confidence REAL CHECK (confidence IS NULL OR (0 <= confidence AND confidence <= 1)),
+    extractor_version TEXT,
+    model_version TEXT,
+    CHECK (0 <= content_start AND content_start <= content_end)
+);
+-- Reading order within an article; also the index for the article_id foreign key.
+CREATE INDEX idx_claims_reading_order ON claims (article_id, sentence_index, content_start);
+CREATE INDEX idx_claims_sentence_id ON claims (sentence_id);
+CREATE INDEX idx_claims_speaker_id ON claims (speaker_id);
+CREATE INDEX idx_claims_channel_id ON claims (channel_id);
+CREATE INDEX idx_claims_speaker_type ON claims (speaker_type);
+CREATE INDEX idx_claims_claim_type ON claims (claim_type);
+
+CREATE TABLE ingest_errors (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    line INTEGER,
+    kind TEXT NOT NULL,
+    message TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX idx_ingest_errors_kind ON ingest_errors (kind);
+
+-- Cached NLP output (a ParsedArticle as JSON), so extraction can rerun without re-parsing.
+CREATE TABLE annotations (
+    article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    model_version TEXT NOT NULL,
+    data TEXT NOT NULL CHECK (json_valid(data)),
+    saved_at TEXT NOT NULL
+);
+
+-- Speaker and channel claim counts, kept correct for every write path (cascading deletes too).
+CREATE TRIGGER claims_count_ai AFTER INSERT ON claims BEGIN
+    UPDATE speakers SET claim_count = claim_count + 1 WHERE id = new.speaker_id;
+    UPDATE channels SET claim_count = claim_count + 1 WHERE id = new.channel_id;
+END;
+CREATE TRIGGER claims_count_ad AFTER DELETE ON claims BEGIN
+    UPDATE speakers SET claim_count = claim_count - 1 WHERE id = old.speaker_id;
+    UPDATE channels SET claim_count = claim_count - 1 WHERE id = old.channel_id;
+END;
+CREATE TRIGGER claims_count_au AFTER UPDATE OF speaker_id, channel_id ON claims BEGIN
+    UPDATE speakers SET claim_count = claim_count - 1 WHERE id = old.speaker_id;
+    UPDATE channels SET claim_count = claim_count - 1 WHERE id = old.channel_id;
+    UPDATE speakers SET claim_count = claim_count + 1 WHERE id = new.speaker_id;
+    UPDATE channels SET claim_count = claim_count + 1 WHERE id = new.channel_id;
+END;
+
+-- Full-text search: external-content FTS5 tables, declared the way sqlite-utils' enable_fts()
+-- does (content=[table], triggers <table>_ai/_ad/_au) so sqlite-utils and Datasette detect them.
+CREATE VIRTUAL TABLE claims_fts USING fts5 (
+    text, source_text,
+    content=[claims], content_rowid=[id]
+);
+CREATE TRIGGER claims_ai AFTER INSERT ON claims BEGIN
+    INSERT INTO claims_fts (rowid, text, source_text) VALUES (new.id, new.text, new.source_text);
+END;
+CREATE TRIGGER claims_ad AFTER DELETE ON claims BEGIN
+    INSERT INTO claims_fts (claims_fts, rowid, text, source_text)
+        VALUES ('delete', old.id, old.text, old.source_text);
+END;
+CREATE TRIGGER claims_au AFTER UPDATE OF text, source_text ON claims BEGIN
+    INSERT INTO claims_fts (claims_fts, rowid, text, source_text)
+        VALUES ('delete', old.id, old.text, old.source_text);
+    INSERT INTO claims_fts (rowid, text, source_text) VALUES (new.id, new.text, new.source_text);
+END;
+
+CREATE VIRTUAL TABLE speakers_fts USING fts5 (
+    name, aliases,
+    content=[speakers], content_rowid=[id]
+);
+CREATE TRIGGER speakers_ai AFTER INSERT ON speakers BEGIN
+    INSERT INTO speakers_fts (rowid, name, aliases) VALUES (new.id, new.name, new.aliases);
+END;
+CREATE TRIGGER speakers_ad AFTER DELETE ON speakers BEGIN
+    INSERT INTO speakers_fts (speakers_fts, rowid, name, aliases)
+        VALUES ('delete', old.id, old.name, old.aliases);
+END;
+-- Only name and aliases: claim_count changes on every claim and must not churn the index.
+CREATE TRIGGER speakers_au AFTER UPDATE OF name, aliases ON speakers BEGIN
+    INSERT INTO speakers_fts (speakers_fts, rowid, name, aliases)
+        VALUES ('delete', old.id, old.name, old.aliases);
+    INSERT INTO speakers_fts (rowid, name, aliases) VALUES (new.id, new.name, new.aliases);
+END;
+
+-- One row per claim with names instead of ids, in reading order. Its column order is the
+-- documented export order (claims.export.COLUMNS).
+CREATE VIEW claims_view AS
+SELECT
+    c.id AS id,
+    c.article_id AS article_id,
+    c.sentence_index AS sentence_index,
+    c.attribution_index AS attribution_index,
+    a.published AS published,
+    a.publisher AS publisher,
+    a.title AS article_title,
+    a.url AS url,
+    sp.name AS speaker,
+    c.speaker_type AS speaker_type,
+    c.role AS role,
+    c.affiliation AS affiliation,
+    ch.name AS channel,
+    c.channel_kind AS channel_kind,
+    c.claim_type AS claim_type,
+    c.cue AS cue,
+    c.cue_class AS cue_class,
+    c.hedged AS hedged,
+    c.confidence AS confidence,
+    c.text AS claim,
+    c.source_text AS source_text,
+    c.location AS location,
+    c.time AS time,
+    c.content_start AS content_start,
+    c.content_end AS content_end,
+    s.text AS sentence,
+    c.speaker_id AS speaker_id,
+    c.channel_id AS channel_id,
+    c.sentence_id AS sentence_id,
+    a.key AS article_key
+FROM claims AS c
+JOIN articles AS a ON a.id = c.article_id
+JOIN sentences AS s ON s.id = c.sentence_id
+JOIN speakers AS sp ON sp.id = c.speaker_id
+LEFT JOIN channels AS ch ON ch.id = c.channel_id
+ORDER BY c.article_id, c.sentence_index, c.content_start, c.id;
+
+COMMIT;

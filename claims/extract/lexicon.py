@@ -1,0 +1,102 @@
+"""Word lists the attribution rules use: reporting cues with their class, source nouns, hedges.
+
+Kept as plain data so they can be read, reviewed and extended in one place.
+"""
+
+from __future__ import annotations
+
+# Reporting verbs (lemmas) -> cue class.
+CUE_VERBS: dict[str, str] = {}
+for _cls, _lemmas in {
+    "assert": """say state explain confirm note add declare tell claim argue insist maintain assert
+        contend announce report write tweet post reply respond answer recall reveal disclose admit
+        acknowledge concede deny dispute reject warn caution stress emphasize emphasise reiterate
+        reaffirm repeat echo agree complain boast brag testify charge accuse allege counter
+        observe remark comment describe characterize suggest predict estimate mention point
+        signal tout praise criticize slam blast attack question wonder ask inform assure remind
+        promise joke quip concur continue conclude lament acknowledge explain""",
+    "commit": "vow pledge promise swear commit guarantee threaten",
+    "urge": "urge demand call appeal plead press implore advise recommend propose request",
+    "believe": "think believe fear expect hope want worry doubt feel suspect consider estimate guess",
+    "evidence": "indicate suggest show find reveal conclude demonstrate confirm",
+}.items():
+    for _lemma in _lemmas.split():
+        CUE_VERBS.setdefault(_lemma, _cls)
+
+# Verbs that are cues only with a clausal or quoted complement (too common otherwise).
+WEAK_CUE_VERBS = {"add", "continue", "point", "call", "press", "show", "find", "feel", "consider",
+                  "answer", "question", "attack", "describe", "want", "hope", "worry", "expect",
+                  "mention", "commit", "charge", "post", "write", "conclude", "describe", "signal"}
+
+# Nouns that carry an attribution ("in a statement", "his claim that ...").
+CUE_NOUNS: dict[str, str] = {
+    "statement": "assert", "claim": "assert", "comment": "assert", "remark": "assert",
+    "announcement": "assert", "assertion": "assert", "argument": "assert", "testimony": "assert",
+    "interview": "assert", "tweet": "assert", "post": "assert", "speech": "assert",
+    "promise": "commit", "pledge": "commit", "vow": "commit",
+    "call": "urge", "demand": "urge", "appeal": "urge",
+    "belief": "believe", "fear": "believe", "view": "believe",
+    "report": "evidence", "reports": "evidence", "estimate": "evidence",
+}
+
+# Adverbs and phrases that hedge a claim to unnamed reports.
+HEDGE_ADVERBS = {"reportedly", "allegedly", "purportedly", "supposedly", "apparently", "seemingly"}
+
+# Head nouns of anonymous sources ("a senior military source", "officials familiar with ...").
+ANONYMOUS_NOUNS = {
+    "source", "sources", "official", "officials", "aide", "aides", "person", "people", "insider",
+    "insiders", "diplomat", "diplomats", "member", "members", "spokesman", "spokeswoman",
+    "spokesperson", "adviser", "advisers", "advisor", "advisors", "analyst", "analysts",
+    "expert", "experts", "witness", "witnesses", "resident", "residents", "observer",
+    "observers", "staffer", "staffers", "officer", "officers", "lawmaker", "lawmakers",
+    "critic", "critics", "supporter", "supporters", "activist", "activists", "someone",
+    "anyone", "one", "individual", "individuals", "employee", "employees", "investigator",
+    "investigators", "researcher", "researchers", "voter", "voters",
+}
+
+# Head nouns of vague sources ("reports indicate", "it is said").
+VAGUE_NOUNS = {"report", "reports", "rumor", "rumors", "rumour", "rumours", "account",
+               "accounts", "speculation", "media", "word"}
+
+# Nouns that make a PP a channel ("in a statement", "in a phone call with", "on Twitter").
+CHANNEL_NOUNS: dict[str, str] = {
+    "statement": "statement", "release": "statement", "communique": "statement",
+    "call": "call", "phone": "call", "telephone": "call",
+    "interview": "interview", "conversation": "interview",
+    "conference": "press_conference", "briefing": "press_conference",
+    "tweet": "social_media", "post": "social_media", "twitter": "social_media",
+    "facebook": "social_media", "x": "social_media", "instagram": "social_media",
+    "letter": "statement", "email": "statement", "speech": "speech", "rally": "speech",
+    "op-ed": "newspaper", "column": "newspaper", "show": "broadcaster", "program": "broadcaster",
+}
+
+# Person titles that become a speaker's role when written before the name.
+TITLE_WORDS = {
+    "president", "minister", "secretary", "senator", "sen.", "rep.", "representative",
+    "governor", "gov.", "mayor", "leader", "chief", "spokesman", "spokeswoman", "spokesperson",
+    "ambassador", "general", "gen.", "commander", "director", "chairman", "chairwoman", "chair",
+    "ceo", "candidate", "nominee", "king", "queen", "prince", "pope", "judge", "justice",
+    "attorney", "prosecutor", "professor", "prof.", "dr.", "mr.", "mrs.", "ms.", "speaker",
+    "commissioner", "chancellor", "premier", "envoy", "official", "adviser", "advisor",
+    "manager", "strategist", "pollster", "analyst", "reporter", "correspondent", "editor",
+    "journalist", "anchor", "host", "columnist", "founder", "vice", "deputy", "foreign",
+    "prime", "first", "lady", "senior", "former", "state", "defense", "campaign",
+}
+
+# Words that say the speaker is a reporter of the outlet ("Al Jazeera's Sinem Koseoglu, reporting from").
+REPORTER_VERBS = {"report", "reporting"}
+
+# Nationality adjectives -> country, for affiliations ("Iranian President" -> Iran).
+NATIONALITIES = {
+    "american": "United States", "iranian": "Iran", "syrian": "Syria", "russian": "Russia",
+    "turkish": "Turkey", "iraqi": "Iraq", "israeli": "Israel", "palestinian": "Palestine",
+    "british": "United Kingdom", "french": "France", "german": "Germany", "chinese": "China",
+    "ukrainian": "Ukraine", "saudi": "Saudi Arabia", "egyptian": "Egypt", "lebanese": "Lebanon",
+    "jordanian": "Jordan", "kurdish": "Kurds", "mexican": "Mexico", "canadian": "Canada",
+    "indian": "India", "pakistani": "Pakistan", "afghan": "Afghanistan", "japanese": "Japan",
+    "korean": "Korea", "italian": "Italy", "spanish": "Spain", "qatari": "Qatar", "emirati":
+    "United Arab Emirates", "yemeni": "Yemen", "libyan": "Libya", "european": "European Union",
+}
+
+PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "i": None, "we": None,
+                   "they": "p", "them": "p", "you": None}

@@ -1,0 +1,154 @@
+"""Read articles from files, folders and stdin: plain text, scraped pages, HTML, JSONL and CSV.
+
+Every reader yields ``Article`` or ``IngestError`` and never raises for bad input, so one broken
+file or record is reported and skipped while the rest of a corpus is read::
+
+    for item in read_paths(["corpus/", "extra.jsonl"]):
+        if isinstance(item, IngestError):
+            print(item.message)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+
+from claims.types import Article, IngestError
+
+from .html import html_from_bytes, read_html
+from .records import csv_from_bytes, jsonl_from_bytes, read_csv, read_jsonl
+from .text import os_error, read_text, text_from_bytes
+
+__all__ = ["KNOWN_EXTENSIONS", "STDIN", "STDIN_FORMATS", "read_file", "read_paths", "read_stdin"]
+
+STDIN = "-"
+STDIN_SOURCE = "<stdin>"
+
+# Extension -> reader. Folders are searched for these; a file named explicitly with any other
+# extension is read as plain text.
+_READERS: dict[str, Callable[[str], Iterator[Article | IngestError]]] = {
+    ".txt": read_text,
+    ".text": read_text,
+    ".html": read_html,
+    ".htm": read_html,
+    ".jsonl": read_jsonl,
+    ".ndjson": read_jsonl,
+    ".csv": read_csv,
+}
+KNOWN_EXTENSIONS = tuple(_READERS)
+
+
+def _one(reader: Callable[[bytes, str], Article | IngestError]) -> Callable[[bytes, str], Iterator[Article | IngestError]]:
+    def read(data: bytes, source: str) -> Iterator[Article | IngestError]:
+        yield reader(data, source)
+
+    return read
+
+
+_STDIN_READERS: dict[str, Callable[[bytes, str], Iterator[Article | IngestError]]] = {
+    "txt": _one(text_from_bytes),
+    "text": _one(text_from_bytes),
+    "html": _one(html_from_bytes),
+    "htm": _one(html_from_bytes),
+    "jsonl": jsonl_from_bytes,
+    "ndjson": jsonl_from_bytes,
+    "csv": csv_from_bytes,
+}
+STDIN_FORMATS = tuple(_STDIN_READERS)
+
+
+def read_file(path: str) -> Iterator[Article | IngestError]:
+    """Read one file, choosing the reader by extension (unknown extensions are read as text)."""
+    reader = _READERS.get(os.path.splitext(path)[1].lower(), read_text)
+    return reader(path)
+
+
+def read_stdin(stdin_format: str = "txt") -> Iterator[Article | IngestError]:
+    """Read stdin as ``stdin_format`` (txt, html, jsonl or csv); the source is ``<stdin>``."""
+    reader = _stdin_reader(stdin_format)
+    return _read_stdin(reader)
+
+
+def _read_stdin(reader: Callable[[bytes, str], Iterator[Article | IngestError]]) -> Iterator[Article | IngestError]:
+    # Bytes, not text: text mode would translate "\r\n" and the offsets would no longer match
+    # the input.
+    try:
+        buffer = getattr(sys.stdin, "buffer", None)
+        data = buffer.read() if buffer is not None else sys.stdin.read().encode("utf-8")
+    except (OSError, ValueError) as exc:  # ValueError: stdin already closed
+        yield IngestError(STDIN_SOURCE, f"{STDIN_SOURCE}: could not be read ({exc}); pipe the input in again")
+        return
+    yield from reader(data, STDIN_SOURCE)
+
+
+def _stdin_reader(stdin_format: str) -> Callable[[bytes, str], Iterator[Article | IngestError]]:
+    reader = _STDIN_READERS.get(stdin_format.lower().lstrip("."))
+    if reader is None:
+        raise ValueError(f"unknown stdin format {stdin_format!r}; use one of: {', '.join(STDIN_FORMATS)}")
+    return reader
+
+
+def read_paths(paths: list[str], stdin_format: str = "txt") -> Iterator[Article | IngestError]:
+    """Read files, folders (recursively, in sorted order) and ``-`` (stdin, as ``stdin_format``).
+
+    Yields articles and errors in input order and never raises for bad input; an unknown
+    ``stdin_format`` is a caller's mistake and raises ValueError at once.
+    """
+    reader = _stdin_reader(stdin_format)
+    return _read_paths(list(paths), reader)
+
+
+def _read_paths(
+    paths: list[str], stdin_reader: Callable[[bytes, str], Iterator[Article | IngestError]]
+) -> Iterator[Article | IngestError]:
+    for path in paths:
+        if path == STDIN:
+            yield from _read_stdin(stdin_reader)
+        elif os.path.isdir(path):
+            yield from _read_folder(path)
+        else:
+            yield from read_file(path)
+
+
+def _read_folder(folder: str) -> Iterator[Article | IngestError]:
+    found = False
+    for item in _walk(folder):
+        if isinstance(item, IngestError):
+            yield item
+        else:
+            found = True
+            yield from read_file(item)
+    if not found:
+        yield IngestError(
+            folder,
+            f"{folder}: folder holds no {', '.join(KNOWN_EXTENSIONS)} files; name other files explicitly "
+            "to read them as plain text",
+            kind="empty",
+        )
+
+
+def _walk(folder: str) -> Iterator[str | IngestError]:
+    """Files with a known extension under ``folder``, depth first, each folder's entries sorted.
+
+    Hidden entries (".git", ".DS_Store") are skipped, and so are links to folders (they can loop).
+    """
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError as exc:
+        yield os_error(folder, exc)
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = os.path.join(folder, entry.name)
+        try:
+            is_folder = entry.is_dir(follow_symlinks=False)
+            is_file = entry.is_file()
+        except OSError:
+            is_folder = is_file = False
+        if is_folder:
+            yield from _walk(path)
+        elif is_file and os.path.splitext(entry.name)[1].lower() in _READERS:
+            yield path

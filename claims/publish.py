@@ -1,0 +1,104 @@
+"""Browse a claims database in Datasette, with the packaged ``datasette-metadata.json``.
+
+The metadata file describes one database named ``claims`` (the name Datasette gives
+``claims.db``). Datasette names a database after its file, so :func:`metadata_for` moves that
+block to the name of the file actually served: ``news.db`` gets the same titles, facets and
+canned queries.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from claims.store import StoreError, open_db
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+
+__all__ = ["database_name", "make_datasette", "metadata_for", "metadata_path", "serve", "serve_command"]
+
+METADATA_DATABASE = "claims"  # the database name used inside datasette-metadata.json
+
+
+def metadata_path() -> Path:
+    """Path of the packaged ``datasette-metadata.json``."""
+    return Path(str(resources.files("claims").joinpath("data/datasette-metadata.json")))
+
+
+def database_name(db_path: str | Path) -> str:
+    """The name Datasette gives a database file: its stem."""
+    return Path(db_path).stem
+
+
+def metadata_for(db_path: str | Path) -> dict[str, Any]:
+    """The packaged metadata with its database block named after ``db_path``."""
+    metadata: dict[str, Any] = json.loads(metadata_path().read_text(encoding="utf-8"))
+    databases = metadata.get("databases", {})
+    name = database_name(db_path)
+    if name != METADATA_DATABASE and METADATA_DATABASE in databases:
+        databases[name] = databases.pop(METADATA_DATABASE)
+    return metadata
+
+
+def _check_database(db_path: str | Path) -> Path:
+    path = Path(db_path)
+    if not path.is_file():
+        raise StoreError(f"{path} does not exist; create it first with `claims ingest ... --db {path}`")
+    open_db(path).close()  # refuses a file that is not a claims database of a known version
+    return path
+
+
+def make_datasette(db_path: str | Path, **kwargs: Any) -> Datasette:
+    """A Datasette instance serving ``db_path`` with the packaged metadata, for in-process use.
+
+    Extra keyword arguments go to ``Datasette()`` (``settings=``, ``immutables=``...). In tests:
+    ``await ds.invoke_startup()`` then ``await ds.client.get("/claims/claims_view.json")``.
+    """
+    from datasette.app import Datasette  # imported here: only serving needs it, and it is slow
+
+    path = _check_database(db_path)
+    return Datasette([str(path)], metadata=metadata_for(path), **kwargs)
+
+
+def serve_command(
+    db_path: str | Path,
+    host: str = "127.0.0.1",
+    port: int = 8001,
+    extra: list[str] | None = None,
+    *,
+    metadata: str | Path | None = None,
+) -> list[str]:
+    """The ``datasette serve`` command line for ``db_path`` (run with this Python).
+
+    ``metadata`` defaults to the packaged file, whose database block is named ``claims``: pass a
+    file written from :func:`metadata_for` when the database has another name (:func:`serve` does).
+    """
+    return [
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        str(db_path),
+        "--metadata",
+        str(metadata or metadata_path()),
+        "--host",
+        host,
+        "--port",
+        str(port),
+        *(extra or []),
+    ]
+
+
+def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001, extra: list[str] | None = None) -> int:
+    """Run Datasette on ``db_path`` until it stops; returns its exit status."""
+    path = _check_database(db_path)
+    with tempfile.TemporaryDirectory(prefix="claims-serve-") as tmp:
+        metadata = Path(tmp) / "metadata.json"
+        metadata.write_text(json.dumps(metadata_for(path), ensure_ascii=False), encoding="utf-8")
+        return subprocess.run(serve_command(path, host, port, extra, metadata=metadata), check=False).returncode

@@ -1,0 +1,242 @@
+"""Recipe that trains the bundled English stanza model from open treebanks.
+
+Run ``python -m claims.recipe`` (or ``claims model build``). Every stage calls stanza's own
+training entry points, writes its model under ``--work`` and is skipped when its output exists,
+so an interrupted build resumes where it stopped. The last stage scores the whole pipeline from
+raw text on EWT test and NER on the PolNeAR silver tags, then copies the models (fp16 where
+safe) into ``claims/data/model`` with a ``manifest.json`` holding the scores.
+
+Data: UD English EWT + GUM (``../shared/data/ud``), PolNeAR train texts for the word vectors and
+PolNeAR CoreNLP silver tags for NER (``../shared/data/polnear``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+BUNDLE_DIR = Path(__file__).resolve().parent / "data" / "model"
+TREEBANK = "UD_English-Combo"  # EWT + GUM train; EWT dev and test
+SHORT = "en_combo"
+
+# Silver CoreNLP classes -> the labels speaker and channel typing use.
+NER_LABELS = {
+    "PERSON": "PER",
+    "ORGANIZATION": "ORG",
+    "LOCATION": "LOC",
+    "MISC": "MISC",
+    "DATE": "DATE",
+    "TIME": "DATE",
+}
+
+
+def log(message: str) -> None:
+    print(f"[recipe {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def run_stanza(work: Path, args: list[str], log_name: str) -> None:
+    """Run one stanza module in a subprocess with the recipe's data paths, logging to a file."""
+    env = dict(os.environ)
+    env["UDBASE"] = str(work / "ud")
+    env["DATA_ROOT"] = str(work / "data")
+    env.setdefault("OMP_NUM_THREADS", "1")
+    log_path = work / "logs" / f"{log_name}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log(f"{log_name}: python -m {' '.join(args)}  (log: {log_path})")
+    with open(log_path, "a", encoding="utf-8") as handle:
+        result = subprocess.run(
+            [sys.executable, "-m", *args], cwd=work, env=env, stdout=handle, stderr=subprocess.STDOUT
+        )
+    if result.returncode != 0:
+        raise SystemExit(f"{log_name} failed (exit {result.returncode}); see {log_path}")
+
+
+def lay_out_treebanks(work: Path, ud_dir: Path) -> None:
+    """UD folder layout stanza's prepare scripts expect; the combined treebank concatenates train sets."""
+    combo = work / "ud" / TREEBANK
+    combo.mkdir(parents=True, exist_ok=True)
+    train = combo / f"{SHORT}-ud-train.conllu"
+    if not train.exists():
+        with open(train, "w", encoding="utf-8") as out:
+            for name in ("en_ewt", "en_gum"):
+                text = (ud_dir / name / f"{name}-ud-train.conllu").read_text(encoding="utf-8")
+                out.write(text.rstrip("\n") + "\n\n")
+    for split in ("dev", "test"):
+        target = combo / f"{SHORT}-ud-{split}.conllu"
+        if not target.exists():
+            shutil.copy(ud_dir / "en_ewt" / f"en_ewt-ud-{split}.conllu", target)
+
+
+def drop_long_token_sentences(path: Path, max_chars: int = 25) -> int:
+    """Drop training sentences with very long tokens (URLs): the character model pads every word of
+    a batch to the longest one, which makes CPU training many times slower. Returns how many."""
+    blocks = path.read_text(encoding="utf-8").strip("\n").split("\n\n")
+    kept = [b for b in blocks if all(len(line.split("\t")[1]) <= max_chars
+                                     for line in b.splitlines() if line and not line.startswith("#"))]
+    path.write_text("\n\n".join(kept) + "\n\n", encoding="utf-8")
+    return len(blocks) - len(kept)
+
+
+def conllu_sentences(path: Path) -> list[list[str]]:
+    sentences, words = [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            if words:
+                sentences.append(words)
+            words = []
+        elif not line.startswith("#"):
+            cols = line.split("\t")
+            if cols[0].isdigit():
+                words.append(cols[1])
+    if words:
+        sentences.append(words)
+    return sentences
+
+
+def build_word_vectors(work: Path, ud_dir: Path, polnear_dir: Path, dims: int) -> Path:
+    """word2vec over the treebank texts and PolNeAR train, saved as a stanza pretrain file."""
+    pretrain = work / "pretrain" / "en_claims.pt"
+    if pretrain.exists():
+        return pretrain
+    from gensim.models import Word2Vec
+    from stanza.models.common.pretrain import Pretrain
+
+    pretrain.parent.mkdir(parents=True, exist_ok=True)
+    corpus: list[list[str]] = []
+    for name in ("en_ewt", "en_gum"):
+        corpus += conllu_sentences(ud_dir / name / f"{name}-ud-train.conllu")
+    token = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]")
+    for path in sorted((polnear_dir / "train" / "text").glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                corpus.append(token.findall(line))
+    log(f"word2vec over {len(corpus)} sentences, {sum(map(len, corpus))} tokens")
+    model = Word2Vec(corpus, vector_size=dims, window=5, min_count=3, workers=2, epochs=10, seed=1)
+    vec_path = pretrain.with_suffix(".txt")
+    model.wv.save_word2vec_format(str(vec_path))
+    Pretrain(str(pretrain), str(vec_path), max_vocab=-1).load()  # .load() writes the .pt
+    vec_path.unlink()
+    return pretrain
+
+
+def convert_silver_ner(polnear_dir: Path, out_dir: Path) -> dict[str, Path]:
+    """PolNeAR CoreNLP BIO tags -> stanza's NER json, with the label set of NER_LABELS."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for split in ("train", "dev"):
+        target = out_dir / f"polnear.{split}.json"
+        paths[split] = target
+        if target.exists():
+            continue
+        sentences, current = [], []
+        for line in (polnear_dir / "corenlp-ner" / f"{split}.bio").read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                if current:
+                    sentences.append(current)
+                current = []
+                continue
+            word, _, tag = line.partition("\t")
+            label = "O"
+            if tag != "O" and "-" in tag:
+                prefix, kind = tag.split("-", 1)
+                if kind in NER_LABELS:
+                    label = f"{prefix}-{NER_LABELS[kind]}"
+            # An I- after O (e.g. a dropped class before it) starts a new entity.
+            if label.startswith("I-") and (not current or current[-1]["ner"][2:] != label[2:]):
+                label = "B-" + label[2:]
+            current.append({"text": word, "ner": label})
+        if current:
+            sentences.append(current)
+        target.write_text(json.dumps(sentences), encoding="utf-8")
+    return paths
+
+
+def model_path(work: Path, kind: str) -> Path:
+    return work / "models" / kind / f"{SHORT}_{kind}.pt"
+
+
+def train_all(work: Path, steps: dict[str, int], only: set[str] | None) -> None:
+    ud_dir = SHARED / "data" / "ud"
+    polnear_dir = SHARED / "data" / "polnear"
+    lay_out_treebanks(work, ud_dir)
+    wanted = lambda stage: only is None or stage in only  # noqa: E731
+
+    if wanted("tokenize") and not model_path(work, "tokenizer").exists():
+        run_stanza(work, ["stanza.utils.datasets.prepare_tokenizer_treebank", TREEBANK], "prep_tokenize")
+        run_stanza(work, ["stanza.utils.training.run_tokenizer", TREEBANK, "--no_charlm",
+                          "--save_dir", str(work / "models" / "tokenizer"), "--save_name", f"{SHORT}_tokenizer.pt",
+                          "--steps", str(steps["tokenize"])], "tokenize")
+    if wanted("mwt") and not model_path(work, "mwt").exists():
+        run_stanza(work, ["stanza.utils.datasets.prepare_mwt_treebank", TREEBANK], "prep_mwt")
+        run_stanza(work, ["stanza.utils.training.run_mwt", TREEBANK,
+                          "--save_dir", str(work / "models" / "mwt"), "--save_name", f"{SHORT}_mwt.pt",
+                          "--num_epoch", str(steps["mwt"])], "mwt")
+    needs_vectors = any(wanted(s) for s in ("pos", "depparse", "ner"))
+    pretrain = build_word_vectors(work, ud_dir, polnear_dir, dims=100) if needs_vectors else None
+    if wanted("pos") and not model_path(work, "tagger").exists():
+        run_stanza(work, ["stanza.utils.datasets.prepare_pos_treebank", TREEBANK], "prep_pos")
+        dropped = drop_long_token_sentences(work / "data" / "pos" / f"{SHORT}.train.in.conllu")
+        log(f"pos: dropped {dropped} training sentences with tokens over 25 characters")
+        run_stanza(work, ["stanza.utils.training.run_pos", TREEBANK, "--no_charlm",
+                          "--save_dir", str(work / "models" / "tagger"), "--save_name", f"{SHORT}_tagger.pt",
+                          "--wordvec_pretrain_file", str(pretrain), "--max_steps", str(steps["pos"]),
+                          "--batch_size", "64", "--char_hidden_dim", "200", "--log_step", "50"], "pos")
+    if wanted("lemma") and not model_path(work, "lemmatizer").exists():
+        run_stanza(work, ["stanza.utils.datasets.prepare_lemma_treebank", TREEBANK, "--gold"], "prep_lemma")
+        run_stanza(work, ["stanza.utils.training.run_lemma", TREEBANK, "--no_charlm",
+                          "--save_dir", str(work / "models" / "lemmatizer"), "--save_name", f"{SHORT}_lemmatizer.pt",
+                          "--num_epoch", str(steps["lemma"])], "lemma")
+    if wanted("depparse") and not model_path(work, "parser").exists():
+        # The parser learns from the tags our own tagger predicts, which is what it sees at run time.
+        run_stanza(work, ["stanza.utils.datasets.prepare_depparse_treebank", TREEBANK, "--predicted",
+                          "--tagger_model", str(model_path(work, "tagger")),
+                          "--wordvec_pretrain_file", str(pretrain)], "prep_depparse")
+        run_stanza(work, ["stanza.utils.training.run_depparse", TREEBANK, "--no_charlm",
+                          "--save_dir", str(work / "models" / "parser"), "--save_name", f"{SHORT}_parser.pt",
+                          "--wordvec_pretrain_file", str(pretrain), "--optim", "adam", "--lr", "0.002",
+                          "--max_steps", str(steps["depparse"])], "depparse")
+    if wanted("ner") and not model_path(work, "nertagger").exists():
+        ner_files = convert_silver_ner(polnear_dir, work / "data" / "ner")
+        run_stanza(work, ["stanza.models.ner_tagger", "--mode", "train", "--shorthand", SHORT,
+                          "--train_file", str(ner_files["train"]), "--eval_file", str(ner_files["dev"]),
+                          "--wordvec_pretrain_file", str(pretrain),
+                          "--save_dir", str(work / "models" / "nertagger"), "--save_name", f"{SHORT}_nertagger.pt",
+                          "--max_steps", str(steps["ner"]), "--eval_interval", "500"], "ner")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--work", type=Path, default=Path("build/model-work"), help="scratch folder (resumable)")
+    parser.add_argument("--only", nargs="*", help="train only these stages: tokenize mwt pos lemma depparse ner")
+    parser.add_argument("--tokenize-steps", type=int, default=4000)
+    parser.add_argument("--mwt-epochs", type=int, default=10)
+    parser.add_argument("--pos-steps", type=int, default=6000)
+    parser.add_argument("--lemma-epochs", type=int, default=10)
+    parser.add_argument("--depparse-steps", type=int, default=8000)
+    parser.add_argument("--ner-steps", type=int, default=6000)
+    parser.add_argument("--skip-train", action="store_true", help="only score and bundle existing models")
+    parser.add_argument("--no-bundle", action="store_true", help="train only; score and bundle later")
+    args = parser.parse_args(argv)
+    work = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    steps = {"tokenize": args.tokenize_steps, "mwt": args.mwt_epochs, "pos": args.pos_steps,
+             "lemma": args.lemma_epochs, "depparse": args.depparse_steps, "ner": args.ner_steps}
+    if not args.skip_train:
+        train_all(work, steps, set(args.only) if args.only else None)
+    if args.no_bundle:
+        return
+    from claims.model_bundle import bundle
+
+    bundle(work, BUNDLE_DIR, SHORT, steps)
+
+
+if __name__ == "__main__":
+    main()

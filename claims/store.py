@@ -1,0 +1,555 @@
+"""The claims database: schema, versions, and transactional writes through sqlite-utils.
+
+The schema lives in one file, ``claims/data/schema.sql`` (package data; ``schema.sql`` at the repo
+root links to it). :func:`open_db` applies it to a new file and refuses files it does not know.
+:func:`store_article` writes one article with its sentences and claims in a single transaction:
+an unchanged article is skipped, a changed one is replaced, and a failure leaves the old rows as
+they were.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import unicodedata
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import sqlite_utils
+
+from claims.types import (
+    ANONYMOUS,
+    PUBLICATION,
+    UNNAMED_REPORTS,
+    Article,
+    Attribution,
+    Claim,
+    Entity,
+    IngestError,
+    ParsedArticle,
+    ParsedSentence,
+    Span,
+    Word,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "StoreError",
+    "StoreResult",
+    "channel_key",
+    "find_article",
+    "load_annotations",
+    "normalize_name",
+    "open_db",
+    "record_error",
+    "save_annotations",
+    "schema_sql",
+    "speaker_key",
+    "store_article",
+]
+
+SCHEMA_VERSION = 1  # must equal PRAGMA user_version in schema.sql (a test checks)
+
+ADDED = "added"
+REPLACED = "replaced"
+UNCHANGED = "unchanged"
+
+
+class StoreError(Exception):
+    """The database cannot be used as a claims database; the message says why and what to do."""
+
+
+@dataclass
+class StoreResult:
+    """What :func:`store_article` did; ``sentences`` and ``claims`` count the article's stored rows."""
+
+    article_id: int
+    status: str  # "added", "replaced" or "unchanged"
+    sentences: int
+    claims: int
+
+
+def schema_sql() -> str:
+    """The text of the packaged ``schema.sql``."""
+    return resources.files("claims").joinpath("data/schema.sql").read_text(encoding="utf-8")
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating when new) a claims database with foreign keys on and WAL journaling.
+
+    Raises :class:`StoreError` for a file that is not SQLite, holds other tables, or was made
+    with a schema version this code does not know.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory; pass a database file path such as {path / 'claims.db'}")
+    if not path.parent.exists():
+        raise StoreError(f"cannot create {path}: directory {path.parent} does not exist; create it first")
+    is_new = not path.exists() or path.stat().st_size == 0
+    db = sqlite_utils.Database(path)
+    try:
+        db.execute("PRAGMA foreign_keys = ON")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        names = set(db.table_names()) | set(db.view_names())
+        if version == 0 and not names:
+            db.executescript(schema_sql())
+        else:
+            _check_version(path, version, names)
+        db.enable_wal()
+    except sqlite3.DatabaseError as error:
+        db.rollback()
+        db.close()
+        if is_new and path.exists():
+            path.unlink()
+        raise StoreError(
+            f"{path} is not a usable SQLite database ({error}); "
+            "pass the path of a claims database or of a new file"
+        ) from error
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _check_version(path: Path, version: int, names: set[str]) -> None:
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} has schema version {version}, newer than this claims ({SCHEMA_VERSION}); "
+            "upgrade claims (pip install -U claims) or use another database file"
+        )
+    if version != SCHEMA_VERSION or not {"meta", "articles", "claims"} <= names:
+        raise StoreError(
+            f"{path} is not a claims database (schema version {version}, tables: "
+            f"{', '.join(sorted(names)) or 'none'}); pass a new file name or a database made by claims"
+        )
+
+
+# -- names and keys -------------------------------------------------------------------------------
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201b": "'", "`": "'"})
+_SPACE = re.compile(r"\s+")
+
+
+def normalize_name(name: str) -> str:
+    """Normalize a name for keys: NFKC, straight apostrophes, casefold, single spaces."""
+    name = unicodedata.normalize("NFKC", name).translate(_APOSTROPHES).casefold()
+    return _SPACE.sub(" ", name).strip()
+
+
+def publication_name(article: Article) -> str:
+    """The name of an article's own voice: publisher, site name, URL host, or "unknown publication"."""
+    for candidate in (article.publisher, article.site_name):
+        if candidate and candidate.strip():
+            return candidate.strip()
+    if article.url:
+        host = urlsplit(article.url).hostname or ""
+        host = host.removeprefix("www.")
+        if host:
+            return host
+    return "unknown publication"
+
+
+def speaker_key(article: Article, attribution: Attribution | None) -> tuple[str, str, str]:
+    """``(key, name, speaker_type)`` of the speaker of a claim (``attribution`` None: narrator).
+
+    Named speakers are shared across articles (``person:sinem koseoglu``); anonymous and
+    unnamed-report sources are one speaker per article and source text; the article's own voice
+    is its publication.
+    """
+    if attribution is None or attribution.speaker_type == PUBLICATION:
+        name = (attribution.speaker if attribution else None) or publication_name(article)
+        return f"{PUBLICATION}:{normalize_name(name)}", name, PUBLICATION
+    kind = attribution.speaker_type
+    if attribution.speaker and attribution.speaker.strip() and kind not in (ANONYMOUS, UNNAMED_REPORTS):
+        name = _SPACE.sub(" ", attribution.speaker).strip()
+        return f"{kind}:{normalize_name(name)}", name, kind
+    source = _joined(article.text, attribution.source)
+    if source:
+        return f"{kind}:{article.key}:{normalize_name(source)}", source, kind
+    name = "unnamed reports" if kind == UNNAMED_REPORTS else "anonymous source"
+    return f"{kind}:{article.key}:reports", name, kind
+
+
+def channel_key(name: str) -> str:
+    """The key of a channel: its normalized name."""
+    return normalize_name(name)
+
+
+# -- reading ----------------------------------------------------------------------------------------
+
+
+def find_article(db: sqlite_utils.Database, key: str) -> tuple[int, str] | None:
+    """``(id, content_hash)`` of the stored article with this key, or None."""
+    row = db.execute("SELECT id, content_hash FROM articles WHERE key = ?", [key]).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+# -- writing ----------------------------------------------------------------------------------------
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _joined(text: str, spans: list[Span]) -> str | None:
+    """The text of possibly discontinuous spans, pieces joined by a space; None when no spans."""
+    if not spans:
+        return None
+    return " ".join(text[s.start : s.end] for s in sorted(spans, key=lambda s: s.start))
+
+
+def _bounds(spans: list[Span]) -> tuple[int | None, int | None]:
+    if not spans:
+        return None, None
+    return min(s.start for s in spans), max(s.end for s in spans)
+
+
+def _span_list(spans: list[Span]) -> str:
+    return json.dumps([[s.start, s.end] for s in sorted(spans, key=lambda s: s.start)])
+
+
+def _check_offsets(article: Article, parsed: ParsedArticle, claims: list[Claim]) -> None:
+    """Refuse offsets outside the article text before anything is written."""
+    size = len(article.text)
+    where = f"article {article.key!r}"
+
+    def check(start: int, end: int, what: str) -> None:
+        if not (0 <= start <= end <= size):
+            raise ValueError(
+                f"{where}: {what} offsets [{start}, {end}) fall outside the text (length {size}); "
+                "offsets must point into Article.text"
+            )
+
+    indexes = set()
+    for sentence in parsed.sentences:
+        check(sentence.start, sentence.end, f"sentence {sentence.index}")
+        if sentence.index in indexes:
+            raise ValueError(f"{where}: sentence index {sentence.index} appears twice")
+        indexes.add(sentence.index)
+    for number, claim in enumerate(claims):
+        what = f"claim {number} (sentence {claim.sentence_index})"
+        if claim.sentence_index not in indexes:
+            raise ValueError(f"{where}: {what} refers to a sentence that the parse does not have")
+        check(claim.content_start, claim.content_end, f"{what} content")
+        if claim.attribution is not None:
+            for label, spans in (
+                ("cue", claim.attribution.cue),
+                ("source", claim.attribution.source),
+                ("content", claim.attribution.content),
+            ):
+                for span in spans:
+                    check(span.start, span.end, f"{what} {label}")
+
+
+def _claim_order(claim: Claim) -> tuple[int, int, int]:
+    return claim.sentence_index, claim.content_start, claim.content_end
+
+
+def store_article(
+    db: sqlite_utils.Database,
+    article: Article,
+    parsed: ParsedArticle,
+    claims: list[Claim],
+    extractor_version: str,
+    model_version: str,
+) -> StoreResult:
+    """Write an article, its sentences and its claims in one transaction.
+
+    Unchanged (same key, content hash and versions): nothing is written. Changed: its sentences
+    and claims are replaced (and its cached annotations dropped when the text or model changed).
+    Speakers and channels are found or created. Raises ValueError on offsets outside the text.
+    """
+    _check_offsets(article, parsed, claims)
+    found = db.execute(
+        "SELECT id, content_hash, extractor_version, model_version FROM articles WHERE key = ?",
+        [article.key],
+    ).fetchone()
+    if found and tuple(found[1:]) == (article.content_hash, extractor_version, model_version):
+        return _result(db, found[0], UNCHANGED)
+
+    row = {
+        "key": article.key,
+        "source": article.source,
+        "format": article.format,
+        "external_id": article.external_id,
+        "title": article.title,
+        "url": article.url,
+        "published": article.published,
+        "publisher": article.publisher,
+        "author": article.author,
+        "site_name": article.site_name,
+        "tags": json.dumps(list(article.tags), ensure_ascii=False),
+        "comment_count": article.comment_count,
+        "text": article.text,
+        "body_start": article.body_start,
+        "body_end": article.body_end,
+        "content_hash": article.content_hash,
+        "decoding": article.decoding,
+        "model_version": model_version,
+        "extractor_version": extractor_version,
+        "ingested_at": _now(),
+    }
+    with db.atomic():  # BEGIN ... COMMIT, or ROLLBACK on any error: all or nothing
+        touched_speakers: set[int] = set()
+        touched_channels: set[int] = set()
+        if found:
+            article_id = found[0]
+            touched_speakers.update(
+                r[0] for r in db.execute("SELECT DISTINCT speaker_id FROM claims WHERE article_id = ?", [article_id])
+            )
+            touched_channels.update(
+                r[0]
+                for r in db.execute(
+                    "SELECT DISTINCT channel_id FROM claims WHERE article_id = ? AND channel_id IS NOT NULL",
+                    [article_id],
+                )
+            )
+            db.execute("DELETE FROM claims WHERE article_id = ?", [article_id])
+            db.execute("DELETE FROM sentences WHERE article_id = ?", [article_id])
+            if found[1] != article.content_hash:
+                db.execute("DELETE FROM annotations WHERE article_id = ?", [article_id])
+            else:
+                db.execute(
+                    "DELETE FROM annotations WHERE article_id = ? AND model_version != ?",
+                    [article_id, model_version],
+                )
+            db["articles"].update(article_id, row)
+            status = REPLACED
+        else:
+            article_id = db["articles"].insert(row).last_pk
+            status = ADDED
+
+        sentence_ids = _insert_sentences(db, article_id, article, parsed)
+        rows = []
+        speakers: dict[str, int] = {}
+        channels: dict[str, int] = {}
+        for claim in sorted(claims, key=_claim_order):
+            claim_row = _claim_row(db, article, claim, speakers, channels)
+            claim_row.update(
+                article_id=article_id,
+                sentence_id=sentence_ids[claim.sentence_index],
+                extractor_version=extractor_version,
+                model_version=model_version,
+            )
+            rows.append(claim_row)
+        db["claims"].insert_all(rows)
+        touched_speakers.update(speakers.values())
+        touched_channels.update(channels.values())
+        _verify_offsets(db, article_id)
+        _refresh_speakers(db, touched_speakers)
+        _drop_unused_channels(db, touched_channels)
+    return _result(db, article_id, status)
+
+
+def _result(db: sqlite_utils.Database, article_id: int, status: str) -> StoreResult:
+    sentences = db.execute("SELECT count(*) FROM sentences WHERE article_id = ?", [article_id]).fetchone()[0]
+    claims = db.execute("SELECT count(*) FROM claims WHERE article_id = ?", [article_id]).fetchone()[0]
+    return StoreResult(article_id=article_id, status=status, sentences=sentences, claims=claims)
+
+
+def _insert_sentences(
+    db: sqlite_utils.Database, article_id: int, article: Article, parsed: ParsedArticle
+) -> dict[int, int]:
+    db["sentences"].insert_all(
+        {
+            "article_id": article_id,
+            "sentence_index": s.index,
+            "start": s.start,
+            "end": s.end,
+            "text": article.text[s.start : s.end],
+        }
+        for s in sorted(parsed.sentences, key=lambda s: s.index)
+    )
+    return {
+        index: sentence_id
+        for sentence_id, index in db.execute(
+            "SELECT id, sentence_index FROM sentences WHERE article_id = ?", [article_id]
+        )
+    }
+
+
+# Every claim row carries every column, so one insert_all() covers narrator and attributed rows.
+_CLAIM_DEFAULTS: dict[str, Any] = {
+    "cue": None,
+    "cue_start": None,
+    "cue_end": None,
+    "cue_spans": "[]",
+    "cue_class": None,
+    "cue_lemma": None,
+    "source_text": None,
+    "source_start": None,
+    "source_end": None,
+    "source_spans": "[]",
+    "role": None,
+    "affiliation": None,
+    "channel_id": None,
+    "channel_kind": None,
+    "location": None,
+    "time": None,
+    "hedged": 0,
+    "confidence": None,
+}
+
+
+def _claim_row(
+    db: sqlite_utils.Database,
+    article: Article,
+    claim: Claim,
+    speakers: dict[str, int],
+    channels: dict[str, int],
+) -> dict[str, Any]:
+    text = article.text
+    content = text[claim.content_start : claim.content_end]
+    attribution = claim.attribution
+    key, name, speaker_type = speaker_key(article, attribution)
+    if key not in speakers:
+        speakers[key] = db["speakers"].lookup({"key": key}, {"name": name, "speaker_type": speaker_type})
+    row: dict[str, Any] = dict(_CLAIM_DEFAULTS)
+    row.update({
+        "sentence_index": claim.sentence_index,
+        "attribution_index": claim.attribution_index,
+        "claim_type": claim.claim_type,
+        "text": content,
+        "content_start": claim.content_start,
+        "content_end": claim.content_end,
+        "speaker_id": speakers[key],
+        "speaker_type": speaker_type,
+    })
+    if attribution is None:
+        channel_name, channel_kind = name, PUBLICATION
+        row["content_spans"] = json.dumps([[claim.content_start, claim.content_end]])
+    else:
+        channel_name, channel_kind = attribution.channel, attribution.channel_kind
+        # The pieces of the attribution's content inside this claim (a quote may be split by its cue).
+        pieces = [
+            [max(s.start, claim.content_start), min(s.end, claim.content_end)]
+            for s in sorted(attribution.content, key=lambda s: s.start)
+            if s.start < claim.content_end and s.end > claim.content_start
+        ]
+        cue_start, cue_end = _bounds(attribution.cue)
+        source_start, source_end = _bounds(attribution.source)
+        row.update(
+            content_spans=json.dumps(pieces or [[claim.content_start, claim.content_end]]),
+            cue=_joined(text, attribution.cue),
+            cue_start=cue_start,
+            cue_end=cue_end,
+            cue_spans=_span_list(attribution.cue),
+            cue_class=attribution.cue_class,
+            cue_lemma=attribution.cue_lemma,
+            source_text=_joined(text, attribution.source),
+            source_start=source_start,
+            source_end=source_end,
+            source_spans=_span_list(attribution.source),
+            role=attribution.role,
+            affiliation=attribution.affiliation,
+            location=attribution.location,
+            time=attribution.time,
+            hedged=int(attribution.hedged),
+            confidence=attribution.confidence,
+        )
+    if channel_name and channel_name.strip():
+        channel_name = _SPACE.sub(" ", channel_name).strip()
+        ckey = channel_key(channel_name)
+        if ckey not in channels:
+            channels[ckey] = db["channels"].lookup({"key": ckey}, {"name": channel_name, "kind": channel_kind})
+            if channel_kind:  # a channel first seen without a kind takes the first kind given
+                db.execute(
+                    "UPDATE channels SET kind = ? WHERE id = ? AND kind IS NULL", [channel_kind, channels[ckey]]
+                )
+        row["channel_id"] = channels[ckey]
+        row["channel_kind"] = channel_kind
+    assert row["text"] == text[row["content_start"] : row["content_end"]]
+    return row
+
+
+def _verify_offsets(db: sqlite_utils.Database, article_id: int) -> None:
+    """Check in SQL that every stored sentence and claim is the slice of the stored text it names."""
+    bad = db.execute(
+        """
+        SELECT 'claim ' || c.id FROM claims c JOIN articles a ON a.id = c.article_id
+        WHERE c.article_id = :id
+          AND c.text IS NOT substr(a.text, c.content_start + 1, c.content_end - c.content_start)
+        UNION ALL
+        SELECT 'sentence ' || s.sentence_index FROM sentences s JOIN articles a ON a.id = s.article_id
+        WHERE s.article_id = :id AND s.text IS NOT substr(a.text, s.start + 1, s."end" - s.start)
+        """,
+        {"id": article_id},
+    ).fetchall()
+    if bad:
+        raise AssertionError(
+            f"article {article_id}: stored text does not match the article text at its offsets for "
+            + ", ".join(r[0] for r in bad)
+        )
+
+
+def _refresh_speakers(db: sqlite_utils.Database, speaker_ids: set[int]) -> None:
+    """Drop speakers left without claims; set the others' aliases to their distinct source texts."""
+    for speaker_id in sorted(speaker_ids):
+        count = db.execute("SELECT claim_count FROM speakers WHERE id = ?", [speaker_id]).fetchone()
+        if count is None:
+            continue
+        if count[0] == 0:
+            db.execute("DELETE FROM speakers WHERE id = ?", [speaker_id])
+            continue
+        forms = [
+            r[0]
+            for r in db.execute(
+                """
+                SELECT source_text FROM claims WHERE speaker_id = ? AND source_text IS NOT NULL
+                GROUP BY source_text ORDER BY min(id)
+                """,
+                [speaker_id],
+            )
+        ]
+        aliases = json.dumps(forms, ensure_ascii=False)
+        db.execute("UPDATE speakers SET aliases = ? WHERE id = ? AND aliases IS NOT ?", [aliases, speaker_id, aliases])
+
+
+def _drop_unused_channels(db: sqlite_utils.Database, channel_ids: set[int]) -> None:
+    for channel_id in sorted(channel_ids):
+        db.execute("DELETE FROM channels WHERE id = ? AND claim_count = 0", [channel_id])
+
+
+def record_error(db: sqlite_utils.Database, error: IngestError) -> int:
+    """Record an input that could not be read; returns the row id."""
+    table = db["ingest_errors"]
+    table.insert(
+        {"source": error.source, "line": error.line, "kind": error.kind, "message": error.message, "at": _now()}
+    )
+    return int(table.last_pk)
+
+
+# -- annotation cache -------------------------------------------------------------------------------
+
+
+def save_annotations(db: sqlite_utils.Database, article_id: int, parsed: ParsedArticle) -> None:
+    """Cache an article's NLP output as JSON, replacing any earlier cache."""
+    data = json.dumps(asdict(parsed), ensure_ascii=False, separators=(",", ":"))
+    db["annotations"].insert(
+        {"article_id": article_id, "model_version": parsed.model_version, "data": data, "saved_at": _now()},
+        replace=True,
+    )
+
+
+def load_annotations(db: sqlite_utils.Database, article_id: int) -> ParsedArticle | None:
+    """The cached :class:`ParsedArticle` of an article, or None when none is cached."""
+    row = db.execute("SELECT data FROM annotations WHERE article_id = ?", [article_id]).fetchone()
+    if row is None:
+        return None
+    data = json.loads(row[0])
+    return ParsedArticle(
+        sentences=[
+            ParsedSentence(
+                index=s["index"], start=s["start"], end=s["end"], words=[Word(**w) for w in s["words"]]
+            )
+            for s in data["sentences"]
+        ],
+        entities=[Entity(**e) for e in data["entities"]],
+        model_version=data["model_version"],
+    )
+

@@ -1,0 +1,202 @@
+"""Shared fixtures: real database files built from the packaged schema.sql, and synthetic articles."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from claims import store
+from claims.types import (
+    DIRECT,
+    INDIRECT,
+    NARRATOR,
+    PERSON,
+    UNNAMED_REPORTS,
+    Article,
+    Attribution,
+    Claim,
+    Entity,
+    ParsedArticle,
+    ParsedSentence,
+    Span,
+    Word,
+)
+
+EXTRACTOR_VERSION = "test-extractor-1"
+MODEL_VERSION = "test-model-1"
+
+HEADLINE = "Syria and Russia Intensify Air Strikes"
+SENTENCES = [
+    "Al Jazeera\u2019s Sinem Koseoglu said the advance had slowed near Hama.",
+    "\u201cThe acceleration has slowed,\u201d Koseoglu explained.",
+    "Reports indicate that their momentum has slowed.",
+    "Opposition forces took most of Tel Rifaat on Monday.",
+]
+
+
+def _span(text: str, part: str, start: int) -> Span:
+    at = text.index(part, start)
+    return Span(at, at + len(part))
+
+
+def _words(text: str, sentence: ParsedSentence) -> list[Word]:
+    words = []
+    for number, match in enumerate(re.finditer(r"\w+|[^\w\s]", text[sentence.start : sentence.end]), 1):
+        start, end = sentence.start + match.start(), sentence.start + match.end()
+        words.append(
+            Word(
+                index=number,
+                text=match.group(),
+                lemma=match.group().lower(),
+                upos="X",
+                xpos="X",
+                feats="_",
+                head=0 if number == 1 else 1,
+                deprel="root" if number == 1 else "dep",
+                start=start,
+                end=end,
+            )
+        )
+    return words
+
+
+def make_stored_article(
+    key: str = "article-1",
+    *,
+    sentences: list[str] | None = None,
+    publisher: str | None = "Example News",
+    url: str | None = "https://www.example.com/news/1",
+    published: str | None = "2025-07-01",
+    title: str = HEADLINE,
+    model_version: str = MODEL_VERSION,
+) -> tuple[Article, ParsedArticle, list[Claim]]:
+    """A synthetic article with correct offsets: an article, its parse and its claims.
+
+    The text is a headline then the sentences; by default the four ``SENTENCES``, which yield a
+    named speaker quoted twice under two surface forms (channel Al Jazeera), unnamed reports and
+    one narrator claim. Pass ``sentences`` to change the text: attributions are made only for the
+    default sentences that are present, every other sentence becomes a narrator claim.
+    """
+    sentences = list(SENTENCES if sentences is None else sentences)
+    text = HEADLINE + "\n\n" + " ".join(sentences) + "\n"
+    parsed_sentences = []
+    position = len(HEADLINE) + 2
+    for index, sentence in enumerate(sentences):
+        start = text.index(sentence, position)
+        parsed_sentences.append(ParsedSentence(index=index, start=start, end=start + len(sentence), words=[]))
+        position = start + len(sentence)
+    for sentence in parsed_sentences:
+        sentence.words = _words(text, sentence)
+    article = Article(
+        text=text,
+        source=f"fixtures/{key}.txt",
+        format="txt",
+        external_id=key,
+        title=title,
+        url=url,
+        published=published,
+        publisher=publisher,
+        author="A. Writer",
+        tags=["syria", "russia"],
+        body_start=len(HEADLINE) + 2,
+    )
+    claims: list[Claim] = []
+    attribution_index = 0
+    for sentence in parsed_sentences:
+        s = sentence.start
+        said = text[sentence.start : sentence.end]
+        attribution = None
+        if said == SENTENCES[0]:
+            attribution = Attribution(
+                sentence_index=sentence.index,
+                cue=[_span(text, "said", s)],
+                source=[_span(text, "Al Jazeera\u2019s Sinem Koseoglu", s)],
+                content=[_span(text, "the advance had slowed near Hama", s)],
+                claim_type=INDIRECT,
+                cue_lemma="say",
+                speaker="Sinem Koseoglu",
+                speaker_type=PERSON,
+                role="reporter",
+                affiliation="Al Jazeera",
+                channel="Al Jazeera",
+                channel_kind="broadcaster",
+                location="the Turkish-Syrian border",
+                confidence=0.9,
+            )
+        elif said == SENTENCES[1]:
+            attribution = Attribution(
+                sentence_index=sentence.index,
+                cue=[_span(text, "explained", s)],
+                source=[_span(text, "Koseoglu", s)],
+                content=[_span(text, "\u201cThe acceleration has slowed,\u201d", s)],
+                claim_type=DIRECT,
+                cue_lemma="explain",
+                speaker="Sinem  Koseoglu",  # a second spelling of the same name: extra space
+                speaker_type=PERSON,
+                channel="al jazeera",
+                channel_kind="broadcaster",
+                confidence=0.8,
+            )
+        elif said == SENTENCES[2]:
+            attribution = Attribution(
+                sentence_index=sentence.index,
+                cue=[_span(text, "indicate", s)],
+                source=[_span(text, "Reports", s)],
+                content=[_span(text, "their momentum has slowed", s)],
+                claim_type=INDIRECT,
+                cue_class="evidence",
+                speaker_type=UNNAMED_REPORTS,
+                hedged=True,
+                confidence=0.6,
+            )
+        if attribution is None:
+            claims.append(Claim(sentence.index, sentence.start, sentence.end, NARRATOR))
+        else:
+            content = attribution.content[0]
+            claims.append(
+                Claim(
+                    sentence.index,
+                    content.start,
+                    content.end,
+                    attribution.claim_type,
+                    attribution_index=attribution_index,
+                    attribution=attribution,
+                )
+            )
+            attribution_index += 1
+    entities = []
+    if "Sinem Koseoglu" in text:
+        at = text.index("Sinem Koseoglu")
+        entities.append(Entity("Sinem Koseoglu", "PER", at, at + len("Sinem Koseoglu")))
+    parsed = ParsedArticle(sentences=parsed_sentences, entities=entities, model_version=model_version)
+    return article, parsed, claims
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A new claims database file, created from the packaged schema.sql."""
+    path = tmp_path / "claims.db"
+    store.open_db(path).close()
+    return path
+
+
+@pytest.fixture
+def db(db_path: Path):
+    database = store.open_db(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def populated_path(db_path: Path) -> Path:
+    """A database holding two articles: the default one and one from another publisher."""
+    with store.open_db(db_path) as database:
+        for key, publisher in (("article-1", "Example News"), ("article-2", None)):
+            article, parsed, claims = make_stored_article(
+                key, publisher=publisher, url=f"https://www.example.org/{key}"
+            )
+            result = store.store_article(database, article, parsed, claims, EXTRACTOR_VERSION, MODEL_VERSION)
+            store.save_annotations(database, result.article_id, parsed)
+    return db_path
