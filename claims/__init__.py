@@ -1,0 +1,43 @@
+"""claims: claim attribution and source tracking for fact-checkers.
+
+Library use:
+    from claims import ingest, extract, load
+    ingest(["article.txt"], "claims.db")
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["ingest", "extract", "load"]
+__version__ = "0.1.0"
+
+
+def ingest(paths: list[str], db_path: str, model: str | None = None) -> Any:
+    """Read articles into the database; returns an IngestSummary."""
+    from claims.pipeline import ingest as run
+
+    return run(paths, db_path, model=model)
+
+
+def extract(paths: list[str], model: str | None = None) -> list[dict[str, Any]]:
+    """Claims of the given files as dicts, without a database."""
+    from claims.extract import extract_claims
+    from claims.quicklook import annotated, claim_record
+
+    return [claim_record(article, claim) for article, parsed in annotated(paths, model)
+            for claim in extract_claims(article, parsed)]
+
+
+def load(db_path: str) -> dict[str, Any]:
+    """pandas DataFrames of claims (joined with speaker, channel, article), speakers and channels."""
+    import sqlite3
+
+    import pandas as pd
+
+    with sqlite3.connect(db_path) as conn:
+        return {
+            "claims": pd.read_sql_query("select * from claims_view", conn),
+            "speakers": pd.read_sql_query("select * from speakers", conn),
+            "channels": pd.read_sql_query("select * from channels", conn),
+        }

@@ -85,6 +85,20 @@ def drop_long_token_sentences(path: Path, max_chars: int = 25) -> int:
     return len(blocks) - len(kept)
 
 
+def blank_xpos_and_feats(path: Path) -> None:
+    """Write '_' for XPOS and FEATS. claims reads UPOS, lemmas and the parse only, and stanza's
+    XPOS/UFeats classifiers (nn.Bilinear) dominate CPU training time (their backward pass is
+    most of each step)."""
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cols = line.split("\t")
+        if len(cols) == 10:
+            cols[4] = cols[5] = "_"
+            line = "\t".join(cols)
+        lines.append(line)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def conllu_sentences(path: Path) -> list[list[str]]:
     sentences, words = [], []
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -185,10 +199,13 @@ def train_all(work: Path, steps: dict[str, int], only: set[str] | None) -> None:
         run_stanza(work, ["stanza.utils.datasets.prepare_pos_treebank", TREEBANK], "prep_pos")
         dropped = drop_long_token_sentences(work / "data" / "pos" / f"{SHORT}.train.in.conllu")
         log(f"pos: dropped {dropped} training sentences with tokens over 25 characters")
+        for split in ("train", "dev", "test"):
+            blank_xpos_and_feats(work / "data" / "pos" / f"{SHORT}.{split}.in.conllu")
         run_stanza(work, ["stanza.utils.training.run_pos", TREEBANK, "--no_charlm",
                           "--save_dir", str(work / "models" / "tagger"), "--save_name", f"{SHORT}_tagger.pt",
                           "--wordvec_pretrain_file", str(pretrain), "--max_steps", str(steps["pos"]),
-                          "--batch_size", "64", "--char_hidden_dim", "200", "--log_step", "50"], "pos")
+                          "--batch_size", "64", "--char_hidden_dim", "100", "--char_emb_dim", "50", "--log_step", "50",
+                          "--deep_biaff_hidden_dim", "100", "--composite_deep_biaff_hidden_dim", "50", "--tag_emb_dim", "20"], "pos")
     if wanted("lemma") and not model_path(work, "lemmatizer").exists():
         run_stanza(work, ["stanza.utils.datasets.prepare_lemma_treebank", TREEBANK, "--gold"], "prep_lemma")
         run_stanza(work, ["stanza.utils.training.run_lemma", TREEBANK, "--no_charlm",
@@ -201,7 +218,7 @@ def train_all(work: Path, steps: dict[str, int], only: set[str] | None) -> None:
                           "--wordvec_pretrain_file", str(pretrain)], "prep_depparse")
         run_stanza(work, ["stanza.utils.training.run_depparse", TREEBANK, "--no_charlm",
                           "--save_dir", str(work / "models" / "parser"), "--save_name", f"{SHORT}_parser.pt",
-                          "--wordvec_pretrain_file", str(pretrain), "--optim", "adam", "--lr", "0.002",
+                          "--wordvec_pretrain_file", str(pretrain), "--optim", "adam", "--lr", "0.002", "--char_hidden_dim", "100", "--char_emb_dim", "50", "--no_xpos", "--no_ufeats",
                           "--max_steps", str(steps["depparse"])], "depparse")
     if wanted("ner") and not model_path(work, "nertagger").exists():
         ner_files = convert_silver_ner(polnear_dir, work / "data" / "ner")
@@ -218,7 +235,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", nargs="*", help="train only these stages: tokenize mwt pos lemma depparse ner")
     parser.add_argument("--tokenize-steps", type=int, default=4000)
     parser.add_argument("--mwt-epochs", type=int, default=10)
-    parser.add_argument("--pos-steps", type=int, default=6000)
+    parser.add_argument("--pos-steps", type=int, default=5000)
     parser.add_argument("--lemma-epochs", type=int, default=10)
     parser.add_argument("--depparse-steps", type=int, default=8000)
     parser.add_argument("--ner-steps", type=int, default=6000)

@@ -24,7 +24,15 @@ import sqlite_utils
 
 from claims.types import (
     ANONYMOUS,
+    DIRECT,
+    GOVERNMENT,
+    INDIRECT,
+    MIXED,
+    NARRATOR,
+    ORGANIZATION,
+    PERSON,
     PUBLICATION,
+    UNKNOWN,
     UNNAMED_REPORTS,
     Article,
     Attribution,
@@ -38,7 +46,9 @@ from claims.types import (
 )
 
 __all__ = [
+    "CLAIM_TYPES",
     "SCHEMA_VERSION",
+    "SPEAKER_TYPES",
     "StoreError",
     "StoreResult",
     "channel_key",
@@ -54,6 +64,10 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1  # must equal PRAGMA user_version in schema.sql (a test checks)
+
+# The values claims.types defines; the schema leaves them to this check so that they live in one place.
+SPEAKER_TYPES = frozenset({PERSON, ORGANIZATION, GOVERNMENT, ANONYMOUS, UNNAMED_REPORTS, PUBLICATION, UNKNOWN})
+CLAIM_TYPES = frozenset({DIRECT, INDIRECT, MIXED, NARRATOR})
 
 ADDED = "added"
 REPLACED = "replaced"
@@ -213,8 +227,8 @@ def _span_list(spans: list[Span]) -> str:
     return json.dumps([[s.start, s.end] for s in sorted(spans, key=lambda s: s.start)])
 
 
-def _check_offsets(article: Article, parsed: ParsedArticle, claims: list[Claim]) -> None:
-    """Refuse offsets outside the article text before anything is written."""
+def _check_claims(article: Article, parsed: ParsedArticle, claims: list[Claim]) -> None:
+    """Refuse offsets outside the article text and unknown types before anything is written."""
     size = len(article.text)
     where = f"article {article.key!r}"
 
@@ -236,7 +250,14 @@ def _check_offsets(article: Article, parsed: ParsedArticle, claims: list[Claim])
         if claim.sentence_index not in indexes:
             raise ValueError(f"{where}: {what} refers to a sentence that the parse does not have")
         check(claim.content_start, claim.content_end, f"{what} content")
+        if claim.claim_type not in CLAIM_TYPES:
+            raise ValueError(f"{where}: {what} has claim type {claim.claim_type!r}; use one of {sorted(CLAIM_TYPES)}")
         if claim.attribution is not None:
+            if claim.attribution.speaker_type not in SPEAKER_TYPES:
+                raise ValueError(
+                    f"{where}: {what} has speaker type {claim.attribution.speaker_type!r}; "
+                    f"use one of {sorted(SPEAKER_TYPES)} (claims.types)"
+                )
             for label, spans in (
                 ("cue", claim.attribution.cue),
                 ("source", claim.attribution.source),
@@ -250,29 +271,8 @@ def _claim_order(claim: Claim) -> tuple[int, int, int]:
     return claim.sentence_index, claim.content_start, claim.content_end
 
 
-def store_article(
-    db: sqlite_utils.Database,
-    article: Article,
-    parsed: ParsedArticle,
-    claims: list[Claim],
-    extractor_version: str,
-    model_version: str,
-) -> StoreResult:
-    """Write an article, its sentences and its claims in one transaction.
-
-    Unchanged (same key, content hash and versions): nothing is written. Changed: its sentences
-    and claims are replaced (and its cached annotations dropped when the text or model changed).
-    Speakers and channels are found or created. Raises ValueError on offsets outside the text.
-    """
-    _check_offsets(article, parsed, claims)
-    found = db.execute(
-        "SELECT id, content_hash, extractor_version, model_version FROM articles WHERE key = ?",
-        [article.key],
-    ).fetchone()
-    if found and tuple(found[1:]) == (article.content_hash, extractor_version, model_version):
-        return _result(db, found[0], UNCHANGED)
-
-    row = {
+def _article_row(article: Article, extractor_version: str, model_version: str) -> dict[str, Any]:
+    return {
         "key": article.key,
         "source": article.source,
         "format": article.format,
@@ -294,34 +294,69 @@ def store_article(
         "extractor_version": extractor_version,
         "ingested_at": _now(),
     }
-    with db.atomic():  # BEGIN ... COMMIT, or ROLLBACK on any error: all or nothing
+
+
+def _clear_article(
+    db: sqlite_utils.Database, article_id: int, *, text_changed: bool, model_version: str
+) -> tuple[set[int], set[int]]:
+    """Delete an article's sentences and claims (and stale annotations); returns the speaker and
+    channel ids its claims used, whose aliases and existence must then be brought up to date."""
+    speakers = {r[0] for r in db.execute("SELECT DISTINCT speaker_id FROM claims WHERE article_id = ?", [article_id])}
+    channels = {
+        r[0]
+        for r in db.execute(
+            "SELECT DISTINCT channel_id FROM claims WHERE article_id = ? AND channel_id IS NOT NULL", [article_id]
+        )
+    }
+    db.execute("DELETE FROM claims WHERE article_id = ?", [article_id])
+    db.execute("DELETE FROM sentences WHERE article_id = ?", [article_id])
+    if text_changed:
+        db.execute("DELETE FROM annotations WHERE article_id = ?", [article_id])
+    else:  # same text: the cached parse stays valid while the model is the same
+        db.execute(
+            "DELETE FROM annotations WHERE article_id = ? AND model_version != ?", [article_id, model_version]
+        )
+    return speakers, channels
+
+
+def store_article(
+    db: sqlite_utils.Database,
+    article: Article,
+    parsed: ParsedArticle,
+    claims: list[Claim],
+    extractor_version: str,
+    model_version: str,
+) -> StoreResult:
+    """Write an article, its sentences and its claims in one transaction.
+
+    Unchanged (same key, content hash and versions): nothing is written. Changed: its sentences
+    and claims are replaced (and its cached annotations dropped when the text or model changed).
+    Speakers and channels are found or created; speakers and channels left without claims by a
+    replacement are removed. Raises ValueError on offsets outside the text or unknown types, before writing.
+    """
+    _check_claims(article, parsed, claims)
+    found = db.execute(
+        "SELECT id, content_hash, extractor_version, model_version FROM articles WHERE key = ?",
+        [article.key],
+    ).fetchone()
+    if found and tuple(found[1:]) == (article.content_hash, extractor_version, model_version):
+        return _result(db, found[0], UNCHANGED)
+
+    row = _article_row(article, extractor_version, model_version)
+    # db.atomic() issues BEGIN and COMMIT (ROLLBACK on any error), and sqlite-utils' own writes
+    # inside it become savepoints: the old rows survive any failure below.
+    with db.atomic():
         touched_speakers: set[int] = set()
         touched_channels: set[int] = set()
         if found:
             article_id = found[0]
-            touched_speakers.update(
-                r[0] for r in db.execute("SELECT DISTINCT speaker_id FROM claims WHERE article_id = ?", [article_id])
+            touched_speakers, touched_channels = _clear_article(
+                db, article_id, text_changed=found[1] != article.content_hash, model_version=model_version
             )
-            touched_channels.update(
-                r[0]
-                for r in db.execute(
-                    "SELECT DISTINCT channel_id FROM claims WHERE article_id = ? AND channel_id IS NOT NULL",
-                    [article_id],
-                )
-            )
-            db.execute("DELETE FROM claims WHERE article_id = ?", [article_id])
-            db.execute("DELETE FROM sentences WHERE article_id = ?", [article_id])
-            if found[1] != article.content_hash:
-                db.execute("DELETE FROM annotations WHERE article_id = ?", [article_id])
-            else:
-                db.execute(
-                    "DELETE FROM annotations WHERE article_id = ? AND model_version != ?",
-                    [article_id, model_version],
-                )
-            db["articles"].update(article_id, row)
+            db.table("articles").update(article_id, row)
             status = REPLACED
         else:
-            article_id = db["articles"].insert(row).last_pk
+            article_id = db.table("articles").insert(row).last_pk
             status = ADDED
 
         sentence_ids = _insert_sentences(db, article_id, article, parsed)
@@ -337,7 +372,7 @@ def store_article(
                 model_version=model_version,
             )
             rows.append(claim_row)
-        db["claims"].insert_all(rows)
+        db.table("claims").insert_all(rows)
         touched_speakers.update(speakers.values())
         touched_channels.update(channels.values())
         _verify_offsets(db, article_id)
@@ -355,7 +390,7 @@ def _result(db: sqlite_utils.Database, article_id: int, status: str) -> StoreRes
 def _insert_sentences(
     db: sqlite_utils.Database, article_id: int, article: Article, parsed: ParsedArticle
 ) -> dict[int, int]:
-    db["sentences"].insert_all(
+    db.table("sentences").insert_all(
         {
             "article_id": article_id,
             "sentence_index": s.index,
@@ -408,9 +443,9 @@ def _claim_row(
     attribution = claim.attribution
     key, name, speaker_type = speaker_key(article, attribution)
     if key not in speakers:
-        speakers[key] = db["speakers"].lookup({"key": key}, {"name": name, "speaker_type": speaker_type})
-    row: dict[str, Any] = dict(_CLAIM_DEFAULTS)
-    row.update({
+        speakers[key] = db.table("speakers").lookup({"key": key}, {"name": name, "speaker_type": speaker_type})
+    row: dict[str, Any] = {
+        **_CLAIM_DEFAULTS,
         "sentence_index": claim.sentence_index,
         "attribution_index": claim.attribution_index,
         "claim_type": claim.claim_type,
@@ -419,7 +454,7 @@ def _claim_row(
         "content_end": claim.content_end,
         "speaker_id": speakers[key],
         "speaker_type": speaker_type,
-    })
+    }
     if attribution is None:
         channel_name, channel_kind = name, PUBLICATION
         row["content_spans"] = json.dumps([[claim.content_start, claim.content_end]])
@@ -456,7 +491,7 @@ def _claim_row(
         channel_name = _SPACE.sub(" ", channel_name).strip()
         ckey = channel_key(channel_name)
         if ckey not in channels:
-            channels[ckey] = db["channels"].lookup({"key": ckey}, {"name": channel_name, "kind": channel_kind})
+            channels[ckey] = db.table("channels").lookup({"key": ckey}, {"name": channel_name, "kind": channel_kind})
             if channel_kind:  # a channel first seen without a kind takes the first kind given
                 db.execute(
                     "UPDATE channels SET kind = ? WHERE id = ? AND kind IS NULL", [channel_kind, channels[ckey]]
@@ -517,7 +552,7 @@ def _drop_unused_channels(db: sqlite_utils.Database, channel_ids: set[int]) -> N
 
 def record_error(db: sqlite_utils.Database, error: IngestError) -> int:
     """Record an input that could not be read; returns the row id."""
-    table = db["ingest_errors"]
+    table = db.table("ingest_errors")
     table.insert(
         {"source": error.source, "line": error.line, "kind": error.kind, "message": error.message, "at": _now()}
     )
@@ -530,7 +565,7 @@ def record_error(db: sqlite_utils.Database, error: IngestError) -> int:
 def save_annotations(db: sqlite_utils.Database, article_id: int, parsed: ParsedArticle) -> None:
     """Cache an article's NLP output as JSON, replacing any earlier cache."""
     data = json.dumps(asdict(parsed), ensure_ascii=False, separators=(",", ":"))
-    db["annotations"].insert(
+    db.table("annotations").insert(
         {"article_id": article_id, "model_version": parsed.model_version, "data": data, "saved_at": _now()},
         replace=True,
     )

@@ -19,7 +19,7 @@ NARRATOR = "narrator"  # no attribution: the article's own voice
 # Speaker types.
 PERSON = "person"
 ORGANIZATION = "organization"
-GOVERNMENT = "country_or_government"
+GOVERNMENT = "country"  # a country or its government
 ANONYMOUS = "anonymous_person"
 UNNAMED_REPORTS = "unnamed_reports"
 PUBLICATION = "publication"  # the article's own voice

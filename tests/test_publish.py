@@ -8,11 +8,10 @@ import io
 import json
 import shutil
 import sqlite3
-from pathlib import Path
 
 import pytest
 
-from claims import export, publish, store
+from claims import export, publish, store, types
 
 METADATA = json.loads(publish.metadata_path().read_text(encoding="utf-8"))
 DATABASE = METADATA["databases"]["claims"]
@@ -76,6 +75,20 @@ def test_every_visible_table_and_column_is_described():
         missing = [c for c in columns if not described.get(c)]
         assert not missing, f"{name}: columns without a description: {missing}"
         assert not set(described) - set(columns), f"{name}: descriptions of columns that do not exist"
+
+
+def test_descriptions_and_queries_use_the_types_of_claims_types():
+    for table in ("claims", "claims_view", "speakers"):
+        described = TABLES[table]["columns"]["speaker_type"]
+        for speaker_type in store.SPEAKER_TYPES:
+            assert speaker_type in described, f"{table}.speaker_type description lacks {speaker_type}"
+    for table in ("claims", "claims_view"):
+        for claim_type in store.CLAIM_TYPES:
+            assert claim_type in TABLES[table]["columns"]["claim_type"]
+    vague = QUERIES["anonymous_and_vague_sources"]["sql"]
+    for speaker_type in (types.ANONYMOUS, types.UNNAMED_REPORTS, types.UNKNOWN):
+        assert f"'{speaker_type}'" in vague
+    assert f"'{types.PUBLICATION}'" in QUERIES["top_speakers"]["sql"]
 
 
 def test_annotations_and_fts_tables_are_hidden():

@@ -11,7 +11,19 @@ import pytest
 from conftest import EXTRACTOR_VERSION, MODEL_VERSION, SENTENCES, make_stored_article
 
 from claims import store
-from claims.types import ANONYMOUS, PERSON, UNNAMED_REPORTS, Attribution, IngestError, Span
+from claims.types import (
+    ANONYMOUS,
+    MIXED,
+    PERSON,
+    UNNAMED_REPORTS,
+    Article,
+    Attribution,
+    Claim,
+    IngestError,
+    ParsedArticle,
+    ParsedSentence,
+    Span,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = {"meta", "articles", "sentences", "speakers", "channels", "claims", "ingest_errors", "annotations"}
@@ -153,6 +165,18 @@ def test_offsets_outside_the_text_are_refused_before_writing(db):
     article, parsed, claims = make_stored_article()
     claims[0].content_end = len(article.text) + 5
     with pytest.raises(ValueError, match="fall outside the text"):
+        store.store_article(db, article, parsed, claims, EXTRACTOR_VERSION, MODEL_VERSION)
+    assert db["articles"].count == 0
+
+
+def test_unknown_types_are_refused_before_writing(db):
+    article, parsed, claims = make_stored_article()
+    claims[0].attribution.speaker_type = "celebrity"
+    with pytest.raises(ValueError, match="speaker type 'celebrity'"):
+        store.store_article(db, article, parsed, claims, EXTRACTOR_VERSION, MODEL_VERSION)
+    article, parsed, claims = make_stored_article()
+    claims[3].claim_type = "rumour"
+    with pytest.raises(ValueError, match="claim type 'rumour'"):
         store.store_article(db, article, parsed, claims, EXTRACTOR_VERSION, MODEL_VERSION)
     assert db["articles"].count == 0
 
@@ -320,7 +344,8 @@ def test_claim_counts_follow_cascading_deletes(db):
 
 
 def test_record_error(db):
-    error = IngestError(source="in/feed.jsonl", message="line 3 is not JSON; fix or remove it", line=3, kind="malformed_json")
+    message = "line 3 is not JSON; fix or remove it"
+    error = IngestError(source="in/feed.jsonl", message=message, line=3, kind="malformed_json")
     row_id = store.record_error(db, error)
     row = db["ingest_errors"].get(row_id)
     assert (row["source"], row["line"], row["kind"], row["message"]) == (
@@ -346,3 +371,36 @@ def test_annotations_round_trip(db):
     store.save_annotations(db, result.article_id, parsed)  # replaces the cache
     assert store.load_annotations(db, result.article_id).model_version == "test-model-9"
     assert db["annotations"].count == 1
+
+
+def test_split_quote_over_two_sentences(db):
+    # "We will win," she said, "and soon. Nobody doubts it." -> one attribution, two claims.
+    text = "\u201cWe will win,\u201d she said, \u201cand soon. Nobody doubts it.\u201d"
+    first_end = text.index("soon.") + len("soon.")
+    second_start = text.index("Nobody")
+    quote1 = Span(0, text.index(" she"))
+    quote2 = Span(text.index("\u201cand"), len(text))
+    attribution = Attribution(
+        0,
+        cue=[Span(text.index("said"), text.index("said") + 4)],
+        content=[quote1, quote2],
+        source=[Span(text.index("she"), text.index("she") + 3)],
+        claim_type=MIXED,
+        speaker_type=ANONYMOUS,
+    )
+    article = Article(text=text, source="split.txt", format="txt", publisher="Paper")
+    parsed = ParsedArticle(
+        [ParsedSentence(0, 0, first_end, []), ParsedSentence(1, second_start, len(text), [])], [], "m"
+    )
+    claims = [
+        Claim(0, 0, first_end, MIXED, attribution_index=0, attribution=attribution),
+        Claim(1, second_start, len(text), MIXED, attribution_index=0, attribution=attribution),
+    ]
+    store.store_article(db, article, parsed, claims, EXTRACTOR_VERSION, MODEL_VERSION)
+    rows = list(db.query("SELECT * FROM claims ORDER BY id"))
+    assert [r["attribution_index"] for r in rows] == [0, 0]
+    assert json.loads(rows[0]["content_spans"]) == [[quote1.start, quote1.end], [quote2.start, first_end]]
+    assert json.loads(rows[1]["content_spans"]) == [[second_start, len(text)]]
+    assert [r["text"] for r in rows] == [text[:first_end], text[second_start:]]
+    speaker = db.execute("SELECT key, name, claim_count FROM speakers").fetchone()
+    assert speaker == ("anonymous_person:split.txt:she", "she", 2)

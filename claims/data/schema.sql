@@ -59,9 +59,7 @@ CREATE TABLE speakers (
     id INTEGER PRIMARY KEY,
     key TEXT NOT NULL UNIQUE,            -- see claims.store.speaker_key()
     name TEXT NOT NULL,
-    speaker_type TEXT NOT NULL CHECK (speaker_type IN (
-        'person', 'organization', 'country_or_government', 'anonymous_person',
-        'unnamed_reports', 'publication', 'unknown')),
+    speaker_type TEXT NOT NULL,          -- claims.types speaker types, checked by claims.store
     aliases TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(aliases)),
     claim_count INTEGER NOT NULL DEFAULT 0  -- kept by the claims_count_* triggers
 );
@@ -83,7 +81,7 @@ CREATE TABLE claims (
     sentence_id INTEGER NOT NULL REFERENCES sentences (id) ON DELETE CASCADE,
     sentence_index INTEGER NOT NULL,
     attribution_index INTEGER,
-    claim_type TEXT NOT NULL CHECK (claim_type IN ('direct', 'indirect', 'mixed', 'narrator')),
+    claim_type TEXT NOT NULL,            -- claims.types claim types, checked by claims.store
     text TEXT NOT NULL,                  -- articles.text[content_start:content_end]
     content_start INTEGER NOT NULL,
     content_end INTEGER NOT NULL,

@@ -1,0 +1,236 @@
+"""The `claims` command line: thin commands over the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+MODEL_HELP = "bundled (default), official (stanza's downloaded models) or a model directory; env CLAIMS_MODEL"
+
+
+def model_option(function):
+    return click.option("--model", "model", default=None, metavar="NAME|PATH", help=MODEL_HELP)(function)
+
+
+def fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+@click.group()
+@click.version_option(package_name="claims")
+def cli() -> None:
+    """Claim attribution and source tracking for fact-checkers.
+
+    \b
+    Example:
+        claims ingest article.txt --db claims.db
+        claims serve claims.db
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False), help="SQLite database to write")
+@model_option
+@click.option("--stdin-format", default="txt", type=click.Choice(["txt", "html", "jsonl", "csv"]),
+              help="format of '-' (standard input)")
+@click.option("--batch-size", default=8, show_default=True, help="articles annotated together")
+@click.option("--quiet", is_flag=True, help="no progress bar")
+def ingest(paths, db_path, model, stdin_format, batch_size, quiet) -> None:
+    """Read articles (files, folders, '-') and store their claims in DB.
+
+    Formats: .txt (plain or scraped page), .html/.htm, .jsonl, .csv. Unchanged articles are
+    skipped; changed ones are re-extracted. Exit status 1 when any input failed.
+
+    \b
+    Example:
+        claims ingest news/ --db claims.db
+    """
+    from claims.nlp import ModelError
+    from claims.pipeline import ingest as run_ingest
+    from claims.store import StoreError
+
+    try:
+        summary = run_ingest(list(paths), db_path, model=model, batch_size=batch_size,
+                             progress=not quiet and sys.stderr.isatty(), stdin_format=stdin_format)
+    except (ModelError, StoreError) as error:
+        fail(str(error))
+    for error in summary.errors:
+        where = error.source + (f":{error.line}" if error.line and f":{error.line}" not in error.source else "")
+        message = error.message if error.message.startswith(error.source) else f"{where}: {error.message}"
+        click.echo(f"skipped ({error.kind}) {message}", err=True)
+    click.echo(summary.line(), err=True)
+    if summary.errors:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@model_option
+@click.option("--format", "fmt", default="jsonl", type=click.Choice(["jsonl", "spans"]),
+              help="jsonl: claims on stdout; spans: one <stem>.json per input in --out (evaluation format)")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="folder for --format spans")
+def extract(paths, model, fmt, out_dir) -> None:
+    """Extract claims without a database.
+
+    \b
+    Example:
+        claims extract article.txt
+        claims extract --format spans --out preds/ texts/*.txt
+    """
+    from claims.quicklook import extract_to_jsonl, extract_to_spans
+    from claims.nlp import ModelError
+
+    if fmt == "spans" and not out_dir:
+        fail("--format spans needs --out DIR")
+    try:
+        if fmt == "spans":
+            errors = extract_to_spans(list(paths), Path(out_dir), model)
+        else:
+            errors = extract_to_jsonl(list(paths), sys.stdout, model)
+    except ModelError as error:
+        fail(str(error))
+    for error in errors:
+        click.echo(f"skipped ({error.kind}) {error.message}", err=True)
+    if errors:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("db_path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+@click.argument("extra", nargs=-1, type=click.UNPROCESSED)
+def serve(db_path, host, port, extra) -> None:
+    """Browse DB in Datasette with the claims metadata (facets, search, canned queries).
+
+    \b
+    Example:
+        claims serve claims.db --port 8001
+    """
+    from claims.publish import serve as run_serve
+
+    sys.exit(run_serve(db_path, host=host, port=port, extra=list(extra)))
+
+
+@cli.command()
+@click.argument("db_path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", default="csv", type=click.Choice(["csv", "jsonl"]), show_default=True)
+@click.option("--query", default=None, help="SQL to export instead of all claims in reading order")
+@click.option("--out", "out_path", default=None, type=click.Path(dir_okay=False), help="file (default: stdout)")
+def export(db_path, fmt, query, out_path) -> None:
+    """Export claims (or any query) as CSV or JSON lines.
+
+    \b
+    Example:
+        claims export claims.db --format csv > claims.csv
+        claims export claims.db --query "select * from speakers"
+    """
+    from claims.export import export as run_export
+
+    try:
+        run_export(db_path, fmt=fmt, query=query, out=out_path or sys.stdout)
+    except Exception as error:  # a bad query: say so plainly
+        fail(f"export failed: {error}")
+
+
+@cli.command(name="eval")
+@click.argument("gold", type=click.Path(exists=True))
+@model_option
+@click.option("--pred", "pred_dir", type=click.Path(file_okay=False), help="score these predictions instead of extracting")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="keep the predictions written here")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@click.option("--per-doc", "per_doc", default=0, type=int, help="list the N worst documents")
+def evaluate(gold, model, pred_dir, out_dir, as_json, per_doc) -> None:
+    """Score extraction against gold: a PolNeAR-format folder (text/, attributions/) or the seed expected.json.
+
+    \b
+    Example:
+        claims eval ../shared/data/polnear/dev --per-doc 5
+        claims eval ../shared/data/seed/expected.json
+    """
+    from claims import evaluate as scoring
+    from claims.quicklook import extract_to_spans
+
+    gold_path = Path(gold)
+    if gold_path.is_file():
+        expected = json.loads(gold_path.read_text(encoding="utf-8"))
+        text_path = gold_path.parent / expected["file"]
+        with tempfile.TemporaryDirectory() as tmp:
+            target = Path(out_dir or tmp)
+            extract_to_spans([str(text_path)], target, model)
+            predictions = json.loads((target / f"{text_path.stem}.json").read_text(encoding="utf-8"))["attributions"]
+        scores = scoring.score_seed(str(gold_path), predictions)
+        click.echo(json.dumps(scores, indent=2) if as_json else scoring.format_seed_report(scores))
+        return
+    gold_docs = scoring.load_polnear_gold(gold_path)
+    with tempfile.TemporaryDirectory() as tmp:
+        if pred_dir is None:
+            pred_dir = out_dir or tmp
+            texts = [str(gold_path / "text" / f"{stem}.txt") for stem in sorted(gold_docs)]
+            extract_to_spans(texts, Path(pred_dir), model)
+        scores = scoring.score_polnear(gold_docs, scoring.load_predictions(pred_dir))
+    if as_json:
+        click.echo(json.dumps(scores, indent=2))
+    else:
+        click.echo(scoring.format_polnear_report(scores, n_worst=per_doc))
+
+
+@cli.group()
+def model() -> None:
+    """The stanza model claims runs on."""
+
+
+@model.command()
+@model_option
+@click.option("--json", "as_json", is_flag=True, help="print pipeline_kwargs for stanza.Pipeline(...) and the scores")
+def info(model, as_json) -> None:
+    """Show the loaded model: processors, files, sizes and the scores the recipe measured.
+
+    \b
+    Example:
+        claims model info --json
+    """
+    from claims.modelinfo import model_info
+
+    from claims.nlp import ModelError
+
+    try:
+        details = model_info(model)
+    except ModelError as error:
+        fail(str(error))
+    if as_json:
+        click.echo(json.dumps(details, indent=2))
+        return
+    click.echo(f"model: {details['name']}  version: {details['version']}")
+    for processor, entry in details.get("files", {}).items():
+        click.echo(f"  {processor:9} {entry['file']}  {entry.get('bytes', 0) / 1e6:.1f} MB")
+    for name, score in details.get("scores", {}).items():
+        click.echo(f"  {name}: {json.dumps(score)}")
+
+
+@model.command()
+@click.argument("recipe_args", nargs=-1, type=click.UNPROCESSED)
+def build(recipe_args) -> None:
+    """Retrain the bundled model from the UD treebanks (see python -m claims.recipe --help).
+
+    \b
+    Example:
+        claims model build --work build/model-work
+    """
+    from claims.recipe import main
+
+    main(list(recipe_args))
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,315 @@
+"""Attribution rules over the dependency parse: find cues, then their content and source spans.
+
+Each rule says what construction it reads; a rule that fires gives an Attribution with spans and
+a confidence. Speakers are typed and resolved later (claims.extract.speakers, claims.resolve).
+
+Constructions:
+- verb cue with a clausal complement: "X said (that) ...", "X vowed to ...", "reports indicate that ..."
+- verb cue next to a quotation: "“...,” X said.", "X declared, “...”", "X continued: “...”"
+- passive cue with an agent: "This was confirmed by X" (content: what "This" stands for)
+- participial cue sharing its subject: "..., pledging to supply ..."
+- urge-type cue with an object: "calling for the establishment of ..."
+- "according to X": the rest of the clause is the content
+- hedging adverbs: "are reportedly on the outskirts of Hama"
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from claims.extract.lexicon import CUE_VERBS, HEDGE_ADVERBS, WEAK_CUE_VERBS
+from claims.extract.quotes import Quote
+from claims.extract.tree import Tree, contiguous, span_of
+from claims.types import DIRECT, INDIRECT, MIXED, Attribution, ParsedSentence, Span, Word
+
+
+@dataclass
+class Found:
+    """An attribution as a rule found it, with the parse words the later stages need."""
+
+    attribution: Attribution
+    cue_word: Word
+    source_head: Word | None = None  # head of the source phrase (or of the inherited subject)
+    inherited: bool = False  # the source is the subject of a governing verb ("..., pledging ...")
+    anaphoric: bool = False  # the content is a pronoun or "this statement": points back
+
+# Relations that do not belong to a source phrase ("X, who visited Syria, ...": the relative clause).
+SOURCE_EXCLUDE = {"acl", "acl:relcl", "punct", "parataxis", "advcl", "dep"}
+CLAUSE_DEPRELS = ("ccomp", "xcomp", "csubj")
+DEMONSTRATIVES = {"this", "that", "these", "those", "it"}
+
+
+def find_attributions(sentence: ParsedSentence, text: str, quotes: list[Quote]) -> list[Found]:
+    """All attributions whose cue lies in this sentence."""
+    tree = Tree(sentence)
+    found: list[Found] = []
+    used_cues: set[int] = set()
+    for word in sentence.words:
+        attribution = None
+        if word.index in used_cues:
+            continue
+        if word.upos in ("VERB", "AUX") and word.lemma.lower() in CUE_VERBS:
+            attribution = verb_cue(tree, word, text, quotes)
+        elif word.lemma.lower() == "accord" and next_word_is(tree, word, "to"):
+            attribution = according_to(tree, word, text)
+        elif word.lemma.lower() in HEDGE_ADVERBS and word.upos == "ADV":
+            attribution = hedge(tree, word, text)
+        if attribution is not None:
+            used_cues.add(word.index)
+            found.append(attribution)
+    return found
+
+
+def next_word_is(tree: Tree, word: Word, form: str) -> bool:
+    following = tree.by_index.get(word.index + 1)
+    return following is not None and following.text.lower() == form
+
+
+def cue_span(tree: Tree, cue: Word, text: str) -> list[Span]:
+    """The cue as PolNeAR marks it: the verb, with its particle or a 'for'/'on' it governs ('calling for')."""
+    words = [cue] + [c for c in tree.kids(cue, "compound:prt")]
+    for obl in tree.kids(cue, "obl", "obj"):
+        for case in tree.kids(obl, "case"):
+            if case.index == cue.index + 1 and case.text.lower() in ("for", "on") and cue.lemma.lower() == "call":
+                words.append(case)
+    words.sort(key=lambda w: w.index)
+    spans = [Span(w.start, w.end) for w in contiguous(words, cue)]
+    return merge_spans(spans)
+
+
+def merge_spans(spans: list[Span]) -> list[Span]:
+    spans = sorted(spans, key=lambda s: s.start)
+    merged: list[Span] = []
+    for span in spans:
+        if merged and span.start <= merged[-1].end + 1:
+            merged[-1] = Span(merged[-1].start, max(merged[-1].end, span.end))
+        else:
+            merged.append(Span(span.start, span.end))
+    return merged
+
+
+def source_words(tree: Tree, head: Word) -> list[Word]:
+    """The source phrase: the subject with its modifiers and appositive, without relative clauses."""
+    words = tree.subtree(head, exclude=SOURCE_EXCLUDE)
+    return contiguous(words, head)
+
+
+def subject_of(tree: Tree, verb: Word) -> tuple[Word | None, bool]:
+    """(subject, inherited): the verb's own subject, or the one of the verb it hangs from."""
+    for child in tree.kids(verb, "nsubj", "csubj"):
+        if not child.deprel.endswith(":pass"):
+            return child, False
+    current = verb
+    for _ in range(3):
+        if current.deprel.split(":")[0] not in ("advcl", "xcomp", "conj", "acl"):
+            break
+        parent = tree.head_of(current)
+        if parent is None:
+            break
+        if current.deprel.startswith("acl") and parent.upos in ("NOUN", "PROPN", "PRON"):
+            return parent, True  # "X, speaking to Reuters, ..." hangs from the noun
+        for child in tree.kids(parent, "nsubj"):
+            if not child.deprel.endswith(":pass"):
+                return child, True
+        current = parent
+    return None, False
+
+
+def passive_agent(tree: Tree, verb: Word) -> Word | None:
+    for child in tree.kids(verb, "obl"):
+        if child.deprel == "obl:agent" or any(c.text.lower() == "by" for c in tree.kids(child, "case")):
+            return child
+    return None
+
+
+def is_passive(tree: Tree, verb: Word) -> bool:
+    return bool(tree.kids(verb, "aux:pass") or [c for c in tree.kids(verb, "nsubj") if c.deprel == "nsubj:pass"])
+
+
+def quote_near(cue: Word, quotes: list[Quote], text: str, sentence: ParsedSentence) -> Quote | None:
+    """A quotation that the cue introduces or closes, with nothing but a source and punctuation between."""
+    # Cue after the quote: “...,” X said. / “...,” said X.
+    before = [q for q in quotes if q.end <= cue.start and q.end >= sentence.start - 1 or
+              (q.end <= cue.start and q.start < sentence.start <= q.end + 2)]
+    if before:
+        quote = max(before, key=lambda q: q.end)
+        gap = text[quote.end : cue.start]
+        if len(gap) <= 60 and "\n" not in gap and not any(c in gap for c in ".!?“\""):
+            return quote
+    # Cue before the quote: X said: “...” / X declared, “...”
+    after = [q for q in quotes if q.start >= cue.end]
+    if after:
+        quote = min(after, key=lambda q: q.start)
+        gap = text[cue.end : quote.start]
+        if len(gap) <= 40 and gap.strip() in ("", ",", ":", ",:", "—", "-", "–") or (
+            len(gap) <= 40 and gap.rstrip().endswith((",", ":")) and "\n" not in gap and not any(c in gap for c in ".!?")
+        ):
+            return quote
+    return None
+
+
+def content_from_clause(tree: Tree, clause: Word, text: str) -> list[Span]:
+    words = tree.subtree(clause)
+    span = span_of(words, text)
+    return [span] if span else []
+
+
+def claim_type_for(content: list[Span], quotes: list[Quote]) -> str:
+    covered = 0
+    total = sum(s.end - s.start for s in content) or 1
+    for span in content:
+        for quote in quotes:
+            overlap = min(span.end, quote.end) - max(span.start, quote.start)
+            if overlap > 0:
+                covered += overlap
+    if covered >= 0.8 * total:
+        return DIRECT
+    if covered > 0:
+        return MIXED
+    return INDIRECT
+
+
+def verb_cue(tree: Tree, cue: Word, text: str, quotes: list[Quote]) -> Found | None:
+    lemma = cue.lemma.lower()
+    cue_class = CUE_VERBS[lemma]
+    sentence = tree.sentence
+    content: list[Span] = []
+    confidence = 0.0
+    passive = is_passive(tree, cue)
+    anaphoric = False
+
+    quote = quote_near(cue, quotes, text, sentence)
+    clause = next(iter(tree.kids(cue, *CLAUSE_DEPRELS)), None)
+    if clause is not None and clause.deprel.startswith("csubj") and not passive:
+        clause = None
+    if quote is not None and (clause is None or clause.start >= quote.start and clause.end <= quote.end):
+        content = [Span(quote.start, quote.end)]
+        confidence = 0.85
+    elif clause is not None and not (clause.deprel.startswith("xcomp") and cue_class == "assert" and lemma != "say"):
+        content = content_from_clause(tree, clause, text)
+        confidence = 0.8 if clause.deprel.startswith("ccomp") else 0.65
+    elif cue_class == "urge":
+        target = next(iter(tree.kids(cue, "obj")), None) or next(
+            (o for o in tree.kids(cue, "obl") if any(c.text.lower() == "for" for c in tree.kids(o, "case"))), None)
+        if target is not None:
+            words = [w for w in tree.subtree(target) if w.deprel != "case" or w.head != target.index]
+            span = span_of(words, text)
+            content = [span] if span else []
+            confidence = 0.6
+    if passive:
+        subject = next(iter(c for c in tree.kids(cue, "nsubj") if c.deprel == "nsubj:pass"), None)
+        if not content and subject is not None and subject.lemma.lower() in DEMONSTRATIVES | {"statement", "pledge", "claim", "report"}:
+            anaphoric = True
+            content = [Span(subject.start, subject.end)]
+            confidence = 0.6
+    if not content:
+        # "X said:" at the end of a sentence introducing the next one.
+        following = text[cue.end : cue.end + 2]
+        if following.startswith(":") and sentence.end <= cue.end + 2:
+            return None
+        return None
+    if lemma in WEAK_CUE_VERBS and confidence < 0.65 and quote is None:
+        return None
+
+    source: list[Span] = []
+    source_head: Word | None = None
+    inherited = False
+    if passive:
+        source_head = passive_agent(tree, cue)
+    else:
+        source_head, inherited = subject_of(tree, cue)
+    if source_head is not None and not inherited:
+        words = [w for w in source_words(tree, source_head) if not (w.head == source_head.index and w.deprel == "case")]
+        span = span_of(words, text)
+        if span and not overlaps(span, content):
+            source = [span]
+    cue_spans = cue_span(tree, cue, text)
+    if passive and source_head is not None:
+        by_word = next((c for c in tree.kids(source_head, "case") if c.text.lower() == "by"), None)
+        aux = [c for c in tree.kids(cue, "aux:pass", "aux")]
+        words = sorted([cue, *aux] + ([by_word] if by_word else []), key=lambda w: w.index)
+        cue_spans = merge_spans([Span(w.start, w.end) for w in contiguous(words, cue)])
+    attribution = Attribution(
+        sentence_index=sentence.index,
+        cue=cue_spans,
+        content=content,
+        source=source,
+        claim_type=claim_type_for(content, quotes),
+        cue_class=cue_class,
+        cue_lemma=lemma,
+        confidence=confidence,
+    )
+    return Found(attribution, cue, source_head, inherited, anaphoric)
+
+
+def overlaps(span: Span, spans: list[Span]) -> bool:
+    return any(span.start < s.end and s.start < span.end for s in spans)
+
+
+def according_to(tree: Tree, according: Word, text: str) -> Found | None:
+    """'according to X': X is the source; the clause it modifies, minus the phrase, is the content."""
+    source_head = tree.head_of(according)
+    if source_head is None:
+        return None
+    to_word = tree.by_index.get(according.index + 1)
+    phrase = tree.subtree(source_head)
+    clause_head = tree.head_of(source_head) or source_head
+    skip = {w.index for w in phrase}
+    clause = [w for w in tree.subtree(clause_head, skip=skip) if w.index not in skip]
+    if clause_head.index in skip:
+        clause = [w for w in tree.words if w.index not in skip]
+    content_span = span_of(clause, text)
+    source_span = span_of([w for w in phrase if w.index not in (according.index, to_word.index if to_word else -1)], text)
+    if content_span is None or source_span is None:
+        return None
+    # The content may run around the phrase: keep only the larger side when they interleave.
+    content = [content_span]
+    if content_span.start < source_span.start < content_span.end:
+        left = Span(content_span.start, according.start)
+        right = Span(source_span.end, content_span.end)
+        content = [s for s in (trim(left, text), trim(right, text)) if s is not None]
+    cue_end = to_word.end if to_word else according.end
+    attribution = Attribution(
+        sentence_index=tree.sentence.index,
+        cue=[Span(according.start, cue_end)],
+        content=content,
+        source=[source_span],
+        claim_type=INDIRECT,
+        cue_class="assert",
+        cue_lemma="according to",
+        confidence=0.75,
+    )
+    return Found(attribution, according, source_head)
+
+
+def trim(span: Span, text: str) -> Span | None:
+    start, end = span.start, span.end
+    while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
+        end -= 1
+    return Span(start, end) if end > start else None
+
+
+def hedge(tree: Tree, adverb: Word, text: str) -> Found | None:
+    """'reportedly' / 'allegedly': the clause it modifies is a claim from unnamed reports."""
+    head = tree.head_of(adverb)
+    if head is None:
+        return None
+    words = tree.subtree(head, exclude={"nsubj", "nsubj:pass", "cc", "conj", "punct", "mark", "advcl", "parataxis"})
+    words = contiguous(words, head) if head in words else words
+    span = span_of(words, text)
+    if span is None:
+        return None
+    attribution = Attribution(
+        sentence_index=tree.sentence.index,
+        cue=[Span(adverb.start, adverb.end)],
+        content=[span],
+        source=[],
+        claim_type=INDIRECT,
+        cue_class="hedge",
+        cue_lemma=adverb.lemma.lower(),
+        hedged=True,
+        confidence=0.55,
+    )
+    return Found(attribution, adverb)

@@ -1,0 +1,247 @@
+"""Who a source is: speaker name and type, role, affiliation, channel, place and time.
+
+Works on one found attribution and its sentence's parse. Pronouns and short names are left for
+claims.resolve, which sees the whole article.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from claims.extract.lexicon import (
+    ANONYMOUS_NOUNS,
+    CHANNEL_NOUNS,
+    NATIONALITIES,
+    PERSON_PRONOUNS,
+    TITLE_WORDS,
+    VAGUE_NOUNS,
+)
+from claims.extract.rules import Found
+from claims.extract.tree import Tree, span_of
+from claims.types import (
+    ANONYMOUS,
+    GOVERNMENT,
+    ORGANIZATION,
+    PERSON,
+    UNKNOWN,
+    UNNAMED_REPORTS,
+    Entity,
+    Word,
+)
+
+SPEECH_VERBS = {"speak", "talk", "tell", "write", "report", "say", "comment", "testify", "appear"}
+POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+
+
+@dataclass(frozen=True)
+class ChannelEntry:
+    name: str
+    kind: str
+    country: str | None
+    aliases: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def channel_registry() -> dict[str, ChannelEntry]:
+    """Known outlets by lower-cased name and alias (claims/data/channels.json)."""
+    raw = json.loads((resources.files("claims") / "data" / "channels.json").read_text(encoding="utf-8"))
+    registry: dict[str, ChannelEntry] = {}
+    for item in raw["channels"]:
+        entry = ChannelEntry(item["name"], item["kind"], item.get("country"), tuple(item.get("aliases", [])))
+        for alias in (entry.name, *entry.aliases):
+            registry[normalize(alias)] = entry
+    return registry
+
+
+def normalize(name: str) -> str:
+    name = name.replace("’", "'").strip()
+    name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+    return re.sub(r"\s+", " ", name).casefold()
+
+
+def known_channel(name: str) -> ChannelEntry | None:
+    return channel_registry().get(normalize(POSSESSIVE.sub("", name)))
+
+
+def strip_possessive(name: str) -> str:
+    return POSSESSIVE.sub("", name.strip())
+
+
+def entity_at(entities: list[Entity], start: int, end: int) -> Entity | None:
+    """The entity overlapping [start, end), preferring the longest."""
+    hits = [e for e in entities if e.start < end and start < e.end]
+    return max(hits, key=lambda e: e.end - e.start) if hits else None
+
+
+def phrase_text(words: list[Word], text: str) -> str | None:
+    span = span_of(words, text)
+    return text[span.start : span.end] if span else None
+
+
+def describe(found: Found, tree: Tree, text: str, entities: list[Entity]) -> None:
+    """Fill speaker, speaker_type, role, affiliation, channel, location and time of found.attribution."""
+    attribution = found.attribution
+    if attribution.cue_class == "hedge":
+        attribution.speaker_type = UNNAMED_REPORTS
+        return
+    head = found.source_head
+    if head is not None:
+        describe_source(found, tree, head, text, entities)
+    find_channel_place_time(found, tree, text, entities)
+    if attribution.cue_lemma == "according to" and attribution.channel is None:
+        entry = known_channel(attribution.speaker or "")
+        if entry is not None:
+            attribution.channel, attribution.channel_kind = entry.name, entry.kind
+
+
+def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: list[Entity]) -> None:
+    attribution = found.attribution
+    lemma = head.lemma.lower()
+    form = head.text.lower()
+    if head.upos == "PRON" or form in PERSON_PRONOUNS:
+        attribution.speaker = None
+        attribution.speaker_type = PERSON if form in ("he", "she", "i", "him", "her") else UNKNOWN
+        return
+    phrase = [w for w in tree.subtree(head, exclude={"acl", "acl:relcl", "punct", "parataxis", "advcl"})]
+    entity = entity_at(entities, head.start, head.end)
+    if lemma in VAGUE_NOUNS or form in VAGUE_NOUNS:
+        attribution.speaker_type = UNNAMED_REPORTS
+        return
+    possessor = next(iter(tree.kids(head, "nmod:poss")), None)
+    if possessor is not None and possessor.upos == "PROPN":
+        owner = phrase_text(tree.subtree(possessor, exclude={"case"}), text)
+        entry = known_channel(owner or "")
+        if entry is not None:
+            attribution.channel, attribution.channel_kind = entry.name, entry.kind
+            attribution.role = "reporter"
+        elif owner:
+            attribution.affiliation = strip_possessive(owner)
+    if entity is not None and entity.type == "PER":
+        attribution.speaker_type = PERSON
+        attribution.speaker = strip_possessive(entity.text)
+    elif entity is not None and entity.type == "ORG":
+        entry = known_channel(entity.text)
+        attribution.speaker_type = ORGANIZATION
+        attribution.speaker = strip_possessive(entity.text)
+        if entry is not None:
+            attribution.speaker = entry.name
+            attribution.channel = attribution.channel or entry.name
+            attribution.channel_kind = attribution.channel_kind or entry.kind
+    elif entity is not None and entity.type == "LOC":
+        attribution.speaker_type = GOVERNMENT
+        attribution.speaker = strip_possessive(entity.text)
+    elif head.upos == "PROPN":
+        name_words = [w for w in phrase if w.upos == "PROPN" and (w.index == head.index or w.deprel in ("flat", "compound"))]
+        name = phrase_text(name_words, text) or head.text
+        entry = known_channel(name)
+        if entry is not None:
+            attribution.speaker_type = ORGANIZATION
+            attribution.speaker = entry.name
+            attribution.channel, attribution.channel_kind = entry.name, entry.kind
+        else:
+            attribution.speaker_type = PERSON if len(name_words) >= 2 else UNKNOWN
+            attribution.speaker = strip_possessive(name)
+    elif lemma in ANONYMOUS_NOUNS or form in ANONYMOUS_NOUNS or head.upos == "NOUN":
+        attribution.speaker_type = ANONYMOUS if (lemma in ANONYMOUS_NOUNS or form in ANONYMOUS_NOUNS) else UNKNOWN
+        if lemma in ("government", "ministry", "administration", "state", "country"):
+            attribution.speaker_type = GOVERNMENT
+        elif lemma in ("group", "party", "campaign", "committee", "company", "agency", "force", "organization",
+                       "coalition", "council", "department", "office", "court", "union", "bank", "commission"):
+            attribution.speaker_type = ORGANIZATION
+        describe_anonymous(attribution, tree, head, phrase, text)
+        return
+    describe_titles(attribution, tree, head, phrase, text, entity)
+
+
+def describe_titles(attribution, tree: Tree, head: Word, phrase: list[Word], text: str, entity: Entity | None) -> None:
+    """Role from titles before the name ("Iranian Foreign Minister"), or from an appositive."""
+    name_start = entity.start if entity is not None else head.start
+    before = [w for w in phrase if w.end <= name_start and w.deprel not in ("det", "punct", "case", "nmod:poss")
+              and not any(w.start >= p.start and w.end <= p.end for p in possessive_spans(tree, head))]
+    titles = []
+    for word in before:
+        lowered = word.text.lower()
+        if lowered in NATIONALITIES:
+            attribution.affiliation = attribution.affiliation or NATIONALITIES[lowered]
+        elif word.upos in ("NOUN", "PROPN", "ADJ") and (lowered in TITLE_WORDS or word.upos == "NOUN"):
+            titles.append(word)
+    if titles:
+        attribution.role = attribution.role if attribution.role and not titles else phrase_text(titles, text)
+    for appos in tree.kids(head, "appos"):
+        role_words = [w for w in tree.subtree(appos, exclude={"nmod", "acl", "acl:relcl", "punct"}) if w.deprel != "det"]
+        role = phrase_text(role_words, text)
+        if role:
+            attribution.role = role
+        for nmod in tree.kids(appos, "nmod"):
+            affiliation = phrase_text([w for w in tree.subtree(nmod) if not (w.head == nmod.index and w.deprel == "case")], text)
+            if affiliation:
+                attribution.affiliation = affiliation
+        break
+
+
+def possessive_spans(tree: Tree, head: Word):
+    from claims.types import Span
+
+    spans = []
+    for possessor in tree.kids(head, "nmod:poss"):
+        words = tree.subtree(possessor)
+        spans.append(Span(min(w.start for w in words), max(w.end for w in words)))
+    return spans
+
+
+def describe_anonymous(attribution, tree: Tree, head: Word, phrase: list[Word], text: str) -> None:
+    """'A senior Syrian military source' -> role 'senior military source', affiliation 'Syrian military'."""
+    modifiers = [w for w in phrase if w.index < head.index and w.deprel in ("amod", "compound", "nmod:npmod")]
+    nationality = next((w for w in modifiers if w.text.lower() in NATIONALITIES), None)
+    role_words = [w for w in modifiers if w is not nationality] + [head]
+    attribution.role = phrase_text(sorted(role_words, key=lambda w: w.index), text)
+    if nationality is not None:
+        between = [w for w in modifiers if nationality.index <= w.index < head.index and w.deprel != "amod" or w is nationality]
+        attribution.affiliation = phrase_text(sorted(between, key=lambda w: w.index), text)
+    for nmod in tree.kids(head, "nmod"):
+        if any(c.text.lower() in ("of", "for", "at", "from", "in", "with") for c in tree.kids(nmod, "case")):
+            words = [w for w in tree.subtree(nmod) if not (w.head == nmod.index and w.deprel == "case")]
+            attribution.affiliation = phrase_text(words, text)
+            break
+
+
+def find_channel_place_time(found: Found, tree: Tree, text: str, entities: list[Entity]) -> None:
+    """Channel ('speaking to Reuters', 'told CNN', 'in a statement'), place ('from Istanbul'), time."""
+    attribution = found.attribution
+    cue = found.cue_word
+    anchors = [cue]
+    if found.source_head is not None:
+        anchors.append(found.source_head)
+    participles = []
+    for anchor in anchors:
+        for child in tree.kids(anchor, "advcl", "acl", "conj"):
+            if child.lemma.lower() in SPEECH_VERBS and child.index != cue.index:
+                participles.append(child)
+    for verb in [cue, *participles]:
+        for child in tree.kids(verb, "obl", "obj", "iobj", "nmod"):
+            cases = {c.text.lower() for c in tree.kids(child, "case")}
+            words = [w for w in tree.subtree(child, exclude={"acl:relcl"}) if not (w.head == child.index and w.deprel == "case")]
+            phrase = phrase_text(words, text) or child.text
+            lemma = child.lemma.lower()
+            entity = entity_at(entities, child.start, child.end)
+            if entity is not None and entity.type == "DATE" or child.deprel == "obl:tmod":
+                attribution.time = attribution.time or (entity.text if entity is not None else phrase)
+                continue
+            if "from" in cases and verb is not cue or ("from" in cases and verb.lemma.lower() in ("report", "speak")):
+                attribution.location = attribution.location or phrase
+                continue
+            entry = known_channel(phrase) or (known_channel(entity.text) if entity is not None else None)
+            if entry is not None and (cases & {"to", "with", "on"} or child.deprel in ("obj", "iobj")
+                                      and verb.lemma.lower() == "tell"):
+                attribution.channel, attribution.channel_kind = entry.name, entry.kind
+                continue
+            if lemma in CHANNEL_NOUNS and cases & {"in", "on", "during", "at", "via", "through"}:
+                attribution.channel = attribution.channel or phrase
+                attribution.channel_kind = attribution.channel_kind or CHANNEL_NOUNS[lemma]
+            elif verb.lemma.lower() == "tell" and child.deprel in ("obj", "iobj") and lemma in ("reporter", "journalist"):
+                attribution.channel = attribution.channel or "reporters"
+                attribution.channel_kind = attribution.channel_kind or "press_conference"
