@@ -42,21 +42,37 @@ def log(message: str) -> None:
     print(f"[recipe {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def run_stanza(work: Path, args: list[str], log_name: str) -> None:
-    """Run one stanza module in a subprocess with the recipe's data paths, logging to a file."""
+def run_stanza(work: Path, args: list[str], log_name: str, minutes: float | None = None,
+               model_file: Path | None = None) -> None:
+    """Run one stanza module in a subprocess with the recipe's data paths, logging to a file.
+
+    With a time budget (``minutes``), training is stopped when it runs out and the best checkpoint
+    stanza saved so far (``model_file``; stanza saves on every dev improvement) is kept: on a
+    2-core CPU the full step counts take many hours.
+    """
     env = dict(os.environ)
     env["UDBASE"] = str(work / "ud")
     env["DATA_ROOT"] = str(work / "data")
     env.setdefault("OMP_NUM_THREADS", "1")
     log_path = work / "logs" / f"{log_name}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    log(f"{log_name}: python -m {' '.join(args)}  (log: {log_path})")
+    budget = f", budget {minutes:g} min" if minutes else ""
+    log(f"{log_name}: python -m {' '.join(args)}  (log: {log_path}{budget})")
     with open(log_path, "a", encoding="utf-8") as handle:
-        result = subprocess.run(
-            [sys.executable, "-m", *args], cwd=work, env=env, stdout=handle, stderr=subprocess.STDOUT
-        )
-    if result.returncode != 0:
-        raise SystemExit(f"{log_name} failed (exit {result.returncode}); see {log_path}")
+        process = subprocess.Popen([sys.executable, "-m", *args], cwd=work, env=env, stdout=handle,
+                                   stderr=subprocess.STDOUT)
+        try:
+            returncode = process.wait(timeout=minutes * 60 if minutes else None)
+        except subprocess.TimeoutExpired:
+            process.terminate()
+            process.wait(timeout=60)
+            if model_file is None or not model_file.exists():
+                raise SystemExit(f"{log_name}: time budget ran out before any checkpoint was saved; see {log_path}")
+            log(f"{log_name}: time budget reached; keeping the best checkpoint {model_file.name}")
+            (work / "logs" / f"{log_name}.budget_stop").write_text(time.strftime("%Y-%m-%d %H:%M:%S\n"))
+            return
+    if returncode != 0:
+        raise SystemExit(f"{log_name} failed (exit {returncode}); see {log_path}")
 
 
 def lay_out_treebanks(work: Path, ud_dir: Path) -> None:
@@ -177,7 +193,7 @@ def model_path(work: Path, kind: str) -> Path:
     return work / "models" / kind / f"{SHORT}_{kind}.pt"
 
 
-def train_all(work: Path, steps: dict[str, int], only: set[str] | None) -> None:
+def train_all(work: Path, steps: dict[str, int], budgets: dict[str, float], only: set[str] | None) -> None:
     ud_dir = SHARED / "data" / "ud"
     polnear_dir = SHARED / "data" / "polnear"
     lay_out_treebanks(work, ud_dir)
@@ -205,12 +221,14 @@ def train_all(work: Path, steps: dict[str, int], only: set[str] | None) -> None:
                           "--save_dir", str(work / "models" / "tagger"), "--save_name", f"{SHORT}_tagger.pt",
                           "--wordvec_pretrain_file", str(pretrain), "--max_steps", str(steps["pos"]),
                           "--batch_size", "64", "--char_hidden_dim", "100", "--char_emb_dim", "50", "--log_step", "50",
-                          "--deep_biaff_hidden_dim", "100", "--composite_deep_biaff_hidden_dim", "50", "--tag_emb_dim", "20"], "pos")
+                          "--deep_biaff_hidden_dim", "100", "--composite_deep_biaff_hidden_dim", "50", "--tag_emb_dim", "20"], "pos",
+                   minutes=budgets.get("pos"), model_file=model_path(work, "tagger"))
     if wanted("lemma") and not model_path(work, "lemmatizer").exists():
         run_stanza(work, ["stanza.utils.datasets.prepare_lemma_treebank", TREEBANK, "--gold"], "prep_lemma")
         run_stanza(work, ["stanza.utils.training.run_lemma", TREEBANK, "--no_charlm",
                           "--save_dir", str(work / "models" / "lemmatizer"), "--save_name", f"{SHORT}_lemmatizer.pt",
-                          "--num_epoch", str(steps["lemma"])], "lemma")
+                          "--num_epoch", str(steps["lemma"])], "lemma",
+                   minutes=budgets.get("lemma"), model_file=model_path(work, "lemmatizer"))
     if wanted("depparse") and not model_path(work, "parser").exists():
         # The parser learns from the tags our own tagger predicts, which is what it sees at run time.
         run_stanza(work, ["stanza.utils.datasets.prepare_depparse_treebank", TREEBANK, "--predicted",
@@ -219,14 +237,16 @@ def train_all(work: Path, steps: dict[str, int], only: set[str] | None) -> None:
         run_stanza(work, ["stanza.utils.training.run_depparse", TREEBANK, "--no_charlm",
                           "--save_dir", str(work / "models" / "parser"), "--save_name", f"{SHORT}_parser.pt",
                           "--wordvec_pretrain_file", str(pretrain), "--optim", "adam", "--lr", "0.002", "--char_hidden_dim", "100", "--char_emb_dim", "50", "--no_xpos", "--no_ufeats",
-                          "--max_steps", str(steps["depparse"])], "depparse")
+                          "--max_steps", str(steps["depparse"])], "depparse",
+                   minutes=budgets.get("depparse"), model_file=model_path(work, "parser"))
     if wanted("ner") and not model_path(work, "nertagger").exists():
         ner_files = convert_silver_ner(polnear_dir, work / "data" / "ner")
         run_stanza(work, ["stanza.models.ner_tagger", "--mode", "train", "--shorthand", SHORT,
                           "--train_file", str(ner_files["train"]), "--eval_file", str(ner_files["dev"]),
                           "--wordvec_pretrain_file", str(pretrain),
                           "--save_dir", str(work / "models" / "nertagger"), "--save_name", f"{SHORT}_nertagger.pt",
-                          "--max_steps", str(steps["ner"]), "--eval_interval", "500"], "ner")
+                          "--max_steps", str(steps["ner"]), "--eval_interval", "500"], "ner",
+                   minutes=budgets.get("ner"), model_file=model_path(work, "nertagger"))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -239,6 +259,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lemma-epochs", type=int, default=10)
     parser.add_argument("--depparse-steps", type=int, default=8000)
     parser.add_argument("--ner-steps", type=int, default=6000)
+    for stage in ("pos", "lemma", "depparse", "ner"):
+        parser.add_argument(f"--{stage}-minutes", type=float, default=None,
+                            help=f"time budget for {stage} training; the best checkpoint so far is kept")
     parser.add_argument("--skip-train", action="store_true", help="only score and bundle existing models")
     parser.add_argument("--no-bundle", action="store_true", help="train only; score and bundle later")
     args = parser.parse_args(argv)
@@ -247,7 +270,8 @@ def main(argv: list[str] | None = None) -> None:
     steps = {"tokenize": args.tokenize_steps, "mwt": args.mwt_epochs, "pos": args.pos_steps,
              "lemma": args.lemma_epochs, "depparse": args.depparse_steps, "ner": args.ner_steps}
     if not args.skip_train:
-        train_all(work, steps, set(args.only) if args.only else None)
+        budgets = {stage: getattr(args, f"{stage}_minutes") for stage in ("pos", "lemma", "depparse", "ner")}
+        train_all(work, steps, {k: v for k, v in budgets.items() if v}, set(args.only) if args.only else None)
     if args.no_bundle:
         return
     from claims.model_bundle import bundle

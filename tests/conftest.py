@@ -200,3 +200,44 @@ def populated_path(db_path: Path) -> Path:
             result = store.store_article(database, article, parsed, claims, EXTRACTOR_VERSION, MODEL_VERSION)
             store.save_annotations(database, result.article_id, parsed)
     return db_path
+
+
+# --- The real bundled model, loaded once per test session -------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+SEED_TEXT = REPO / "fixtures" / "seed" / "syria-russia-airstrikes.txt"
+SEED_GOLD = SHARED / "data" / "seed" / "expected.json"
+POLNEAR_DEV = SHARED / "data" / "polnear" / "dev"
+
+
+@pytest.fixture(scope="session")
+def model_spec():
+    """The bundled stanza model (loaded offline, once)."""
+    from claims.nlp import load_pipeline, resolve_model
+
+    spec = resolve_model("bundled")
+    load_pipeline(spec)
+    return spec
+
+
+@pytest.fixture(scope="session")
+def annotate_text(model_spec):
+    """Annotate a plain text with the real model: returns (Article, ParsedArticle)."""
+    from claims.nlp import annotate
+
+    def run(text: str, source: str = "test.txt") -> tuple[Article, ParsedArticle]:
+        article = Article(text=text, source=source, format="txt")
+        return article, annotate([article], model_spec)[0]
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def seed_annotated(model_spec):
+    """The seed article read by the real reader (scraped-page layout) and annotated."""
+    from claims.ingest import read_file
+    from claims.nlp import annotate
+
+    (article,) = list(read_file(str(SEED_TEXT)))
+    return article, annotate([article], model_spec)[0]

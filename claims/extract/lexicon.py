@@ -28,6 +28,18 @@ WEAK_CUE_VERBS = {"add", "continue", "point", "call", "press", "show", "find", "
                   "answer", "question", "attack", "describe", "want", "hope", "worry", "expect",
                   "mention", "commit", "charge", "post", "write", "conclude", "describe", "signal"}
 
+# Cues whose direct object is the content ("reaffirmed his support", "emphasized the need").
+OBJECT_CONTENT_VERBS = {
+    "confirm", "reaffirm", "emphasize", "emphasise", "stress", "indicate", "deny", "announce",
+    "reiterate", "echo", "express", "acknowledge", "admit", "predict", "promise", "pledge",
+    "demand", "urge", "signal", "reject", "dispute", "claim", "report", "reveal", "propose",
+    "recommend", "vow", "warn", "allege", "question", "praise", "criticize", "blame", "cite",
+    "endorse", "support", "oppose", "defend", "dismiss", "describe", "tout",
+}
+
+# Honorifics are not roles.
+HONORIFICS = {"mr.", "mrs.", "ms.", "mr", "mrs", "ms", "dr.", "dr", "sir", "dame", "miss"}
+
 # Nouns that carry an attribution ("in a statement", "his claim that ...").
 CUE_NOUNS: dict[str, str] = {
     "statement": "assert", "claim": "assert", "comment": "assert", "remark": "assert",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from claims.extract.lexicon import CUE_VERBS, HEDGE_ADVERBS, WEAK_CUE_VERBS
+from claims.extract.lexicon import CUE_VERBS, HEDGE_ADVERBS, OBJECT_CONTENT_VERBS, WEAK_CUE_VERBS
 from claims.extract.quotes import Quote
 from claims.extract.tree import Tree, contiguous, span_of
 from claims.types import DIRECT, INDIRECT, MIXED, Attribution, ParsedSentence, Span, Word
@@ -182,12 +182,21 @@ def verb_cue(tree: Tree, cue: Word, text: str, quotes: list[Quote]) -> Found | N
     clause = next(iter(tree.kids(cue, *CLAUSE_DEPRELS)), None)
     if clause is not None and clause.deprel.startswith("csubj") and not passive:
         clause = None
+    if clause is not None and clause.deprel.startswith("xcomp") and cue_class == "believe":
+        clause = None  # "wanted to go" is a wish, not a report
+    if lemma == "call" and not called_for(tree, cue):
+        return None  # "X is called Y" names; "calls for" / "called on" urges
     if quote is not None and (clause is None or clause.start >= quote.start and clause.end <= quote.end):
         content = [Span(quote.start, quote.end)]
         confidence = 0.85
     elif clause is not None and not (clause.deprel.startswith("xcomp") and cue_class == "assert" and lemma != "say"):
         content = content_from_clause(tree, clause, text)
         confidence = 0.8 if clause.deprel.startswith("ccomp") else 0.65
+    elif lemma in OBJECT_CONTENT_VERBS and tree.kids(cue, "obj") and not passive:
+        target = tree.kids(cue, "obj")[0]
+        span = span_of(tree.subtree(target, exclude={"acl:relcl"}), text)
+        content = [span] if span else []
+        confidence = 0.55
     elif cue_class == "urge":
         target = next(iter(tree.kids(cue, "obj")), None) or next(
             (o for o in tree.kids(cue, "obl") if any(c.text.lower() == "for" for c in tree.kids(o, "case"))), None)
@@ -240,6 +249,15 @@ def verb_cue(tree: Tree, cue: Word, text: str, quotes: list[Quote]) -> Found | N
         confidence=confidence,
     )
     return Found(attribution, cue, source_head, inherited, anaphoric)
+
+
+def called_for(tree: Tree, cue: Word) -> bool:
+    for child in tree.kids(cue, "obl", "obj", "ccomp", "xcomp"):
+        if child.deprel.startswith("ccomp"):
+            return True
+        if any(c.text.lower() in ("for", "on") for c in tree.kids(child, "case", "mark")):
+            return True
+    return any(c.text.lower() in ("for", "on") for c in tree.kids(cue, "compound:prt"))
 
 
 def overlaps(span: Span, spans: list[Span]) -> bool:

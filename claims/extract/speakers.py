@@ -15,6 +15,7 @@ from importlib import resources
 from claims.extract.lexicon import (
     ANONYMOUS_NOUNS,
     CHANNEL_NOUNS,
+    HONORIFICS,
     NATIONALITIES,
     PERSON_PRONOUNS,
     TITLE_WORDS,
@@ -120,6 +121,11 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
             attribution.role = "reporter"
         elif owner:
             attribution.affiliation = strip_possessive(owner)
+    if entity is None or entity.type != "PER":
+        inner = [e for e in entities if e.type == "PER" and phrase and e.start >= min(w.start for w in phrase)
+                 and e.end <= max(w.end for w in phrase)]
+        if inner and head.upos == "NOUN":  # "Senior researcher Mu Li": the name hangs from the title
+            entity = inner[0]
     if entity is not None and entity.type == "PER":
         attribution.speaker_type = PERSON
         attribution.speaker = strip_possessive(entity.text)
@@ -143,7 +149,8 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
             attribution.speaker = entry.name
             attribution.channel, attribution.channel_kind = entry.name, entry.kind
         else:
-            attribution.speaker_type = PERSON if len(name_words) >= 2 else UNKNOWN
+            titled = any(w.text.lower() in TITLE_WORDS | HONORIFICS for w in phrase if w.index < head.index)
+            attribution.speaker_type = PERSON if len(name_words) >= 2 or titled else UNKNOWN
             attribution.speaker = strip_possessive(name)
     elif lemma in ANONYMOUS_NOUNS or form in ANONYMOUS_NOUNS or head.upos == "NOUN":
         attribution.speaker_type = ANONYMOUS if (lemma in ANONYMOUS_NOUNS or form in ANONYMOUS_NOUNS) else UNKNOWN
@@ -167,10 +174,17 @@ def describe_titles(attribution, tree: Tree, head: Word, phrase: list[Word], tex
         lowered = word.text.lower()
         if lowered in NATIONALITIES:
             attribution.affiliation = attribution.affiliation or NATIONALITIES[lowered]
+        elif lowered in HONORIFICS:
+            continue
         elif word.upos in ("NOUN", "PROPN", "ADJ") and (lowered in TITLE_WORDS or word.upos == "NOUN"):
             titles.append(word)
     if titles:
         attribution.role = attribution.role if attribution.role and not titles else phrase_text(titles, text)
+    for nmod in tree.kids(head, "nmod"):
+        if any(c.text.lower() in ("for", "of", "at", "from", "with") for c in tree.kids(nmod, "case")):
+            words = [w for w in tree.subtree(nmod) if not (w.head == nmod.index and w.deprel == "case")]
+            attribution.affiliation = attribution.affiliation or phrase_text(words, text)
+            break
     for appos in tree.kids(head, "appos"):
         role_words = [w for w in tree.subtree(appos, exclude={"nmod", "acl", "acl:relcl", "punct"}) if w.deprel != "det"]
         role = phrase_text(role_words, text)

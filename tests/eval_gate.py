@@ -1,0 +1,71 @@
+"""The evaluation gate: current scores on PolNeAR dev and the seed gold against pinned minimums.
+
+    python -m tests.eval_gate            # print the scores and check them
+    python -m tests.eval_gate --update   # pin the current scores as the new minimums
+    python -m tests.eval_gate --update --allow-lower   # the explicit step to lower a minimum
+
+The test suite (tests/test_eval_gate.py) fails when any score drops below its minimum or the
+gold files change (their hashes are pinned too).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from claims import evaluate
+from claims.quicklook import extract_to_spans
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+POLNEAR_DEV = SHARED / "data" / "polnear" / "dev"
+SEED_GOLD = SHARED / "data" / "seed" / "expected.json"
+BASELINE = Path(__file__).resolve().parent / "eval_baseline.json"
+
+
+def gold_hashes() -> dict[str, str]:
+    return {
+        "polnear_dev": evaluate.gold_hash([POLNEAR_DEV / "text", POLNEAR_DEV / "attributions"]),
+        "seed": evaluate.gold_hash([SEED_GOLD, SEED_GOLD.parent / "syria-russia-airstrikes.txt"]),
+    }
+
+
+def current_scores(model=None) -> tuple[dict[str, float], dict, dict]:
+    """(flat gate scores, full PolNeAR dev scores, full seed scores) for the current extractor."""
+    gold = evaluate.load_polnear_gold(POLNEAR_DEV)
+    with tempfile.TemporaryDirectory() as tmp:
+        texts = [str(POLNEAR_DEV / "text" / f"{stem}.txt") for stem in sorted(gold)]
+        extract_to_spans(texts, Path(tmp), model)
+        polnear = evaluate.score_polnear(gold, evaluate.load_predictions(tmp))
+    with tempfile.TemporaryDirectory() as tmp:
+        seed_text = SEED_GOLD.parent / json.loads(SEED_GOLD.read_text(encoding="utf-8"))["file"]
+        extract_to_spans([str(seed_text)], Path(tmp), model)
+        predictions = json.loads((Path(tmp) / f"{seed_text.stem}.json").read_text(encoding="utf-8"))
+    seed = evaluate.score_seed(str(SEED_GOLD), predictions["attributions"])
+    flat = {**evaluate.polnear_gate_scores(polnear), **evaluate.seed_gate_scores(seed)}
+    return flat, polnear, seed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--update", action="store_true", help="pin the current scores as minimums")
+    parser.add_argument("--allow-lower", action="store_true", help="allow --update to lower a minimum")
+    args = parser.parse_args(argv)
+    flat, polnear, seed = current_scores()
+    print(evaluate.format_polnear_report(polnear))
+    print(evaluate.format_seed_report(seed))
+    if args.update:
+        evaluate.update_gate(flat, BASELINE, gold_hashes(), allow_lower=args.allow_lower)
+        print(f"pinned {len(flat)} minimums in {BASELINE}")
+        return 0
+    failures = evaluate.check_gate(flat, BASELINE, gold_hashes())
+    for failure in failures:
+        print("GATE:", failure)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""The main job end to end on the real model and a real SQLite file: ingest, re-ingest, bad input."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import pytest
+
+from claims.pipeline import ingest
+from claims.store import open_db
+
+from .conftest import REPO, SEED_TEXT
+
+FIXTURES = REPO / "fixtures"
+
+
+def rows(db_path, sql, params=()):
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+@pytest.fixture(scope="module")
+def seed_db(tmp_path_factory, model_spec):
+    db_path = tmp_path_factory.mktemp("seed") / "claims.db"
+    summary = ingest([str(SEED_TEXT)], db_path, model=model_spec)
+    return db_path, summary
+
+
+def test_seed_ingest_stores_every_body_sentence_as_claims(seed_db):
+    db_path, summary = seed_db
+    assert summary.added == 1 and not summary.errors
+    ((article_id, text, body_start, body_end, title, published),) = rows(
+        db_path, "select id, text, body_start, body_end, title, published from articles")
+    assert title.startswith("Syria and Russia") and published == "2025-07-01"
+    sentences = rows(db_path, "select sentence_index, start, end, text from sentences order by sentence_index")
+    assert sentences, "no sentences stored"
+    for _, start, end, sentence_text in sentences:
+        assert body_start <= start < end <= body_end  # page chrome never becomes a sentence
+        assert text[start:end] == sentence_text
+    uncovered = rows(db_path, "select sentence_index from sentences s where not exists "
+                              "(select 1 from claims c where c.sentence_id = s.id)")
+    assert uncovered == []
+    for claim_text, start, end in rows(db_path, "select text, content_start, content_end from claims"):
+        assert text[start:end] == claim_text
+    assert "About The Author" not in " ".join(r[0] for r in rows(db_path, "select text from claims"))
+
+
+def test_seed_claims_have_speakers_channels_and_versions(seed_db):
+    db_path, _ = seed_db
+    types = {r[0] for r in rows(db_path, "select claim_type from claims")}
+    assert "narrator" in types and types & {"direct", "indirect", "mixed"}
+    narrator_speakers = rows(db_path, "select distinct s.speaker_type from claims c join speakers s "
+                                      "on s.id = c.speaker_id where c.claim_type = 'narrator'")
+    assert narrator_speakers == [("publication",)]
+    versions = rows(db_path, "select distinct extractor_version, model_version from claims")
+    assert len(versions) == 1 and all(versions[0])
+    assert rows(db_path, "select count(*) from claims where claim_type != 'narrator' and speaker_id is null") == [(0,)]
+
+
+def test_reingest_unchanged_adds_nothing(seed_db, model_spec):
+    db_path, _ = seed_db
+    before = rows(db_path, "select count(*), max(id) from claims")
+    summary = ingest([str(SEED_TEXT)], db_path, model=model_spec)
+    assert summary.unchanged == 1 and summary.added == 0 and summary.claims == 0
+    assert rows(db_path, "select count(*), max(id) from claims") == before
+
+
+def test_changed_article_is_replaced(tmp_path, model_spec):
+    path = tmp_path / "story.txt"
+    path.write_text("The mayor said the bridge will reopen in May. Traffic was light.\n", encoding="utf-8")
+    db_path = tmp_path / "c.db"
+    ingest([str(path)], db_path, model=model_spec)
+    path.write_text("The mayor said the bridge will stay closed until June.\n", encoding="utf-8")
+    summary = ingest([str(path)], db_path, model=model_spec)
+    assert summary.replaced == 1
+    assert rows(db_path, "select count(*) from articles") == [(1,)]
+    texts = " ".join(r[0] for r in rows(db_path, "select text from claims"))
+    assert "June" in texts and "May" not in texts
+
+
+def test_bad_inputs_are_recorded_and_good_ones_kept(tmp_path, model_spec):
+    db_path = tmp_path / "c.db"
+    good = tmp_path / "good.txt"
+    good.write_text("Officials said the port was closed.\n", encoding="utf-8")
+    summary = ingest([str(good), str(FIXTURES / "bad")], db_path, model=model_spec)
+    assert summary.added >= 2  # good.txt plus the readable records inside the bad corpus
+    kinds = {r[0] for r in rows(db_path, "select kind from ingest_errors")}
+    assert {"empty", "binary"} <= kinds
+    assert len(summary.errors) == rows(db_path, "select count(*) from ingest_errors")[0][0]
+    assert rows(db_path, "select count(*) from articles where source = ?", [str(good)]) == [(1,)]
+
+
+def test_failure_mid_run_keeps_what_was_stored(tmp_path, model_spec, monkeypatch):
+    """A crash on the second article leaves the first stored and the database consistent."""
+    import claims.pipeline as pipeline
+
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("The governor said taxes will fall.\n", encoding="utf-8")
+    second.write_text("The senator said taxes will rise.\n", encoding="utf-8")
+    db_path = tmp_path / "c.db"
+    real_store = pipeline.store_article
+    calls = []
+
+    def failing_store(db, article, *args, **kwargs):
+        calls.append(article.source)
+        if len(calls) == 2:
+            raise KeyboardInterrupt("killed")
+        return real_store(db, article, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "store_article", failing_store)
+    with pytest.raises(KeyboardInterrupt):
+        ingest([str(first), str(second)], db_path, model=model_spec, batch_size=1)
+    monkeypatch.setattr(pipeline, "store_article", real_store)
+    assert rows(db_path, "select source from articles") == [(str(first),)]
+    assert rows(db_path, "pragma integrity_check") == [("ok",)]
+    summary = ingest([str(first), str(second)], db_path, model=model_spec)  # rerun resumes
+    assert summary.unchanged == 1 and summary.added == 1
+
+
+def test_extractor_change_replays_cached_annotations(tmp_path, model_spec, monkeypatch):
+    import claims.pipeline as pipeline
+
+    path = tmp_path / "s.txt"
+    path.write_text("Reports indicate that the talks have stalled.\n", encoding="utf-8")
+    db_path = tmp_path / "c.db"
+    ingest([str(path)], db_path, model=model_spec)
+    monkeypatch.setattr(pipeline, "EXTRACTOR_VERSION", "rules-test-next")
+    monkeypatch.setattr(pipeline, "annotate", lambda *a, **k: pytest.fail("re-parsed instead of using the cache"))
+    summary = ingest([str(path)], db_path, model=model_spec)
+    assert summary.replaced == 1
+    assert rows(db_path, "select distinct extractor_version from claims") == [("rules-test-next",)]
+
+
+def test_every_format_ingests(tmp_path, model_spec):
+    db_path = tmp_path / "c.db"
+    inputs = [FIXTURES / "ingest" / name for name in ("article.html", "articles.jsonl", "articles.csv")]
+    summary = ingest([str(p) for p in inputs], db_path, model=model_spec)
+    assert not summary.errors
+    formats = {r[0] for r in rows(db_path, "select format from articles")}
+    assert formats == {"html", "jsonl", "csv"}
+    assert rows(db_path, "select count(*) from claims")[0][0] >= summary.sentences
