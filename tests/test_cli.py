@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from claims.cli import cli
 
-from .conftest import REPO, SEED_GOLD, SEED_TEXT
+from conftest import REPO, SEED_GOLD, SEED_TEXT
 
 
 def invoke(*args):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from claims import evaluate
 
-from .eval_gate import BASELINE, current_scores, gold_hashes
+from eval_gate import BASELINE, current_scores, gold_hashes
 
 
 def test_scores_do_not_drop_below_pinned_minimums(model_spec):

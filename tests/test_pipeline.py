@@ -10,7 +10,7 @@ import pytest
 from claims.pipeline import ingest
 from claims.store import open_db
 
-from .conftest import REPO, SEED_TEXT
+from conftest import REPO, SEED_TEXT
 
 FIXTURES = REPO / "fixtures"
 
