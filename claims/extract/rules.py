@@ -73,8 +73,10 @@ def cue_span(tree: Tree, cue: Word, text: str) -> list[Span]:
             if case.index == cue.index + 1 and case.text.lower() in ("for", "on") and cue.lemma.lower() == "call":
                 words.append(case)
     words.sort(key=lambda w: w.index)
-    spans = [Span(w.start, w.end) for w in contiguous(words, cue)]
-    return merge_spans(spans)
+    spans = merge_spans([Span(w.start, w.end) for w in contiguous(words, cue)])
+    if text[spans[-1].end : spans[-1].end + 1] == ":":  # "Caddell continued:" marks the colon too
+        spans[-1] = Span(spans[-1].start, spans[-1].end + 1)
+    return spans
 
 
 def merge_spans(spans: list[Span]) -> list[Span]:
@@ -207,9 +209,11 @@ def verb_cue(tree: Tree, cue: Word, text: str, quotes: list[Quote]) -> Found | N
             confidence = 0.6
     if passive:
         subject = next(iter(c for c in tree.kids(cue, "nsubj") if c.deprel == "nsubj:pass"), None)
-        if not content and subject is not None and subject.lemma.lower() in DEMONSTRATIVES | {"statement", "pledge", "claim", "report"}:
-            anaphoric = True
-            content = [Span(subject.start, subject.end)]
+        if (not content and subject is not None and passive_agent(tree, cue) is not None
+                and subject.lemma.lower() in DEMONSTRATIVES | {"statement", "pledge", "claim", "report"}):
+            anaphoric = True  # "This was confirmed by X": the content is what "This" stands for
+            subject_span = span_of(tree.subtree(subject, exclude={"acl:relcl"}), text)
+            content = [subject_span] if subject_span else []
             confidence = 0.6
     if not content:
         # "X said:" at the end of a sentence introducing the next one.
