@@ -183,7 +183,12 @@ def evaluate(gold, model, pred_dir, out_dir, as_json, per_doc) -> None:
 
 @cli.group()
 def model() -> None:
-    """The stanza model claims runs on."""
+    """The stanza model claims runs on.
+
+    \b
+    Example:
+        claims model info
+    """
 
 
 @model.command()

@@ -2,9 +2,11 @@
 
 Run ``python -m claims.recipe`` (or ``claims model build``). Every stage calls stanza's own
 training entry points, writes its model under ``--work`` and is skipped when its output exists,
-so an interrupted build resumes where it stopped. The last stage scores the whole pipeline from
-raw text on EWT test and NER on the PolNeAR silver tags, then copies the models (fp16 where
-safe) into ``claims/data/model`` with a ``manifest.json`` holding the scores.
+so an interrupted build resumes where it stopped; ``--<stage>-minutes`` gives a stage a time
+budget after which the best checkpoint stanza saved is kept. The last stage (claims.model_bundle)
+scores the whole pipeline from raw text on EWT dev and test, NER on the PolNeAR silver dev tags
+and on GUM test named entities, then copies the models (fp16 where safe) into
+``claims/data/model`` with a ``manifest.json`` holding the scores.
 
 Data: UD English EWT + GUM (``../shared/data/ud``), PolNeAR train texts for the word vectors and
 PolNeAR CoreNLP silver tags for NER (``../shared/data/polnear``).
@@ -113,6 +115,27 @@ def blank_xpos_and_feats(path: Path) -> None:
             line = "\t".join(cols)
         lines.append(line)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def retag_with_our_tagger(work: Path, pretrain: Path, conllu_files: list[Path]) -> None:
+    """Replace UPOS in parser training data with what our own tagger predicts (offline).
+
+    stanza's own --predicted retagging tries to download resources, so the tagger runs here.
+    """
+    import stanza
+    from stanza.utils.conll import CoNLL
+
+    (work / "resources.json").write_text("{}\n", encoding="utf-8")
+    pipeline = stanza.Pipeline(
+        "en", dir=str(work), processors="tokenize,pos", tokenize_pretokenized=True, download_method=None,
+        tokenize_model_path=str(model_path(work, "tokenizer")), pos_model_path=str(model_path(work, "tagger")),
+        pos_pretrain_path=str(pretrain), logging_level="WARN",
+    )
+    for path in conllu_files:
+        document = CoNLL.conll2doc(input_file=str(path))
+        pipeline.processors["pos"].process(document)
+        CoNLL.write_doc2conll(document, str(path))
+        log(f"retagged {path.name}: {len(document.sentences)} sentences")
 
 
 def conllu_sentences(path: Path) -> list[list[str]]:
@@ -231,12 +254,14 @@ def train_all(work: Path, steps: dict[str, int], budgets: dict[str, float], only
                    minutes=budgets.get("lemma"), model_file=model_path(work, "lemmatizer"))
     if wanted("depparse") and not model_path(work, "parser").exists():
         # The parser learns from the tags our own tagger predicts, which is what it sees at run time.
-        run_stanza(work, ["stanza.utils.datasets.prepare_depparse_treebank", TREEBANK, "--predicted",
-                          "--tagger_model", str(model_path(work, "tagger")),
-                          "--wordvec_pretrain_file", str(pretrain)], "prep_depparse")
+        run_stanza(work, ["stanza.utils.datasets.prepare_depparse_treebank", TREEBANK, "--gold"], "prep_depparse")
+        retag_with_our_tagger(work, pretrain, [work / "data" / "depparse" / f"{SHORT}.{split}.in.conllu"
+                                               for split in ("train", "dev", "test")])
         run_stanza(work, ["stanza.utils.training.run_depparse", TREEBANK, "--no_charlm",
                           "--save_dir", str(work / "models" / "parser"), "--save_name", f"{SHORT}_parser.pt",
                           "--wordvec_pretrain_file", str(pretrain), "--optim", "adam", "--lr", "0.002", "--char_hidden_dim", "100", "--char_emb_dim", "50", "--no_xpos", "--no_ufeats",
+                          "--hidden_dim", "200", "--deep_biaff_hidden_dim", "200", "--batch_size", "1000",
+                          "--eval_interval", "300",
                           "--max_steps", str(steps["depparse"])], "depparse",
                    minutes=budgets.get("depparse"), model_file=model_path(work, "parser"))
     if wanted("ner") and not model_path(work, "nertagger").exists():

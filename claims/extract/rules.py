@@ -90,9 +90,18 @@ def merge_spans(spans: list[Span]) -> list[Span]:
     return merged
 
 
-def source_words(tree: Tree, head: Word) -> list[Word]:
-    """The source phrase: the subject with its modifiers and appositive, without relative clauses."""
-    words = tree.subtree(head, exclude=SOURCE_EXCLUDE)
+def source_words(tree: Tree, head: Word, cue: Word | None = None) -> list[Word]:
+    """The source phrase: the subject with its modifiers and appositive.
+
+    A relative clause belongs to it when it stands between the source and the cue ("Stuart
+    Stevens, who was Romney's adviser, said"), not when it follows the cue ("was echoed by X, who
+    visited Syria").
+    """
+    excluded = SOURCE_EXCLUDE - {"acl", "acl:relcl"}
+    keep_relative = cue is not None and head.index < cue.index
+    skip = {child.index for child in tree.kids(head, "acl")
+            if not (keep_relative and child.deprel == "acl:relcl" and child.index < cue.index)}
+    words = tree.subtree(head, exclude=excluded, skip=skip)
     return contiguous(words, head)
 
 
@@ -232,7 +241,8 @@ def verb_cue(tree: Tree, cue: Word, text: str, quotes: list[Quote]) -> Found | N
     else:
         source_head, inherited = subject_of(tree, cue)
     if source_head is not None and not inherited:
-        words = [w for w in source_words(tree, source_head) if not (w.head == source_head.index and w.deprel == "case")]
+        words = [w for w in source_words(tree, source_head, cue)
+                 if not (w.head == source_head.index and w.deprel == "case")]
         span = span_of(words, text)
         if span and not overlaps(span, content):
             source = [span]

@@ -101,8 +101,13 @@ def describe(found: Found, tree: Tree, text: str, entities: list[Entity]) -> Non
 
 def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: list[Entity]) -> None:
     attribution = found.attribution
-    lemma = head.lemma.lower()
     form = head.text.lower()
+    if form in ("who", "which", "that") and found.cue_word.deprel.startswith("acl"):
+        antecedent = tree.head_of(found.cue_word)  # "Clinton, who said ...": the speaker is Clinton
+        if antecedent is not None and antecedent.upos in ("PROPN", "NOUN"):
+            head = antecedent
+            form = head.text.lower()
+    lemma = head.lemma.lower()
     if head.upos == "PRON" or form in PERSON_PRONOUNS:
         attribution.speaker = None
         attribution.speaker_type = PERSON if form in ("he", "she", "i", "him", "her") else UNKNOWN

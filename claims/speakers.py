@@ -1,0 +1,636 @@
+"""One ``speakers`` row per speaker across articles: name keys, merge rules and manual decisions.
+
+:func:`claims.store.store_article` gives every claim a *natural key* (``person:abbas araghchi``,
+``organization:reuters``, ``anonymous_person:<article>:a senior official``) and calls
+:func:`resolve_speakers`, which finds or creates the row each claim belongs to.
+
+Names
+    :func:`person_name` reads a person's name: NFKC, straight apostrophes, casefold, accents
+    dropped, single spaces; parentheses and ", role" tails dropped; a leading title run
+    (``Mr.``, ``President``, ``Iranian Foreign Minister``; :data:`TITLES`, :data:`TITLE_MODIFIERS`)
+    and a leading possessive (``Al Jazeera's``) stripped; a trailing possessive ``'s`` stripped.
+    A generational suffix (``Jr.``, ``Sr.``, ``II``, ``III``, ``IV``) is kept as part of the name.
+    The surname is the last word with the particles before it (``von der Leyen``, ``al Assad``;
+    a particle opening the name counts only when written in lower case, so ``Al Gore`` is a given
+    name and a surname). Organizations and countries: :func:`normalize_name` with a leading
+    ``the`` and a trailing ``'s`` dropped; an organization named by an alias in the channel registry
+    (``claims/data/channels.json``: ``AP``, ``Thomson Reuters``) takes the registry name.
+
+Rules for persons (a *full name* has a given name; a *surname-only* name has none)
+    (a) The same normalized full name is the same speaker: ``Abbas Araghchi``,
+        ``Mr. Abbas Araghchi`` and ``Iranian Foreign Minister Abbas Araghchi`` are one row.
+    (b) A surname-only name joins the one person in the database whose full name has that surname
+        (compared without particles or an ``al-`` prefix, so ``Assad`` finds ``Bashar al-Assad``)
+        only when exactly one such person exists and the suffix agrees: ``Araghchi`` joins
+        ``Abbas Araghchi``; ``Trump Jr.`` joins the one ``... Trump Jr.``; a bare ``Trump`` joins
+        nobody when any Trump with a suffix exists. Otherwise it gets a row of its own keyed by the
+        surname, flagged ``ambiguous`` when there were candidates (``Clinton`` with Bill and Hillary
+        Clinton in the database, ``Smith`` with two Smiths).
+    (c) A full name never merges with a different full name: ``Donald Trump``,
+        ``Donald Trump Jr.``, ``Ivanka Trump`` and ``J. Smith`` / ``John Smith`` stay apart.
+    (d) When a full name arrives, a surname-only row that rule (b) would now send to it is folded
+        into it (its claims move, its aliases follow, the row goes), so the order in which
+        articles arrive does not matter. Rows flagged ambiguous, rows made by a split and rows a
+        manual merge points to are never folded.
+    Within one article full names are resolved before surname-only ones. Rules (b) and (d) look
+    at the database as it is when an article is stored; speakers left without claims by the
+    article being replaced do not count. Re-ingesting an article re-applies them.
+
+Everything else
+    Anonymous sources and unnamed reports stay one speaker per article and wording (their key
+    holds the article key); an article's own voice is its publication. Both still follow manual
+    decisions.
+
+Aliases
+    :func:`refresh_speakers` sets ``aliases`` to every source text of the speaker's claims and every
+    name the extractor gave that differs from the row's name, in order of first claim. Roles and
+    affiliations stay on the claims; the ``speaker_roles`` view gives them over time.
+
+Manual decisions (table ``speaker_merges``, by stable keys, so they survive re-ingest)
+    :func:`merge_speakers` moves one speaker's claims into another and records ``from_key`` ->
+    ``into_key``; any claim whose key later resolves to ``from_key`` goes to ``into_key``, and a
+    merged-away full name still counts as a candidate of its target for rule (b).
+    :func:`split_alias` moves the claims whose source text or name is the alias to a new speaker
+    keyed ``<key>#split:<alias>``; any claim later resolved to the old key with that alias goes to
+    the new one. A later decision that reverses an earlier one (merging a split row back) replaces
+    it. Decisions chain (a key merged into a key that was merged again ends at the last).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import sqlite_utils
+
+from claims.types import GOVERNMENT, ORGANIZATION, PERSON, PUBLICATION, UNKNOWN
+
+__all__ = [
+    "NAMED_TYPES",
+    "PARTICLES",
+    "SUFFIXES",
+    "TITLES",
+    "TITLE_MODIFIERS",
+    "Mention",
+    "PersonName",
+    "merge_speakers",
+    "name_key",
+    "normalize_name",
+    "person_name",
+    "reconcile_speakers",
+    "refresh_speakers",
+    "rekey_speakers",
+    "resolve_speakers",
+    "split_alias",
+]
+
+# Types whose key is the type and the normalized name (shared across articles).
+NAMED_TYPES = frozenset({PERSON, ORGANIZATION, GOVERNMENT, UNKNOWN, PUBLICATION})
+
+# Words that open a name as a title; stripped only when at least one word is left.
+TITLES = frozenset(
+    """
+    mr mrs ms miss mx dr doctor prof professor sir dame lord lady madam
+    president vice-president premier chancellor senator sen rep representative congressman
+    congresswoman assemblyman assemblywoman councilman councilwoman councillor councilor
+    gov governor mayor secretary secretary-general undersecretary minister ambassador envoy consul
+    speaker spokesman spokeswoman spokesperson adviser advisor leader head chief
+    general gen lt lieutenant col colonel maj major capt captain cmdr commander admiral adm
+    sgt sergeant brig brigadier marshal judge justice
+    king queen prince princess emir sheikh sultan pope cardinal archbishop bishop rev reverend
+    father imam rabbi ayatollah patriarch pastor
+    chairman chairwoman chair ceo cfo director commissioner attorney mp mep
+    """.split()
+)
+# Words that may stand in a title run but are not titles themselves ("Secretary of State",
+# "Deputy Prime Minister", "U.S."); a run is stripped only when it holds a title.
+TITLE_MODIFIERS = frozenset(
+    """
+    former acting deputy vice assistant associate senior top interim foreign interior defence
+    defense finance economy health prime state press crown grand supreme national security
+    house senate majority minority general of the for and us u.s uk u.k un u.n eu e.u
+    """.split()
+)
+SUFFIXES = {"jr": "jr", "jnr": "jr", "sr": "sr", "snr": "sr", "ii": "ii", "iii": "iii", "iv": "iv"}
+PARTICLES = frozenset("al el bin ibn da das de del della der di do dos du la le van von ter ten".split())
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201b": "'", "`": "'"})
+_SPACE = re.compile(r"\s+")
+_PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_EDGE_PUNCTUATION = "\"\u201c\u201d\u00ab\u00bb()[]{},;:!?."
+_ARTICLE_PREFIX = re.compile(r"^(?:al|el|as|ash|ad|ar|az)-")
+# How many words of free description may come before a title ("Iranian Foreign Minister").
+_MAX_DESCRIPTION = 3
+SPLIT_MARK = "#split:"
+
+
+# -- names ------------------------------------------------------------------------------------------
+
+
+def normalize_name(name: str) -> str:
+    """Normalize a name for keys: NFKC, straight apostrophes, casefold, single spaces."""
+    name = unicodedata.normalize("NFKC", name).translate(_APOSTROPHES).casefold()
+    return _SPACE.sub(" ", name).strip()
+
+
+def _fold_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class PersonName:
+    """A person's name read for matching: normalized words, the surname and a suffix."""
+
+    given: tuple[str, ...]  # words before the surname (empty: a surname-only name)
+    surname: tuple[str, ...]  # the last word with the particles before it
+    suffix: str | None = None  # jr, sr, ii, iii, iv
+
+    @property
+    def key(self) -> str:
+        """The normalized full name: ``donald trump jr``."""
+        return " ".join(self.given + self.surname + ((self.suffix,) if self.suffix else ()))
+
+    @property
+    def surname_key(self) -> str:
+        """The surname compared across names: particles and an ``al-`` prefix dropped."""
+        words = [_ARTICLE_PREFIX.sub("", w) for w in self.surname if w not in PARTICLES]
+        return " ".join(w for w in words if w) or " ".join(self.surname)
+
+    @property
+    def is_full(self) -> bool:
+        return bool(self.given)
+
+
+def _strip_title(words: list[str], lowered: list[str]) -> int:
+    """How many leading words are a title run ("Former President", "Iranian Foreign Minister")."""
+
+    def run(start: int) -> tuple[int, bool]:
+        end, has_title = start, False
+        while end < len(lowered) and (lowered[end] in TITLES or lowered[end] in TITLE_MODIFIERS):
+            has_title = has_title or lowered[end] in TITLES
+            end += 1
+        return end, has_title
+
+    end, has_title = run(0)
+    if has_title and end < len(words):
+        return end
+    # Free description before a title ("Iranian", "White House press") only with a full name after
+    # it, so that a given name that is also a title ("Mary King Smith") is not cut.
+    for start in range(1, min(_MAX_DESCRIPTION, len(words) - 1) + 1):
+        if lowered[start] in TITLES:
+            end, _ = run(start)
+            if len(words) - end >= 2:
+                return end
+    return 0
+
+
+def person_name(name: str) -> PersonName:
+    """Read a person's name: titles, possessives and role tails off, suffix and surname apart.
+
+    ``"Iranian Foreign Minister Abbas Araghchi"`` -> given ``("abbas",)``, surname
+    ``("araghchi",)``; ``"Donald Trump, Jr."`` -> suffix ``"jr"``.
+    """
+    text = unicodedata.normalize("NFKC", name).translate(_APOSTROPHES)
+    text = _PARENS.sub(" ", text)
+    head, *tails = text.split(",")
+    suffix = None
+    for tail in tails:  # ", Jr." is part of the name; ", Iran's foreign minister" is not
+        word = tail.strip().strip(_EDGE_PUNCTUATION).casefold()
+        if word in SUFFIXES:
+            suffix = SUFFIXES[word]
+    words = [w.strip(_EDGE_PUNCTUATION) for w in head.split()]
+    words = [w for w in words if w and w != "'"]
+    # A leading possessive is an affiliation ("Al Jazeera's Sinem Koseoglu").
+    owners = [i for i, w in enumerate(words[:-1]) if w.casefold().endswith("'s")]
+    if owners:
+        words = words[owners[-1] + 1 :]
+    if words:
+        last = words[-1]
+        if last.casefold().endswith("'s") and len(last) > 2:
+            words[-1] = last[:-2]
+        elif last.endswith("'") and len(last) > 1:
+            words[-1] = last[:-1]
+    if len(words) > 1 and words[-1].casefold().rstrip(".") in SUFFIXES:
+        suffix = SUFFIXES[words.pop().casefold().rstrip(".")]
+    lowered = [w.casefold().rstrip(".") for w in words]
+    cut = _strip_title(words, lowered)
+    words = words[cut:]
+    folded = [_fold_accents(w.casefold()) for w in words]
+    if not folded:
+        fallback = _fold_accents(normalize_name(name))
+        return PersonName((), tuple(fallback.split()) or ("",), None)
+    start = len(folded) - 1
+    while start > 0 and folded[start - 1] in PARTICLES and (start - 1 > 0 or words[0][:1].islower()):
+        start -= 1
+    return PersonName(tuple(folded[:start]), tuple(folded[start:]), suffix)
+
+
+@lru_cache(maxsize=1)
+def _registry_aliases() -> dict[str, str]:
+    """Normalized alias -> normalized registry name, from the channel registry.
+
+    Aliases written with a lower-case "the" ("the Times", "the Post") name different outlets in
+    different places and are left out.
+    """
+    data = json.loads(resources.files("claims").joinpath("data/channels.json").read_text(encoding="utf-8"))
+    aliases: dict[str, str] = {}
+    for entry in data["channels"]:
+        canonical = _organization_name(entry["name"], registry=False)
+        for alias in entry.get("aliases", []):
+            if alias.startswith("the ") or len(alias.strip()) < 2:
+                continue
+            aliases.setdefault(_organization_name(alias, registry=False), canonical)
+    return aliases
+
+
+def _organization_name(name: str, *, registry: bool) -> str:
+    key = normalize_name(name)
+    key = key.removeprefix("the ")
+    if key.endswith("'s"):
+        key = key[:-2]
+    key = key.rstrip("'").strip()
+    if registry:
+        key = _registry_aliases().get(key, key)
+    return key
+
+
+def name_key(speaker_type: str, name: str) -> str:
+    """The normalized name in a named speaker's key (the key is ``f"{speaker_type}:{name_key}"``)."""
+    if speaker_type == PERSON:
+        return person_name(name).key
+    if speaker_type in (ORGANIZATION, GOVERNMENT):
+        return _organization_name(name, registry=speaker_type == ORGANIZATION)
+    return normalize_name(name)
+
+
+# -- resolving claims to rows -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A claim's speaker as the store sees it, before it has a row."""
+
+    key: str  # the natural key (claims.store.speaker_key)
+    name: str  # the name a new row takes
+    speaker_type: str
+    surfaces: tuple[str, ...] = ()  # the source text and the name as written, for split decisions
+
+    @property
+    def is_surname_only(self) -> bool:
+        return self.speaker_type == PERSON and not person_name(self.name).is_full
+
+
+@dataclass(frozen=True)
+class _Split:
+    alias: str  # as the user wrote it
+    alias_key: str  # normalized
+    into_key: str
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _surface_keys(surfaces: Iterable[str | None]) -> set[str]:
+    return {normalize_name(s) for s in surfaces if s and s.strip()}
+
+
+class _Resolver:
+    """Finds rows for mentions against one database state; creates, folds and reassigns."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self.used: set[int] = set()  # rows given to claims in this call (their claims are not in yet)
+        self.merges: dict[str, str] = {}
+        self.splits: dict[str, list[_Split]] = {}
+        self.targets: set[str] = set()  # keys some decision points to
+        for kind, from_key, into_key, alias in db.execute(
+            "SELECT kind, from_key, into_key, alias FROM speaker_merges ORDER BY id"
+        ):
+            self.targets.add(into_key)
+            if kind == "merge":
+                self.merges[from_key] = into_key  # the latest decision wins
+            else:
+                self.splits.setdefault(from_key, []).append(_Split(alias, normalize_name(alias), into_key))
+
+    # decisions
+
+    def follow(self, key: str, surfaces: Iterable[str | None] = ()) -> tuple[str, str | None]:
+        """Where the recorded decisions send a key: ``(key, alias of the last split or None)``."""
+        surface_keys = _surface_keys(surfaces)
+        seen: set[str] = set()
+        alias = None
+        while key not in seen:
+            seen.add(key)
+            split = next((s for s in self.splits.get(key, []) if s.alias_key in surface_keys), None)
+            if split is not None:
+                key, alias = split.into_key, split.alias
+            elif key in self.merges:
+                key = self.merges[key]
+            else:
+                break
+        return key, alias
+
+    # rows
+
+    def row(self, speaker_id: int) -> dict[str, Any]:
+        found = self.db.execute(
+            "SELECT id, key, name, speaker_type, ambiguous, claim_count FROM speakers WHERE id = ?", [speaker_id]
+        ).fetchone()
+        if found is None:
+            raise ValueError(f"no speaker with id {speaker_id}; look it up in the speakers table")
+        return dict(zip(("id", "key", "name", "speaker_type", "ambiguous", "claim_count"), found))
+
+    def key_id(self, key: str) -> int | None:
+        found = self.db.execute("SELECT id FROM speakers WHERE key = ?", [key]).fetchone()
+        return found[0] if found else None
+
+    def get_or_create(self, key: str, name: str, speaker_type: str) -> int:
+        found = self.key_id(key)
+        if found is not None:
+            return found
+        surname = person_name(name).surname_key if speaker_type == PERSON else None
+        cursor = self.db.execute(
+            "INSERT INTO speakers (key, name, speaker_type, surname) VALUES (?, ?, ?, ?)",
+            [key, name, speaker_type, surname],
+        )
+        return int(cursor.lastrowid)
+
+    def after_decisions(self, speaker_id: int, mention: Mention) -> int:
+        """The row a claim goes to once the decisions on ``speaker_id``'s key are applied."""
+        current = self.row(speaker_id)
+        key, alias = self.follow(current["key"], mention.surfaces)
+        if key == current["key"]:
+            return speaker_id
+        return self.get_or_create(key, alias or mention.name, current["speaker_type"])
+
+    # rules
+
+    def candidates(self, surname_key: str) -> list[tuple[int, str | None]]:
+        """``(row id, suffix)`` of every full name with this surname that claims can point to."""
+        found = []
+        for speaker_id, name, claim_count in self.db.execute(
+            "SELECT id, name, claim_count FROM speakers WHERE speaker_type = ? AND surname = ?",
+            [PERSON, surname_key],
+        ):
+            parsed = person_name(name)
+            if parsed.is_full and (claim_count > 0 or speaker_id in self.used):
+                found.append((speaker_id, parsed.suffix))
+        for from_key in self.merges:  # a merged-away full name still names its target
+            if not from_key.startswith(f"{PERSON}:") or SPLIT_MARK in from_key:
+                continue
+            parsed = person_name(from_key.split(":", 1)[1])
+            if parsed.is_full and parsed.surname_key == surname_key:
+                target = self.key_id(self.follow(from_key)[0])
+                if target is not None:
+                    found.append((target, parsed.suffix))
+        return found
+
+    def surname_match(self, parsed: PersonName) -> tuple[int | None, bool]:
+        """Rule (b): ``(the one matching row or None, whether there were candidates)``."""
+        found = self.candidates(parsed.surname_key)
+        if parsed.suffix:
+            rows = {speaker_id for speaker_id, suffix in found if suffix == parsed.suffix}
+            ok = len(rows) == 1
+        else:
+            rows = {speaker_id for speaker_id, _ in found}
+            ok = len(rows) == 1 and all(suffix is None for _, suffix in found)
+        return (next(iter(rows)) if ok else None), bool(found)
+
+    def by_rules(self, mention: Mention) -> int:
+        parsed = person_name(mention.name)
+        if not parsed.is_full:
+            match, had_candidates = self.surname_match(parsed)
+            if match is not None:
+                return match
+            speaker_id = self.get_or_create(mention.key, mention.name, PERSON)
+            if had_candidates:
+                self.db.execute("UPDATE speakers SET ambiguous = 1 WHERE id = ?", [speaker_id])
+            return speaker_id
+        speaker_id = self.get_or_create(mention.key, mention.name, PERSON)
+        self.used.add(speaker_id)  # a candidate for the folds below even before its claims are in
+        self.fold_into(speaker_id, parsed)
+        return speaker_id
+
+    def foldable(self, surname_key: str) -> list[dict[str, Any]]:
+        """Surname-only rows that rule (d) may fold: natural, not ambiguous, no decision on them."""
+        rows = []
+        for speaker_id, key, name in self.db.execute(
+            "SELECT id, key, name FROM speakers WHERE speaker_type = ? AND surname = ? AND ambiguous = 0",
+            [PERSON, surname_key],
+        ):
+            parsed = person_name(name)
+            if parsed.is_full or key != f"{PERSON}:{parsed.key}" or key in self.targets or speaker_id in self.used:
+                continue
+            rows.append({"id": speaker_id, "parsed": parsed})
+        return rows
+
+    def fold_into(self, speaker_id: int, parsed: PersonName) -> int:
+        """Rule (d): fold the surname-only rows that rule (b) now sends to this full name."""
+        folded = 0
+        for row in self.foldable(parsed.surname_key):
+            match, _ = self.surname_match(row["parsed"])
+            if match == speaker_id:
+                self.reassign(row["id"], speaker_id)
+                folded += 1
+        return folded
+
+    def reassign(self, from_id: int, into_id: int) -> set[int]:
+        """Move every claim of ``from_id`` to ``into_id`` (or where its splits send it), drop
+        ``from_id`` and bring the aliases of the rows concerned up to date; returns those rows."""
+        into = self.row(into_id)
+        changed = {from_id, into_id}
+        groups = self.db.execute(
+            "SELECT DISTINCT source_text, speaker_name FROM claims WHERE speaker_id = ?", [from_id]
+        ).fetchall()
+        for source_text, speaker_name in groups:
+            key, alias = self.follow(into["key"], (source_text, speaker_name))
+            target = into_id
+            if key != into["key"]:
+                target = self.get_or_create(key, alias or speaker_name or into["name"], into["speaker_type"])
+            changed.add(target)
+            self.db.execute(
+                "UPDATE claims SET speaker_id = ? WHERE speaker_id = ? AND source_text IS ? AND speaker_name IS ?",
+                [target, from_id, source_text, speaker_name],
+            )
+        refresh_speakers(self.db, changed)
+        # refresh_speakers drops rows without claims; a row claims are about to use must stay.
+        for speaker_id in changed & self.used:
+            if self.db.execute("SELECT 1 FROM speakers WHERE id = ?", [speaker_id]).fetchone() is None:
+                raise AssertionError(f"speaker {speaker_id} was dropped while in use")
+        return changed
+
+    def resolve(self, mention: Mention) -> int:
+        key, alias = self.follow(mention.key, mention.surfaces)
+        if key == mention.key and mention.speaker_type == PERSON:
+            speaker_id = self.after_decisions(self.by_rules(mention), mention)
+        else:
+            speaker_id = self.get_or_create(key, alias or mention.name, mention.speaker_type)
+        self.used.add(speaker_id)
+        return speaker_id
+
+
+def resolve_speakers(db: sqlite_utils.Database, mentions: Iterable[Mention]) -> dict[Mention, int]:
+    """The speaker row of each mention, created when new, after the rules and the recorded decisions.
+
+    Call inside the transaction that then writes the claims: rows made here have no claims yet.
+    """
+    resolver = _Resolver(db)
+    ordered = list(dict.fromkeys(mentions))
+    # Full names first, so that a surname-only mention sees the article's own full names.
+    ordered.sort(key=lambda m: m.is_surname_only)
+    return {mention: resolver.resolve(mention) for mention in ordered}
+
+
+# -- keeping rows tidy ------------------------------------------------------------------------------
+
+
+def refresh_speakers(db: sqlite_utils.Database, speaker_ids: Iterable[int]) -> None:
+    """Drop speakers left without claims; set the others' aliases from their claims.
+
+    The aliases are every source text and every extractor-given name other than the row's own
+    name, in order of first claim.
+    """
+    for speaker_id in sorted(set(speaker_ids)):
+        found = db.execute("SELECT name, claim_count FROM speakers WHERE id = ?", [speaker_id]).fetchone()
+        if found is None:
+            continue
+        name, count = found
+        if count == 0:
+            db.execute("DELETE FROM speakers WHERE id = ?", [speaker_id])
+            continue
+        forms = [
+            r[0]
+            for r in db.execute(
+                """
+                SELECT form FROM (
+                    SELECT source_text AS form, id, 0 AS kind FROM claims
+                    WHERE speaker_id = :id AND source_text IS NOT NULL
+                    UNION ALL
+                    SELECT speaker_name, id, 1 FROM claims
+                    WHERE speaker_id = :id AND speaker_name IS NOT NULL AND speaker_name != :name
+                )
+                GROUP BY form ORDER BY min(id * 2 + kind)
+                """,
+                {"id": speaker_id, "name": name},
+            )
+        ]
+        aliases = json.dumps(forms, ensure_ascii=False)
+        db.execute("UPDATE speakers SET aliases = ? WHERE id = ? AND aliases IS NOT ?", [aliases, speaker_id, aliases])
+
+
+def rekey_speakers(db: sqlite_utils.Database) -> int:
+    """Give named speakers the keys of the current normalization and their surname; rows whose keys
+    then coincide are merged (rule a). Used when upgrading a version-1 database. Returns rows merged.
+    """
+    resolver = _Resolver(db)
+    merged = 0
+    rows = db.execute("SELECT id, key, name, speaker_type FROM speakers ORDER BY id").fetchall()
+    for speaker_id, key, name, speaker_type in rows:
+        if speaker_type not in NAMED_TYPES or key != f"{speaker_type}:{normalize_name(name)}":
+            continue  # per-article speakers, and rows a decision made
+        new_key = f"{speaker_type}:{name_key(speaker_type, name)}"
+        surname = person_name(name).surname_key if speaker_type == PERSON else None
+        db.execute("UPDATE speakers SET surname = ? WHERE id = ?", [surname, speaker_id])
+        if new_key == key:
+            continue
+        existing = resolver.key_id(new_key)
+        if existing is None:
+            db.execute("UPDATE speakers SET key = ? WHERE id = ?", [new_key, speaker_id])
+        else:
+            resolver.reassign(speaker_id, existing)
+            merged += 1
+    return merged
+
+
+def reconcile_speakers(db: sqlite_utils.Database) -> int:
+    """Apply rules (b) and (d) to the whole database: fold every surname-only row that has exactly
+    one full-name match, flag the others that have candidates as ambiguous. Returns rows folded."""
+    resolver = _Resolver(db)
+    folded = 0
+    rows = db.execute(
+        "SELECT DISTINCT surname FROM speakers WHERE speaker_type = ? AND surname IS NOT NULL", [PERSON]
+    ).fetchall()
+    for (surname,) in rows:
+        for row in resolver.foldable(surname):
+            match, had_candidates = resolver.surname_match(row["parsed"])
+            if match is not None:
+                resolver.reassign(row["id"], match)
+                folded += 1
+            elif had_candidates:
+                db.execute("UPDATE speakers SET ambiguous = 1 WHERE id = ?", [row["id"]])
+    return folded
+
+
+# -- manual decisions -------------------------------------------------------------------------------
+
+
+def _record(db: sqlite_utils.Database, kind: str, from_key: str, into_key: str, alias: str | None, note: str | None) -> int:
+    cursor = db.execute(
+        "INSERT INTO speaker_merges (kind, from_key, into_key, alias, note, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
+        [kind, from_key, into_key, alias, note, _now()],
+    )
+    return int(cursor.lastrowid)
+
+
+def merge_speakers(db: sqlite_utils.Database, from_id: int, into_id: int, note: str | None = None) -> int:
+    """Merge speaker ``from_id`` into ``into_id`` for good: its claims and aliases move, the row goes,
+    and the decision is recorded by key so re-ingested articles follow it. Returns the decision id.
+
+    A split alias of ``into_id`` stays split. Merging a split row back into the row it was split
+    from undoes the split.
+    """
+    if from_id == into_id:
+        raise ValueError(f"cannot merge speaker {from_id} into itself; pass two different speaker ids")
+    with db.atomic():
+        resolver = _Resolver(db)
+        source, target = resolver.row(from_id), resolver.row(into_id)
+        # A decision the other way round is superseded (this undoes a split or a reverse merge).
+        db.execute("DELETE FROM speaker_merges WHERE from_key = ? AND into_key = ?", [target["key"], source["key"]])
+        decision = _record(db, "merge", source["key"], target["key"], None, note)
+        _Resolver(db).reassign(from_id, into_id)
+    return decision
+
+
+def split_alias(db: sqlite_utils.Database, speaker_id: int, alias: str, note: str | None = None) -> int:
+    """Move the claims of a speaker whose source text or name is ``alias`` (compared normalized) to a
+    new speaker named ``alias``, for good: the decision is recorded by key so re-ingested and new
+    articles keep that alias apart. Returns the new speaker's id.
+    """
+    alias = _SPACE.sub(" ", alias).strip()
+    alias_key = normalize_name(alias)
+    with db.atomic():
+        resolver = _Resolver(db)
+        source = resolver.row(speaker_id)
+        claims = db.execute(
+            "SELECT id, source_text, speaker_name FROM claims WHERE speaker_id = ? ORDER BY id", [speaker_id]
+        ).fetchall()
+        moving = [claim_id for claim_id, *surfaces in claims if alias_key in _surface_keys(surfaces)]
+        if not moving:
+            aliases = json.loads(db.execute("SELECT aliases FROM speakers WHERE id = ?", [speaker_id]).fetchone()[0])
+            raise ValueError(
+                f"speaker {speaker_id} ({source['name']}) has no claim whose source text or name is {alias!r}; "
+                f"pass one of its aliases: {', '.join(map(repr, aliases)) or 'none'}"
+            )
+        into_key = f"{source['key']}{SPLIT_MARK}{alias_key}"
+        exists = db.execute(
+            "SELECT 1 FROM speaker_merges WHERE kind = 'split' AND from_key = ? AND into_key = ?",
+            [source["key"], into_key],
+        ).fetchone()
+        if not exists:
+            _record(db, "split", source["key"], into_key, alias, note)
+        resolver = _Resolver(db)
+        key, _ = resolver.follow(into_key)  # the split row may itself have been merged since
+        new_id = resolver.get_or_create(key, alias, source["speaker_type"])
+        db.execute(
+            f"UPDATE claims SET speaker_id = ? WHERE id IN ({', '.join('?' * len(moving))})", [new_id, *moving]
+        )
+        refresh_speakers(db, {speaker_id, new_id})
+    return new_id

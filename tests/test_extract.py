@@ -1,0 +1,95 @@
+"""Attribution extraction on the real bundled model: the constructions a newsroom writes."""
+
+from __future__ import annotations
+
+import pytest
+
+from claims.extract import extract_attributions, extract_claims
+from claims.types import ANONYMOUS, DIRECT, NARRATOR, PERSON, UNNAMED_REPORTS
+
+
+def spans(article, attribution, kind):
+    return " ".join(article.text[s.start : s.end] for s in getattr(attribution, kind))
+
+
+@pytest.fixture(scope="module")
+def extract(annotate_text):
+    def run(text):
+        article, parsed = annotate_text(text)
+        return article, extract_attributions(article, parsed)
+
+    return run
+
+
+def test_reported_speech_with_that_clause(extract):
+    article, (a,) = extract("Officials said that the port was closed on Tuesday.")
+    assert spans(article, a, "cue") == "said"
+    assert spans(article, a, "source") == "Officials"
+    assert spans(article, a, "content") == "that the port was closed on Tuesday"
+    assert a.speaker_type == ANONYMOUS
+
+
+def test_quote_before_the_cue_is_direct(extract):
+    article, found = extract("“We are ready to negotiate,” the minister said.")
+    (a,) = found
+    assert a.claim_type == DIRECT
+    assert spans(article, a, "content") == "“We are ready to negotiate,”"
+    assert spans(article, a, "source") == "the minister"
+
+
+def test_according_to_a_news_agency(extract):
+    article, (a,) = extract("According to Reuters, the talks collapsed after midnight.")
+    assert spans(article, a, "cue") == "According to"
+    assert spans(article, a, "source") == "Reuters"
+    assert a.channel == "Reuters"
+    assert "the talks collapsed" in spans(article, a, "content")
+
+
+def test_vague_reports_and_hedges(extract):
+    article, found = extract("Reports indicate that the rebels crossed the river. The rebels were reportedly near the city.")
+    kinds = {spans(article, a, "cue"): a for a in found}
+    assert kinds["indicate"].speaker_type == UNNAMED_REPORTS
+    assert kinds["reportedly"].speaker_type == UNNAMED_REPORTS and kinds["reportedly"].hedged
+
+
+def test_speaker_resolved_across_sentences(extract):
+    text = ("Maria Lopez, a spokeswoman for the city council, said the budget would pass. "
+            "Lopez added that taxes would not rise. She also noted that the vote was close.")
+    article, found = extract(text)
+    assert len(found) == 3
+    assert {a.speaker for a in found} == {"Maria Lopez"}
+    assert all(a.speaker_type == PERSON for a in found)
+    assert found[0].role == "spokeswoman" and found[0].affiliation == "the city council"
+
+
+def test_channel_from_participle(extract):
+    text = "A senior military source, speaking to Reuters, confirmed that reinforcements were sent."
+    article, (a,) = extract(text)
+    assert a.channel == "Reuters" and a.speaker_type == ANONYMOUS
+    assert spans(article, a, "source") == "A senior military source"
+
+
+def test_scare_quotes_are_not_direct_claims(extract):
+    article, found = extract("Critics called the new policy “woke” on Monday.")
+    assert all(a.claim_type != DIRECT for a in found)
+
+
+def test_every_sentence_yields_a_claim(annotate_text):
+    text = "The river rose overnight. Officials said the bridge was closed. “It is unsafe,” the mayor said."
+    article, parsed = annotate_text(text)
+    claims = extract_claims(article, parsed)
+    assert {c.sentence_index for c in claims} == {s.index for s in parsed.sentences}
+    assert claims[0].claim_type == NARRATOR
+    for claim in claims:
+        assert 0 <= claim.content_start < claim.content_end <= len(text)
+
+
+def test_seed_article_attributions(seed_annotated):
+    """The seed page: chrome excluded, the reporter named, the pronoun resolved."""
+    article, parsed = seed_annotated
+    found = extract_attributions(article, parsed)
+    assert all(article.body_start <= a.cue[0].start < article.body_end for a in found)
+    speakers = {a.speaker for a in found if a.speaker}
+    assert "Sinem Koseoglu" in speakers
+    explained = next(a for a in found if spans(article, a, "cue") == "explained")
+    assert explained.claim_type == DIRECT and explained.speaker == "Sinem Koseoglu"
