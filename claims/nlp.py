@@ -65,6 +65,7 @@ def manifest_pipeline_kwargs(model_dir: Path, manifest: dict[str, Any]) -> dict[
         "processors": manifest.get("processors", PROCESSORS),
         "dir": str(model_dir),
         "download_method": None,
+        "allow_unknown_language": True,  # the bundle's resources.json is empty: nothing to look up
     }
     for processor, entry in manifest["files"].items():
         kwargs[f"{processor}_model_path"] = str(model_dir / entry["file"])

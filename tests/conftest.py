@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -172,6 +173,85 @@ def make_stored_article(
         entities.append(Entity("Sinem Koseoglu", "PER", at, at + len("Sinem Koseoglu")))
     parsed = ParsedArticle(sentences=parsed_sentences, entities=entities, model_version=model_version)
     return article, parsed, claims
+
+
+@dataclass
+class Quote:
+    """One attributed sentence of :func:`make_quoted_article`: ``{source} said the talks ...``."""
+
+    source: str  # the source as written in the sentence
+    speaker: str | None  # the name the extractor gives; None for anonymous sources
+    speaker_type: str = PERSON
+    role: str | None = None
+    affiliation: str | None = None
+    channel: str | None = None
+    channel_kind: str | None = None
+
+
+def make_quoted_article(
+    key: str,
+    quotes: list[Quote],
+    *,
+    lead: str = "Talks resumed on Monday.",
+    published: str | None = "2025-07-01",
+    publisher: str | None = "Example News",
+) -> tuple[Article, ParsedArticle, list[Claim]]:
+    """A synthetic article of a narrator lead sentence and one attributed sentence per quote.
+
+    Change ``lead`` to store the same article again with another text (it is then replaced).
+    """
+    sentences = [lead] + [f"{q.source} said the talks had reached stage {i + 1}." for i, q in enumerate(quotes)]
+    text = HEADLINE + "\n\n" + " ".join(sentences) + "\n"
+    parsed_sentences = []
+    position = len(HEADLINE) + 2
+    for index, sentence in enumerate(sentences):
+        start = text.index(sentence, position)
+        parsed_sentences.append(ParsedSentence(index=index, start=start, end=start + len(sentence), words=[]))
+        position = start + len(sentence)
+    for sentence in parsed_sentences:
+        sentence.words = _words(text, sentence)
+    article = Article(
+        text=text,
+        source=f"fixtures/{key}.txt",
+        format="txt",
+        external_id=key,
+        title=HEADLINE,
+        url=f"https://www.example.com/{key}",
+        published=published,
+        publisher=publisher,
+        body_start=len(HEADLINE) + 2,
+    )
+    lead_sentence = parsed_sentences[0]
+    claims = [Claim(0, lead_sentence.start, lead_sentence.end, NARRATOR)]
+    for number, (quote, sentence) in enumerate(zip(quotes, parsed_sentences[1:], strict=True)):
+        s = sentence.start
+        attribution = Attribution(
+            sentence_index=sentence.index,
+            cue=[_span(text, "said", s + len(quote.source))],
+            source=[Span(s, s + len(quote.source))],
+            content=[_span(text, f"the talks had reached stage {number + 1}", s)],
+            claim_type=INDIRECT,
+            cue_lemma="say",
+            speaker=quote.speaker,
+            speaker_type=quote.speaker_type,
+            role=quote.role,
+            affiliation=quote.affiliation,
+            channel=quote.channel,
+            channel_kind=quote.channel_kind,
+            confidence=0.9,
+        )
+        content = attribution.content[0]
+        claims.append(
+            Claim(sentence.index, content.start, content.end, INDIRECT, attribution_index=number, attribution=attribution)
+        )
+    parsed = ParsedArticle(sentences=parsed_sentences, entities=[], model_version=MODEL_VERSION)
+    return article, parsed, claims
+
+
+def store_quoted_article(database, key: str, quotes: list[Quote], **kwargs):
+    """Store :func:`make_quoted_article` with the test versions; returns the StoreResult."""
+    article, parsed, claims = make_quoted_article(key, quotes, **kwargs)
+    return store.store_article(database, article, parsed, claims, EXTRACTOR_VERSION, MODEL_VERSION)
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ def test_ingest_then_export_csv_and_jsonl(tmp_path, model_spec):
     assert "1 articles (1 added" in result.output
     out = invoke("export", db, "--format", "csv")
     table = list(csv.DictReader(io.StringIO(out.output)))
-    assert table and {"speaker", "claim_type", "text"} <= set(table[0])
+    assert table and {"speaker", "claim_type", "claim", "content_start"} <= set(table[0])
     jsonl = invoke("export", db, "--format", "jsonl", "--query", "select id, speaker_type from claims")
     records = [json.loads(line) for line in jsonl.output.splitlines()]
     assert len(records) == len(table) and set(records[0]) == {"id", "speaker_type"}

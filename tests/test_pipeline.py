@@ -83,7 +83,9 @@ def test_bad_inputs_are_recorded_and_good_ones_kept(tmp_path, model_spec):
     db_path = tmp_path / "c.db"
     good = tmp_path / "good.txt"
     good.write_text("Officials said the port was closed.\n", encoding="utf-8")
-    summary = ingest([str(good), str(FIXTURES / "bad")], db_path, model=model_spec)
+    # A folder skips unknown extensions; a file named explicitly is always tried.
+    inputs = [str(good), str(FIXTURES / "bad"), str(FIXTURES / "bad" / "binary.bin")]
+    summary = ingest(inputs, db_path, model=model_spec)
     assert summary.added >= 2  # good.txt plus the readable records inside the bad corpus
     kinds = {r[0] for r in rows(db_path, "select kind from ingest_errors")}
     assert {"empty", "binary"} <= kinds

@@ -24,6 +24,7 @@ QUERY_PARAMS = {
     "claims_by_channel": {"channel": "Jazeera"},
     "article_claims": {"article_id": "1"},
     "search_claims": {"q": "slowed"},
+    "speaker_history": {"speaker": "Koseoglu"},
 }
 
 
@@ -123,6 +124,7 @@ def test_every_canned_query_is_documented():
         "article_claims",
         "search_claims",
         "top_speakers",
+        "speaker_history",
     }
     for name, query in QUERIES.items():
         assert query.get("title") and query.get("description"), f"canned query {name} needs title and description"
