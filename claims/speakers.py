@@ -74,6 +74,7 @@ from claims.types import GOVERNMENT, ORGANIZATION, PERSON, PUBLICATION, UNKNOWN
 
 __all__ = [
     "NAMED_TYPES",
+    "NAME_LIKE_TITLES",
     "PARTICLES",
     "SUFFIXES",
     "TITLES",
@@ -117,6 +118,11 @@ TITLE_MODIFIERS = frozenset(
     defense finance economy health prime state press crown grand supreme national security
     house senate majority minority general of the for and us u.s uk u.k un u.n eu e.u
     """.split()
+)
+# Titles that are also given or middle names ("Mary King Smith", "Major Garrett"): after free
+# description they are stripped only when a full name follows.
+NAME_LIKE_TITLES = frozenset(
+    "king queen prince princess major judge justice bishop pastor father dame lord lady".split()
 )
 SUFFIXES = {"jr": "jr", "jnr": "jr", "sr": "sr", "snr": "sr", "ii": "ii", "iii": "iii", "iv": "iv"}
 PARTICLES = frozenset("al el bin ibn da das de del della der di do dos du la le van von ter ten".split())
@@ -181,13 +187,16 @@ def _strip_title(words: list[str], lowered: list[str]) -> int:
     end, has_title = run(0)
     if has_title and end < len(words):
         return end
-    # Free description before a title ("Iranian", "White House press") only with a full name after
-    # it, so that a given name that is also a title ("Mary King Smith") is not cut.
+    # Free description before a title ("Iranian", "White House press"); a title that is also a
+    # name ("Mary King Smith") must have a full name after it.
     for start in range(1, min(_MAX_DESCRIPTION, len(words) - 1) + 1):
-        if lowered[start] in TITLES:
-            end, _ = run(start)
-            if len(words) - end >= 2:
-                return end
+        end, has_title = run(start)
+        if not has_title:
+            continue
+        titles = {w for w in lowered[start:end] if w in TITLES}
+        needed = 2 if titles <= NAME_LIKE_TITLES else 1
+        if len(words) - end >= needed:
+            return end
     return 0
 
 
@@ -289,7 +298,7 @@ class Mention:
 
 @dataclass(frozen=True)
 class _Split:
-    alias: str  # as the user wrote it
+    alias: str  # as the articles wrote it (names the new row)
     alias_key: str  # normalized
     into_key: str
 
@@ -460,11 +469,8 @@ class _Resolver:
                 "UPDATE claims SET speaker_id = ? WHERE speaker_id = ? AND source_text IS ? AND speaker_name IS ?",
                 [target, from_id, source_text, speaker_name],
             )
-        refresh_speakers(self.db, changed)
-        # refresh_speakers drops rows without claims; a row claims are about to use must stay.
-        for speaker_id in changed & self.used:
-            if self.db.execute("SELECT 1 FROM speakers WHERE id = ?", [speaker_id]).fetchone() is None:
-                raise AssertionError(f"speaker {speaker_id} was dropped while in use")
+        # Rows given to this call's claims have none yet: they must not be dropped as empty.
+        refresh_speakers(self.db, changed, keep=self.used)
         return changed
 
     def resolve(self, mention: Mention) -> int:
@@ -492,18 +498,19 @@ def resolve_speakers(db: sqlite_utils.Database, mentions: Iterable[Mention]) -> 
 # -- keeping rows tidy ------------------------------------------------------------------------------
 
 
-def refresh_speakers(db: sqlite_utils.Database, speaker_ids: Iterable[int]) -> None:
-    """Drop speakers left without claims; set the others' aliases from their claims.
+def refresh_speakers(db: sqlite_utils.Database, speaker_ids: Iterable[int], *, keep: Iterable[int] = ()) -> None:
+    """Drop speakers left without claims (except those in ``keep``); set the others' aliases.
 
     The aliases are every source text and every extractor-given name other than the row's own
     name, in order of first claim.
     """
+    keep = set(keep)
     for speaker_id in sorted(set(speaker_ids)):
         found = db.execute("SELECT name, claim_count FROM speakers WHERE id = ?", [speaker_id]).fetchone()
         if found is None:
             continue
         name, count = found
-        if count == 0:
+        if count == 0 and speaker_id not in keep:
             db.execute("DELETE FROM speakers WHERE id = ?", [speaker_id])
             continue
         forms = [
@@ -534,19 +541,24 @@ def rekey_speakers(db: sqlite_utils.Database) -> int:
     merged = 0
     rows = db.execute("SELECT id, key, name, speaker_type FROM speakers ORDER BY id").fetchall()
     for speaker_id, key, name, speaker_type in rows:
+        if resolver.key_id(key) != speaker_id:
+            continue  # merged into an older row above
+        if speaker_type == PERSON:
+            db.execute("UPDATE speakers SET surname = ? WHERE id = ?", [person_name(name).surname_key, speaker_id])
         if speaker_type not in NAMED_TYPES or key != f"{speaker_type}:{normalize_name(name)}":
             continue  # per-article speakers, and rows a decision made
         new_key = f"{speaker_type}:{name_key(speaker_type, name)}"
-        surname = person_name(name).surname_key if speaker_type == PERSON else None
-        db.execute("UPDATE speakers SET surname = ? WHERE id = ?", [surname, speaker_id])
         if new_key == key:
             continue
         existing = resolver.key_id(new_key)
-        if existing is None:
-            db.execute("UPDATE speakers SET key = ? WHERE id = ?", [new_key, speaker_id])
-        else:
+        if existing is not None and existing < speaker_id:
             resolver.reassign(speaker_id, existing)
             merged += 1
+            continue
+        if existing is not None:  # the older row survives, with the name first written
+            resolver.reassign(existing, speaker_id)
+            merged += 1
+        db.execute("UPDATE speakers SET key = ? WHERE id = ?", [new_key, speaker_id])
     return merged
 
 
@@ -572,7 +584,9 @@ def reconcile_speakers(db: sqlite_utils.Database) -> int:
 # -- manual decisions -------------------------------------------------------------------------------
 
 
-def _record(db: sqlite_utils.Database, kind: str, from_key: str, into_key: str, alias: str | None, note: str | None) -> int:
+def _record(
+    db: sqlite_utils.Database, kind: str, from_key: str, into_key: str, alias: str | None, note: str | None
+) -> int:
     cursor = db.execute(
         "INSERT INTO speaker_merges (kind, from_key, into_key, alias, note, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
         [kind, from_key, into_key, alias, note, _now()],
@@ -601,7 +615,7 @@ def merge_speakers(db: sqlite_utils.Database, from_id: int, into_id: int, note: 
 
 def split_alias(db: sqlite_utils.Database, speaker_id: int, alias: str, note: str | None = None) -> int:
     """Move the claims of a speaker whose source text or name is ``alias`` (compared normalized) to a
-    new speaker named ``alias``, for good: the decision is recorded by key so re-ingested and new
+    new speaker named by the alias as first written, for good: the decision is recorded by key so re-ingested and new
     articles keep that alias apart. Returns the new speaker's id.
     """
     alias = _SPACE.sub(" ", alias).strip()
@@ -613,6 +627,8 @@ def split_alias(db: sqlite_utils.Database, speaker_id: int, alias: str, note: st
             "SELECT id, source_text, speaker_name FROM claims WHERE speaker_id = ? ORDER BY id", [speaker_id]
         ).fetchall()
         moving = [claim_id for claim_id, *surfaces in claims if alias_key in _surface_keys(surfaces)]
+        # The new row is named by the alias as the articles wrote it, not as typed here.
+        written = [s for _, *surfaces in claims for s in surfaces if s and normalize_name(s) == alias_key]
         if not moving:
             aliases = json.loads(db.execute("SELECT aliases FROM speakers WHERE id = ?", [speaker_id]).fetchone()[0])
             raise ValueError(
@@ -625,10 +641,10 @@ def split_alias(db: sqlite_utils.Database, speaker_id: int, alias: str, note: st
             [source["key"], into_key],
         ).fetchone()
         if not exists:
-            _record(db, "split", source["key"], into_key, alias, note)
+            _record(db, "split", source["key"], into_key, written[0], note)
         resolver = _Resolver(db)
         key, _ = resolver.follow(into_key)  # the split row may itself have been merged since
-        new_id = resolver.get_or_create(key, alias, source["speaker_type"])
+        new_id = resolver.get_or_create(key, written[0], source["speaker_type"])
         db.execute(
             f"UPDATE claims SET speaker_id = ? WHERE id IN ({', '.join('?' * len(moving))})", [new_id, *moving]
         )

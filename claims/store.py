@@ -1,10 +1,11 @@
 """The claims database: schema, versions, and transactional writes through sqlite-utils.
 
 The schema lives in one file, ``claims/data/schema.sql`` (package data; ``schema.sql`` at the repo
-root links to it). :func:`open_db` applies it to a new file and refuses files it does not know.
+root links to it). :func:`open_db` applies it to a new file, upgrades a file of the previous
+version in place, and refuses files it does not know.
 :func:`store_article` writes one article with its sentences and claims in a single transaction:
 an unchanged article is skipped, a changed one is replaced, and a failure leaves the old rows as
-they were.
+they were. Which speaker row a claim goes to is :mod:`claims.speakers`' business.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from importlib import resources
@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
+from claims import speakers
+from claims.speakers import Mention, normalize_name
 from claims.types import (
     ANONYMOUS,
     DIRECT,
@@ -54,6 +56,7 @@ __all__ = [
     "channel_key",
     "find_article",
     "load_annotations",
+    "mention",
     "normalize_name",
     "open_db",
     "record_error",
@@ -63,7 +66,19 @@ __all__ = [
     "store_article",
 ]
 
-SCHEMA_VERSION = 1  # must equal PRAGMA user_version in schema.sql (a test checks)
+SCHEMA_VERSION = 2  # must equal PRAGMA user_version in schema.sql (a test checks)
+
+_UPGRADABLE = {1, SCHEMA_VERSION}  # versions open_db() accepts; older ones are upgraded in place
+
+# Columns each version added, in order, as they stand in schema.sql (a test checks that an upgraded
+# database has the same schema as a new one). Tables, indexes and views come from schema.sql itself.
+_ADDED_COLUMNS: dict[int, list[tuple[str, str]]] = {
+    2: [
+        ("speakers", "surname TEXT"),
+        ("speakers", "ambiguous INTEGER NOT NULL DEFAULT 0 CHECK (ambiguous IN (0, 1))"),
+        ("claims", "speaker_name TEXT"),
+    ],
+}
 
 # The values claims.types defines; the schema leaves them to this check so that they live in one place.
 SPEAKER_TYPES = frozenset({PERSON, ORGANIZATION, GOVERNMENT, ANONYMOUS, UNNAMED_REPORTS, PUBLICATION, UNKNOWN})
@@ -96,6 +111,8 @@ def schema_sql() -> str:
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating when new) a claims database with foreign keys on and WAL journaling.
 
+    A version-1 database is upgraded in place (new columns, the ``speaker_merges`` table and the
+    ``speaker_roles`` view; named speakers re-keyed and merged by the rules of :mod:`claims.speakers`).
     Raises :class:`StoreError` for a file that is not SQLite, holds other tables, or was made
     with a schema version this code does not know.
     """
@@ -114,6 +131,8 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
             db.executescript(schema_sql())
         else:
             _check_version(path, version, names)
+            if version < SCHEMA_VERSION:
+                _upgrade(db, version)
         db.enable_wal()
     except sqlite3.DatabaseError as error:
         db.rollback()
@@ -136,23 +155,48 @@ def _check_version(path: Path, version: int, names: set[str]) -> None:
             f"{path} has schema version {version}, newer than this claims ({SCHEMA_VERSION}); "
             "upgrade claims (pip install -U claims) or use another database file"
         )
-    if version != SCHEMA_VERSION or not {"meta", "articles", "claims"} <= names:
+    if version not in _UPGRADABLE or not {"meta", "articles", "claims"} <= names:
         raise StoreError(
             f"{path} is not a claims database (schema version {version}, tables: "
             f"{', '.join(sorted(names)) or 'none'}); pass a new file name or a database made by claims"
         )
 
 
+def _upgrade(db: sqlite_utils.Database, version: int) -> None:
+    """Bring a database of an older schema version to :data:`SCHEMA_VERSION`, in one transaction."""
+    fresh = sqlite3.connect(":memory:")
+    fresh.executescript(schema_sql())
+    wanted = fresh.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+        "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'view' THEN 2 ELSE 3 END, rowid"
+    ).fetchall()
+    fresh.close()
+    with db.atomic():
+        for added in range(version + 1, SCHEMA_VERSION + 1):
+            for table, column in _ADDED_COLUMNS.get(added, []):
+                db.execute(f"ALTER TABLE [{table}] ADD COLUMN {column}")
+        have = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        for _, name, sql in wanted:
+            if name not in have:
+                db.execute(sql)
+        if version < 2:
+            # Named speakers: the name each claim was given is the speaker's name (all v1 knew).
+            db.execute(
+                f"""
+                UPDATE claims SET speaker_name = (SELECT name FROM speakers WHERE speakers.id = claims.speaker_id)
+                WHERE speaker_type IN ({", ".join("?" * len(speakers.NAMED_TYPES))}) AND claim_type != ?
+                """,
+                [*sorted(speakers.NAMED_TYPES), NARRATOR],
+            )
+            speakers.rekey_speakers(db)
+            speakers.reconcile_speakers(db)
+        db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
 # -- names and keys -------------------------------------------------------------------------------
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201b": "'", "`": "'"})
 _SPACE = re.compile(r"\s+")
-
-
-def normalize_name(name: str) -> str:
-    """Normalize a name for keys: NFKC, straight apostrophes, casefold, single spaces."""
-    name = unicodedata.normalize("NFKC", name).translate(_APOSTROPHES).casefold()
-    return _SPACE.sub(" ", name).strip()
 
 
 def publication_name(article: Article) -> str:
@@ -171,9 +215,11 @@ def publication_name(article: Article) -> str:
 def speaker_key(article: Article, attribution: Attribution | None) -> tuple[str, str, str]:
     """``(key, name, speaker_type)`` of the speaker of a claim (``attribution`` None: narrator).
 
-    Named speakers are shared across articles (``person:sinem koseoglu``); anonymous and
+    Named speakers are shared across articles, keyed by :func:`claims.speakers.name_key`
+    (``person:sinem koseoglu``; titles off for persons, registry names for outlets); anonymous and
     unnamed-report sources are one speaker per article and source text; the article's own voice
-    is its publication.
+    is its publication. This is the natural key: :func:`claims.speakers.resolve_speakers` decides
+    the row, which may have another key (a surname joins its full name, manual decisions).
     """
     if attribution is None or attribution.speaker_type == PUBLICATION:
         name = (attribution.speaker if attribution else None) or publication_name(article)
@@ -181,12 +227,26 @@ def speaker_key(article: Article, attribution: Attribution | None) -> tuple[str,
     kind = attribution.speaker_type
     if attribution.speaker and attribution.speaker.strip() and kind not in (ANONYMOUS, UNNAMED_REPORTS):
         name = _SPACE.sub(" ", attribution.speaker).strip()
-        return f"{kind}:{normalize_name(name)}", name, kind
+        return f"{kind}:{speakers.name_key(kind, name)}", name, kind
     source = _joined(article.text, attribution.source)
     if source:
         return f"{kind}:{article.key}:{normalize_name(source)}", source, kind
     name = "unnamed reports" if kind == UNNAMED_REPORTS else "anonymous source"
     return f"{kind}:{article.key}:reports", name, kind
+
+
+def _speaker_name(attribution: Attribution | None) -> str | None:
+    """The name the extractor gave, spaces collapsed; None for narrator claims and unnamed sources."""
+    if attribution is None or not attribution.speaker or not attribution.speaker.strip():
+        return None
+    return _SPACE.sub(" ", attribution.speaker).strip()
+
+
+def mention(article: Article, attribution: Attribution | None) -> Mention:
+    """The :class:`claims.speakers.Mention` of a claim's speaker: natural key, name, type, surfaces."""
+    key, name, speaker_type = speaker_key(article, attribution)
+    surfaces = () if attribution is None else (_joined(article.text, attribution.source), _speaker_name(attribution))
+    return Mention(key, name, speaker_type, tuple(s for s in surfaces if s))
 
 
 def channel_key(name: str) -> str:
@@ -331,8 +391,10 @@ def store_article(
 
     Unchanged (same key, content hash and versions): nothing is written. Changed: its sentences
     and claims are replaced (and its cached annotations dropped when the text or model changed).
-    Speakers and channels are found or created; speakers and channels left without claims by a
-    replacement are removed. Raises ValueError on offsets outside the text or unknown types, before writing.
+    Speakers are found or created by :func:`claims.speakers.resolve_speakers` (one row per speaker
+    across articles, manual merges and splits applied), channels by normalized name; speakers and
+    channels left without claims by a replacement are removed. Raises ValueError on offsets outside
+    the text or unknown types, before writing.
     """
     _check_claims(article, parsed, claims)
     found = db.execute(
@@ -360,11 +422,12 @@ def store_article(
             status = ADDED
 
         sentence_ids = _insert_sentences(db, article_id, article, parsed)
+        ordered = sorted(claims, key=_claim_order)
+        speaker_ids = speakers.resolve_speakers(db, (mention(article, c.attribution) for c in ordered))
         rows = []
-        speakers: dict[str, int] = {}
         channels: dict[str, int] = {}
-        for claim in sorted(claims, key=_claim_order):
-            claim_row = _claim_row(db, article, claim, speakers, channels)
+        for claim in ordered:
+            claim_row = _claim_row(db, article, claim, speaker_ids, channels)
             claim_row.update(
                 article_id=article_id,
                 sentence_id=sentence_ids[claim.sentence_index],
@@ -373,10 +436,10 @@ def store_article(
             )
             rows.append(claim_row)
         db.table("claims").insert_all(rows)
-        touched_speakers.update(speakers.values())
+        touched_speakers.update(speaker_ids.values())
         touched_channels.update(channels.values())
         _verify_offsets(db, article_id)
-        _refresh_speakers(db, touched_speakers)
+        speakers.refresh_speakers(db, touched_speakers)
         _drop_unused_channels(db, touched_channels)
     return _result(db, article_id, status)
 
@@ -435,15 +498,14 @@ def _claim_row(
     db: sqlite_utils.Database,
     article: Article,
     claim: Claim,
-    speakers: dict[str, int],
+    speaker_ids: dict[Mention, int],
     channels: dict[str, int],
 ) -> dict[str, Any]:
     text = article.text
     content = text[claim.content_start : claim.content_end]
     attribution = claim.attribution
-    key, name, speaker_type = speaker_key(article, attribution)
-    if key not in speakers:
-        speakers[key] = db.table("speakers").lookup({"key": key}, {"name": name, "speaker_type": speaker_type})
+    speaker = mention(article, attribution)
+    name, speaker_type = speaker.name, speaker.speaker_type
     row: dict[str, Any] = {
         **_CLAIM_DEFAULTS,
         "sentence_index": claim.sentence_index,
@@ -452,8 +514,9 @@ def _claim_row(
         "text": content,
         "content_start": claim.content_start,
         "content_end": claim.content_end,
-        "speaker_id": speakers[key],
+        "speaker_id": speaker_ids[speaker],
         "speaker_type": speaker_type,
+        "speaker_name": _speaker_name(attribution),
     }
     if attribution is None:
         channel_name, channel_kind = name, PUBLICATION
@@ -520,29 +583,6 @@ def _verify_offsets(db: sqlite_utils.Database, article_id: int) -> None:
             f"article {article_id}: stored text does not match the article text at its offsets for "
             + ", ".join(r[0] for r in bad)
         )
-
-
-def _refresh_speakers(db: sqlite_utils.Database, speaker_ids: set[int]) -> None:
-    """Drop speakers left without claims; set the others' aliases to their distinct source texts."""
-    for speaker_id in sorted(speaker_ids):
-        count = db.execute("SELECT claim_count FROM speakers WHERE id = ?", [speaker_id]).fetchone()
-        if count is None:
-            continue
-        if count[0] == 0:
-            db.execute("DELETE FROM speakers WHERE id = ?", [speaker_id])
-            continue
-        forms = [
-            r[0]
-            for r in db.execute(
-                """
-                SELECT source_text FROM claims WHERE speaker_id = ? AND source_text IS NOT NULL
-                GROUP BY source_text ORDER BY min(id)
-                """,
-                [speaker_id],
-            )
-        ]
-        aliases = json.dumps(forms, ensure_ascii=False)
-        db.execute("UPDATE speakers SET aliases = ? WHERE id = ? AND aliases IS NOT ?", [aliases, speaker_id, aliases])
 
 
 def _drop_unused_channels(db: sqlite_utils.Database, channel_ids: set[int]) -> None:

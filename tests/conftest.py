@@ -242,7 +242,9 @@ def make_quoted_article(
         )
         content = attribution.content[0]
         claims.append(
-            Claim(sentence.index, content.start, content.end, INDIRECT, attribution_index=number, attribution=attribution)
+            Claim(
+                sentence.index, content.start, content.end, INDIRECT, attribution_index=number, attribution=attribution
+            )
         )
     parsed = ParsedArticle(sentences=parsed_sentences, entities=[], model_version=MODEL_VERSION)
     return article, parsed, claims

@@ -13,7 +13,9 @@ from claims import publish, speakers, store
 from claims.speakers import person_name
 from claims.types import ANONYMOUS, ORGANIZATION, PERSON
 
-ARAGHCHI_FULL = Quote("Iranian Foreign Minister Abbas Araghchi", "Abbas Araghchi", role="foreign minister", affiliation="Iran")
+ARAGHCHI_FULL = Quote(
+    "Iranian Foreign Minister Abbas Araghchi", "Abbas Araghchi", role="foreign minister", affiliation="Iran"
+)
 ARAGHCHI_SHORT = Quote("Araghchi", "Araghchi")
 
 
@@ -205,7 +207,10 @@ def test_anonymous_sources_stay_per_article(db):
     store_quoted_article(db, "a1", [official])
     store_quoted_article(db, "a2", [official])
     rows = list(db.query("SELECT key FROM speakers WHERE speaker_type = ? ORDER BY key", [ANONYMOUS]))
-    assert [r["key"] for r in rows] == ["anonymous_person:a1:a senior official", "anonymous_person:a2:a senior official"]
+    assert [r["key"] for r in rows] == [
+        "anonymous_person:a1:a senior official",
+        "anonymous_person:a2:a senior official",
+    ]
 
 
 def test_organizations_merge_by_normalized_and_registry_name(db):
@@ -221,10 +226,15 @@ def test_organizations_merge_by_normalized_and_registry_name(db):
 
 
 def test_speaker_roles_and_history(db):
-    store_quoted_article(
-        db, "a1", [Quote("Deputy Foreign Minister Abbas Araghchi", "Abbas Araghchi", role="deputy foreign minister",
-                         affiliation="Iran", channel="IRNA", channel_kind="news_agency")], published="2019-05-01"
+    deputy = Quote(
+        "Deputy Foreign Minister Abbas Araghchi",
+        "Abbas Araghchi",
+        role="deputy foreign minister",
+        affiliation="Iran",
+        channel="IRNA",
+        channel_kind="news_agency",
     )
+    store_quoted_article(db, "a1", [deputy], published="2019-05-01")
     store_quoted_article(db, "a2", [ARAGHCHI_FULL], published="2025-01-10")
     store_quoted_article(db, "a3", [ARAGHCHI_FULL, ARAGHCHI_SHORT], published="2025-03-02", publisher="Other")
     roles = list(db.query("SELECT * FROM speaker_roles"))
@@ -311,6 +321,20 @@ def test_merging_a_split_row_back_undoes_the_split(db):
     assert list(persons(db)) == ["Abbas Araghchi"] and persons(db)["Abbas Araghchi"]["claim_count"] == 2
 
 
+def test_a_merge_keeps_an_alias_split_from_its_target_apart(db):
+    store_quoted_article(db, "a1", [ARAGHCHI_FULL, ARAGHCHI_SHORT])
+    araghchi = persons(db)["Abbas Araghchi"]["id"]
+    split = speakers.split_alias(db, araghchi, "Araghchi")
+    # another spelling, written "Araghchi" in its article: merged into the minister, that claim
+    # still goes where the split sent "Araghchi"
+    store_quoted_article(db, "a2", [Quote("Araghchi", "Abbas Araqchi"), ARAQCHI])
+    araqchi = persons(db)["Abbas Araqchi"]["id"]
+    speakers.merge_speakers(db, araqchi, araghchi)
+    assert speaker_of(db, "a2", 1)["id"] == split and speaker_of(db, "a2", 2)["id"] == araghchi
+    assert sorted(persons(db)) == ["Abbas Araghchi", "Araghchi"]
+    assert_counts_consistent(db)
+
+
 def test_manual_decisions_refuse_what_they_cannot_do(db):
     store_quoted_article(db, "a1", [ARAGHCHI_FULL])
     araghchi = persons(db)["Abbas Araghchi"]["id"]
@@ -340,9 +364,12 @@ def downgrade_to_version_1(path: Path) -> None:
         conn.execute(
             "INSERT OR IGNORE INTO speakers (key, name, speaker_type) VALUES (?, ?, ?)", [key, name, speaker_type]
         )
-        conn.execute("UPDATE claims SET speaker_id = (SELECT id FROM speakers WHERE key = ?) WHERE id = ?", [key, claim_id])
+        conn.execute(
+            "UPDATE claims SET speaker_id = (SELECT id FROM speakers WHERE key = ?) WHERE id = ?", [key, claim_id]
+        )
     conn.execute(
-        "UPDATE speakers SET key = 'publication:' || lower(name) WHERE key LIKE 'old:%' AND speaker_type = 'publication'"
+        "UPDATE speakers SET key = 'publication:' || lower(name) "
+        "WHERE key LIKE 'old:%' AND speaker_type = 'publication'"
     )
     conn.execute("DELETE FROM speakers WHERE claim_count = 0")
     assert conn.execute("SELECT count(*) FROM speakers WHERE key LIKE 'old:%'").fetchone()[0] == 0

@@ -3,18 +3,23 @@
 -- This file is the only definition of the schema: claims.store.open_db() applies it to a new
 -- database file, and the tests build their databases from it. Offsets are character offsets
 -- (Unicode code points, as in Python and SQLite's substr()) into articles.text, half-open [start, end).
--- Bump PRAGMA user_version (and claims.store.SCHEMA_VERSION) on any change.
+-- Bump PRAGMA user_version (and claims.store.SCHEMA_VERSION) on any change, and teach
+-- claims.store.open_db() to upgrade the previous version: new columns go at the end of their
+-- table (as ALTER TABLE ADD COLUMN puts them), new tables, indexes and views are copied from here.
+--
+-- Version 2: speakers.surname, speakers.ambiguous, claims.speaker_name, the speaker_merges table
+-- and the speaker_roles view (one speaker across articles; see claims.speakers).
 
 BEGIN;
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 
 CREATE TABLE meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
 INSERT INTO meta (key, value) VALUES
-    ('schema_version', '1'),
+    ('schema_version', '2'),
     ('created_at', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
 
 CREATE TABLE articles (
@@ -57,14 +62,30 @@ CREATE TABLE sentences (
 
 CREATE TABLE speakers (
     id INTEGER PRIMARY KEY,
-    key TEXT NOT NULL UNIQUE,            -- see claims.store.speaker_key()
+    key TEXT NOT NULL UNIQUE,            -- see claims.store.speaker_key() and claims.speakers
     name TEXT NOT NULL,
     speaker_type TEXT NOT NULL,          -- claims.types speaker types, checked by claims.store
     aliases TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(aliases)),
-    claim_count INTEGER NOT NULL DEFAULT 0  -- kept by the claims_count_* triggers
+    claim_count INTEGER NOT NULL DEFAULT 0,  -- kept by the claims_count_* triggers
+    surname TEXT,                        -- persons: surname as compared by claims.speakers rule (b)
+    ambiguous INTEGER NOT NULL DEFAULT 0 CHECK (ambiguous IN (0, 1))  -- surname-only, several matches
 );
 CREATE INDEX idx_speakers_speaker_type ON speakers (speaker_type);
 CREATE INDEX idx_speakers_claim_count ON speakers (claim_count);
+CREATE INDEX idx_speakers_surname ON speakers (surname);
+
+-- Manual decisions about speakers, by stable keys, applied again whenever an article is stored.
+CREATE TABLE speaker_merges (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('merge', 'split')),
+    from_key TEXT NOT NULL,              -- merge: the key merged away; split: the key split from
+    into_key TEXT NOT NULL,              -- merge: the key merged into; split: the new speaker's key
+    alias TEXT,                          -- split: the source text or name that was split off
+    note TEXT,
+    decided_at TEXT NOT NULL,
+    CHECK ((kind = 'split') = (alias IS NOT NULL))
+);
+CREATE INDEX idx_speaker_merges_from_key ON speaker_merges (from_key);
 
 CREATE TABLE channels (
     id INTEGER PRIMARY KEY,
@@ -108,6 +129,7 @@ CREATE TABLE claims (
     confidence REAL CHECK (confidence IS NULL OR (0 <= confidence AND confidence <= 1)),
     extractor_version TEXT,
     model_version TEXT,
+    speaker_name TEXT,                   -- the speaker's name as the extractor gave it (collapsed spaces)
     CHECK (0 <= content_start AND content_start <= content_end)
 );
 -- Reading order within an article; also the index for the article_id foreign key.
@@ -229,5 +251,23 @@ JOIN sentences AS s ON s.id = c.sentence_id
 JOIN speakers AS sp ON sp.id = c.speaker_id
 LEFT JOIN channels AS ch ON ch.id = c.channel_id
 ORDER BY c.article_id, c.sentence_index, c.content_start, c.id;
+
+-- The roles and affiliations each speaker was given, with when (article dates) and how often.
+CREATE VIEW speaker_roles AS
+SELECT
+    c.speaker_id AS speaker_id,
+    sp.name AS speaker,
+    c.role AS role,
+    c.affiliation AS affiliation,
+    min(a.published) AS first_seen,
+    max(a.published) AS last_seen,
+    count(*) AS claim_count,
+    count(DISTINCT c.article_id) AS articles
+FROM claims AS c
+JOIN articles AS a ON a.id = c.article_id
+JOIN speakers AS sp ON sp.id = c.speaker_id
+WHERE c.role IS NOT NULL OR c.affiliation IS NOT NULL
+GROUP BY c.speaker_id, c.role, c.affiliation
+ORDER BY sp.name, c.speaker_id, first_seen, c.role, c.affiliation;
 
 COMMIT;

@@ -26,7 +26,7 @@ for _cls, _lemmas in {
 # Verbs that are cues only with a clausal or quoted complement (too common otherwise).
 WEAK_CUE_VERBS = {"add", "continue", "point", "call", "press", "show", "find", "feel", "consider",
                   "answer", "question", "attack", "describe", "want", "hope", "worry", "expect",
-                  "mention", "commit", "charge", "post", "write", "conclude", "describe", "signal"}
+                  "mention", "commit", "charge", "post", "write", "conclude", "signal"}
 
 # Cues whose direct object is the content ("reaffirmed his support", "emphasized the need").
 OBJECT_CONTENT_VERBS = {
