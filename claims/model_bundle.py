@@ -351,6 +351,9 @@ def bundle(work: Path, bundle_dir: Path, short: str, steps: dict[str, int]) -> d
     from claims.nlp import manifest_pipeline_kwargs
     from claims.recipe import NER_LABELS
 
+    import torch
+
+    torch.set_num_threads(2)
     files = copy_models(work, bundle_dir, short)
     manifest: dict[str, Any] = {
         "version": f"claims-en-{time.strftime('%Y%m%d')}",
@@ -363,7 +366,7 @@ def bundle(work: Path, bundle_dir: Path, short: str, steps: dict[str, int]) -> d
     pipeline = stanza.Pipeline(**kwargs, logging_level="WARN")
     ud_dir = SHARED / "data" / "ud" / "en_ewt"
     scores: dict[str, Any] = {}
-    for split in ("dev", "test"):
+    for split in ("test",):  # dev chose the checkpoints; test is the reported figure
         started = time.time()
         scores[f"ewt_{split}_raw_text"] = score_ud(pipeline, ud_dir / f"en_ewt-ud-{split}.conllu")
         log(f"EWT {split} from raw text: {scores[f'ewt_{split}_raw_text']} ({time.time() - started:.0f}s)")

@@ -9,6 +9,7 @@ affiliation and channel known for that person when the mention itself gives none
 from __future__ import annotations
 
 from claims.extract.rules import Found
+from claims.extract.speakers import strip_possessive
 from claims.types import ANONYMOUS, GOVERNMENT, ORGANIZATION, PERSON, UNKNOWN, Attribution, Entity
 
 MALE = {"he", "him", "his"}
@@ -40,7 +41,7 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str) -> No
                 copy_speaker(antecedent, attribution)
                 attribution.confidence = min(attribution.confidence, 0.7)
             elif isinstance(antecedent, Entity):
-                attribution.speaker, attribution.speaker_type = antecedent.text, PERSON
+                attribution.speaker, attribution.speaker_type = strip_possessive(antecedent.text), PERSON
                 attribution.confidence = min(attribution.confidence, 0.6)
         elif head is not None and head.text.lower() in PLURAL and attribution.speaker is None and groups:
             copy_speaker(groups[-1], attribution)
@@ -52,7 +53,7 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str) -> No
                 entity = next((e for e in reversed(entities) if e.type == "PER" and e.start < attribution.cue[0].start
                                and len(e.text.split()) > 1 and surname(e.text) == attribution.speaker.casefold()), None)
                 if entity is not None:
-                    attribution.speaker, attribution.speaker_type = entity.text, PERSON
+                    attribution.speaker, attribution.speaker_type = strip_possessive(entity.text), PERSON
             else:
                 copy_speaker(full, attribution)
         if attribution.speaker and attribution.speaker_type == PERSON:

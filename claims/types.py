@@ -135,7 +135,7 @@ class Attribution:
     content: list[Span]
     source: list[Span] = field(default_factory=list)
     claim_type: str = INDIRECT
-    cue_class: str = "assert"  # assert, commit, urge, believe, evidence, hedge
+    cue_class: str = "assert"  # assert, commit, urge, believe, evidence, evaluate, hedge
     cue_lemma: str | None = None
     speaker: str | None = None  # resolved name ("Sinem Koseoglu") or None for anonymous / vague
     speaker_type: str = UNKNOWN

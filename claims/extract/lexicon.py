@@ -15,8 +15,11 @@ for _cls, _lemmas in {
         observe remark comment describe characterize suggest predict estimate mention point
         signal tout praise criticize slam blast attack question wonder ask inform assure remind
         promise joke quip concur continue conclude lament acknowledge explain""",
+    "evaluate": """support endorse back oppose defend denounce dismiss blame mock highlight favor
+        challenge portray condemn decry slam compare embrace tout discuss talk speak complain
+        rail quote reference express seek offer push imply deem""",
     "commit": "vow pledge promise swear commit guarantee threaten",
-    "urge": "urge demand call appeal plead press implore advise recommend propose request",
+    "urge": "urge demand call appeal plead press implore advise recommend propose request encourage",
     "believe": "think believe fear expect hope want worry doubt feel suspect consider estimate guess",
     "evidence": "indicate suggest show find reveal conclude demonstrate confirm",
 }.items():
@@ -34,8 +37,14 @@ OBJECT_CONTENT_VERBS = {
     "reiterate", "echo", "express", "acknowledge", "admit", "predict", "promise", "pledge",
     "demand", "urge", "signal", "reject", "dispute", "claim", "report", "reveal", "propose",
     "recommend", "vow", "warn", "allege", "question", "praise", "criticize", "blame", "cite",
-    "endorse", "support", "oppose", "defend", "dismiss", "describe", "tout",
+    "endorse", "support", "oppose", "defend", "dismiss", "describe", "tout", "back", "denounce",
+    "mock", "highlight", "favor", "challenge", "portray", "condemn", "decry", "slam", "compare",
+    "embrace", "discuss", "quote", "reference", "express", "seek", "offer", "push", "imply",
+    "encourage", "accuse",
 }
+
+# Cues whose content is a prepositional object: "complained about X", "spoke of X", "warned against X".
+PREPOSITION_CUES = {"about", "of", "on", "against", "over"}
 
 # Honorifics are not roles.
 HONORIFICS = {"mr.", "mrs.", "ms.", "mr", "mrs", "ms", "dr.", "dr", "sir", "dame", "miss"}

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from claims.extract.lexicon import CUE_VERBS, HEDGE_ADVERBS, OBJECT_CONTENT_VERBS, WEAK_CUE_VERBS
+from claims.extract.lexicon import CUE_VERBS, HEDGE_ADVERBS, OBJECT_CONTENT_VERBS, PREPOSITION_CUES, WEAK_CUE_VERBS
 from claims.extract.quotes import Quote
 from claims.extract.tree import Tree, contiguous, span_of
 from claims.types import DIRECT, INDIRECT, MIXED, Attribution, ParsedSentence, Span, Word
@@ -71,6 +71,8 @@ def cue_span(tree: Tree, cue: Word, text: str) -> list[Span]:
     for obl in tree.kids(cue, "obl", "obj"):
         for case in tree.kids(obl, "case"):
             if case.index == cue.index + 1 and case.text.lower() in ("for", "on") and cue.lemma.lower() == "call":
+                words.append(case)
+            elif case.index == cue.index + 1 and case.text.lower() in PREPOSITION_CUES:
                 words.append(case)
     words.sort(key=lambda w: w.index)
     spans = merge_spans([Span(w.start, w.end) for w in contiguous(words, cue)])
@@ -134,7 +136,21 @@ def passive_agent(tree: Tree, verb: Word) -> Word | None:
 
 
 def is_passive(tree: Tree, verb: Word) -> bool:
-    return bool(tree.kids(verb, "aux:pass") or [c for c in tree.kids(verb, "nsubj") if c.deprel == "nsubj:pass"])
+    """Passive by label, or by shape: a form of 'be' plus a 'by' agent ("was confirmed by X")."""
+    if tree.kids(verb, "aux:pass") or [c for c in tree.kids(verb, "nsubj") if c.deprel == "nsubj:pass"]:
+        return True
+    has_be = any(c.lemma.lower() == "be" for c in tree.kids(verb, "aux"))
+    return has_be and passive_agent(tree, verb) is not None and verb.text.lower().endswith(("ed", "en", "n", "t"))
+
+
+def that_clause_after(tree: Tree, cue: Word, text: str) -> Span | None:
+    """Surface fallback for "X noted that ...": from 'that' to the end of the sentence."""
+    following = tree.by_index.get(cue.index + 1)
+    if following is None or following.text.lower() != "that":
+        return None
+    last = tree.words[-1]
+    words = [w for w in tree.words if w.index >= following.index]
+    return span_of(words, text) if last.index > following.index + 2 else None
 
 
 def quote_near(cue: Word, quotes: list[Quote], text: str, sentence: ParsedSentence) -> Quote | None:
@@ -208,6 +224,11 @@ def verb_cue(tree: Tree, cue: Word, text: str, quotes: list[Quote]) -> Found | N
         span = span_of(tree.subtree(target, exclude={"acl:relcl"}), text)
         content = [span] if span else []
         confidence = 0.55
+    elif prepositional_object(tree, cue) is not None:
+        target, preposition = prepositional_object(tree, cue)
+        span = span_of([w for w in tree.subtree(target, exclude={"acl:relcl"}) if w is not preposition], text)
+        content = [span] if span else []
+        confidence = 0.5
     elif cue_class == "urge":
         target = next(iter(tree.kids(cue, "obj")), None) or next(
             (o for o in tree.kids(cue, "obl") if any(c.text.lower() == "for" for c in tree.kids(o, "case"))), None)
@@ -216,8 +237,13 @@ def verb_cue(tree: Tree, cue: Word, text: str, quotes: list[Quote]) -> Found | N
             span = span_of(words, text)
             content = [span] if span else []
             confidence = 0.6
+    if not content and not passive:
+        fallback = that_clause_after(tree, cue, text)
+        if fallback is not None:
+            content = [fallback]
+            confidence = 0.6
     if passive:
-        subject = next(iter(c for c in tree.kids(cue, "nsubj") if c.deprel == "nsubj:pass"), None)
+        subject = next(iter(c for c in tree.kids(cue, "nsubj")), None)
         if (not content and subject is not None and passive_agent(tree, cue) is not None
                 and subject.lemma.lower() in DEMONSTRATIVES | {"statement", "pledge", "claim", "report"}):
             anaphoric = True  # "This was confirmed by X": the content is what "This" stands for
@@ -263,6 +289,15 @@ def verb_cue(tree: Tree, cue: Word, text: str, quotes: list[Quote]) -> Found | N
         confidence=confidence,
     )
     return Found(attribution, cue, source_head, inherited, anaphoric)
+
+
+def prepositional_object(tree: Tree, cue: Word) -> tuple[Word, Word] | None:
+    """("complained about X"): the object X and its preposition, when the preposition follows the cue."""
+    for child in tree.kids(cue, "obl"):
+        for case in tree.kids(child, "case"):
+            if case.text.lower() in PREPOSITION_CUES and case.index <= cue.index + 2:
+                return child, case
+    return None
 
 
 def called_for(tree: Tree, cue: Word) -> bool:

@@ -69,7 +69,9 @@ def known_channel(name: str) -> ChannelEntry | None:
 
 
 def strip_possessive(name: str) -> str:
-    return POSSESSIVE.sub("", name.strip())
+    """'Trump's' -> 'Trump'; "Al Jazeera's Sinem Koseoglu" -> 'Sinem Koseoglu' (the owner is not the name)."""
+    name = re.split(r"['’]s\s+", name.strip())[-1]
+    return POSSESSIVE.sub("", name)
 
 
 def entity_at(entities: list[Entity], start: int, end: int) -> Entity | None:
