@@ -15,7 +15,7 @@ Constructions:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from claims.extract.lexicon import CUE_VERBS, HEDGE_ADVERBS, OBJECT_CONTENT_VERBS, PREPOSITION_CUES, WEAK_CUE_VERBS
 from claims.extract.quotes import Quote
@@ -32,10 +32,13 @@ class Found:
     source_head: Word | None = None  # head of the source phrase (or of the inherited subject)
     inherited: bool = False  # the source is the subject of a governing verb ("..., pledging ...")
     anaphoric: bool = False  # the content is a pronoun or "this statement": points back
+    appositives: list[Word] = field(default_factory=list)  # "X, a spokeswoman for Y," parsed as a 2nd subject
 
 # Relations that do not belong to a source phrase ("X, who visited Syria, ...": the relative clause).
 SOURCE_EXCLUDE = {"acl", "acl:relcl", "punct", "parataxis", "advcl", "dep"}
 CLAUSE_DEPRELS = ("ccomp", "xcomp", "csubj")
+# Assert-class cues whose infinitive complement is the content ("told supporters to vote").
+XCOMP_CONTENT_VERBS = {"say", "tell", "ask", "warn", "advise", "invite", "remind"}
 DEMONSTRATIVES = {"this", "that", "these", "those", "it"}
 
 
@@ -175,6 +178,21 @@ def quote_near(cue: Word, quotes: list[Quote], text: str, sentence: ParsedSenten
     return None
 
 
+def continued_quote(quote: Quote, cue: Word, sentence: ParsedSentence, quotes: list[Quote], text: str) -> Quote | None:
+    """'“A,” Graham said. “B.”': the quote that resumes right after the cue's sentence is the same claim."""
+    if quote.end > cue.start:
+        return None
+    inside = next((q for q in quotes if cue.end <= q.start < sentence.end), None)
+    if inside is not None:  # '“My hope,” he said, “is that ...”'
+        gap = text[cue.end : inside.start]
+        return inside if len(gap) <= 40 and gap.rstrip().endswith((",", ":")) and "." not in gap else None
+    following = next((q for q in quotes if q.start >= sentence.end), None)
+    if following is None:
+        return None
+    gap = text[sentence.end : following.start]
+    return following if len(gap) <= 2 and "\n" not in gap else None
+
+
 def content_from_clause(tree: Tree, clause: Word, text: str) -> list[Span]:
     words = tree.subtree(clause)
     span = span_of(words, text)
@@ -216,7 +234,11 @@ def verb_cue(tree: Tree, cue: Word, text: str, quotes: list[Quote]) -> Found | N
     if quote is not None and (clause is None or clause.start >= quote.start and clause.end <= quote.end):
         content = [Span(quote.start, quote.end)]
         confidence = 0.85
-    elif clause is not None and not (clause.deprel.startswith("xcomp") and cue_class == "assert" and lemma != "say"):
+        continuation = continued_quote(quote, cue, sentence, quotes, text)
+        if continuation is not None:
+            content.append(Span(continuation.start, continuation.end))
+    elif clause is not None and not (clause.deprel.startswith("xcomp") and cue_class == "assert"
+                                     and lemma not in XCOMP_CONTENT_VERBS):
         content = content_from_clause(tree, clause, text)
         confidence = 0.8 if clause.deprel.startswith("ccomp") else 0.65
     elif lemma in OBJECT_CONTENT_VERBS and tree.kids(cue, "obj") and not passive:
@@ -266,9 +288,16 @@ def verb_cue(tree: Tree, cue: Word, text: str, quotes: list[Quote]) -> Found | N
         source_head = passive_agent(tree, cue)
     else:
         source_head, inherited = subject_of(tree, cue)
+    appositives: list[Word] = []
+    if source_head is not None and not inherited and not passive:
+        appositives = [c for c in tree.kids(cue, "nsubj") if c is not source_head
+                       and source_head.index < c.index < cue.index and c.upos in ("NOUN", "PROPN")]
     if source_head is not None and not inherited:
         words = [w for w in source_words(tree, source_head, cue)
                  if not (w.head == source_head.index and w.deprel == "case")]
+        for appositive in appositives:
+            words += tree.subtree(appositive, exclude={"acl:relcl"})
+        words = contiguous(sorted(words, key=lambda w: w.index), source_head) if appositives else words
         span = span_of(words, text)
         if span and not overlaps(span, content):
             source = [span]
@@ -288,7 +317,7 @@ def verb_cue(tree: Tree, cue: Word, text: str, quotes: list[Quote]) -> Found | N
         cue_lemma=lemma,
         confidence=confidence,
     )
-    return Found(attribution, cue, source_head, inherited, anaphoric)
+    return Found(attribution, cue, source_head, inherited, anaphoric, appositives)
 
 
 def prepositional_object(tree: Tree, cue: Word) -> tuple[Word, Word] | None:

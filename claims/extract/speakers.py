@@ -168,10 +168,11 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
             attribution.speaker_type = ORGANIZATION
         describe_anonymous(attribution, tree, head, phrase, text)
         return
-    describe_titles(attribution, tree, head, phrase, text, entity)
+    describe_titles(attribution, tree, head, phrase, text, entity, found.appositives)
 
 
-def describe_titles(attribution, tree: Tree, head: Word, phrase: list[Word], text: str, entity: Entity | None) -> None:
+def describe_titles(attribution, tree: Tree, head: Word, phrase: list[Word], text: str, entity: Entity | None,
+                    appositives: list[Word] | None = None) -> None:
     """Role from titles before the name ("Iranian Foreign Minister"), or from an appositive."""
     name_start = entity.start if entity is not None else head.start
     before = [w for w in phrase if w.end <= name_start and w.deprel not in ("det", "punct", "case", "nmod:poss")
@@ -192,7 +193,7 @@ def describe_titles(attribution, tree: Tree, head: Word, phrase: list[Word], tex
             words = [w for w in tree.subtree(nmod) if not (w.head == nmod.index and w.deprel == "case")]
             attribution.affiliation = attribution.affiliation or phrase_text(words, text)
             break
-    for appos in tree.kids(head, "appos"):
+    for appos in tree.kids(head, "appos") + list(appositives or []):
         role_words = [w for w in tree.subtree(appos, exclude={"nmod", "acl", "acl:relcl", "punct"}) if w.deprel != "det"]
         role = phrase_text(role_words, text)
         if role:
