@@ -231,7 +231,8 @@ def speaker_key(article: Article, attribution: Attribution | None) -> tuple[str,
     source = _joined(article.text, attribution.source)
     if source:
         return f"{kind}:{article.key}:{normalize_name(source)}", source, kind
-    name = "unnamed reports" if kind == UNNAMED_REPORTS else "anonymous source"
+    # No source words: a hedge ("reportedly"), or a parse that found no subject.
+    name = {UNNAMED_REPORTS: "unnamed reports", ANONYMOUS: "anonymous source"}.get(kind, "unidentified source")
     return f"{kind}:{article.key}:reports", name, kind
 
 
