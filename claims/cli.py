@@ -182,6 +182,60 @@ def evaluate(gold, model, pred_dir, out_dir, as_json, per_doc) -> None:
 
 
 @cli.group()
+def speakers() -> None:
+    """Merge or split speakers by hand; decisions survive re-ingest.
+
+    \b
+    Example:
+        claims speakers merge claims.db 12 7 --note "same person"
+    """
+
+
+@speakers.command(name="merge")
+@click.argument("db_path", type=click.Path(exists=True, dir_okay=False))
+@click.argument("from_id", type=int)
+@click.argument("into_id", type=int)
+@click.option("--note", default=None, help="why (kept with the decision)")
+def speakers_merge(db_path, from_id, into_id, note) -> None:
+    """Merge speaker FROM_ID into INTO_ID (ids from the speakers table).
+
+    \b
+    Example:
+        claims speakers merge claims.db 12 7 --note "Araghchi is Abbas Araghchi"
+    """
+    from claims.speakers import merge_speakers
+    from claims.store import open_db
+
+    try:
+        decision = merge_speakers(open_db(db_path), from_id, into_id, note)
+    except (ValueError, LookupError) as error:
+        fail(str(error))
+    click.echo(f"merged speaker {from_id} into {into_id} (decision {decision})")
+
+
+@speakers.command(name="split")
+@click.argument("db_path", type=click.Path(exists=True, dir_okay=False))
+@click.argument("speaker_id", type=int)
+@click.argument("alias")
+@click.option("--note", default=None, help="why (kept with the decision)")
+def speakers_split(db_path, speaker_id, alias, note) -> None:
+    """Move the claims made under ALIAS to a speaker of their own.
+
+    \b
+    Example:
+        claims speakers split claims.db 7 "Clinton" --note "Bill, not Hillary"
+    """
+    from claims.speakers import split_alias
+    from claims.store import open_db
+
+    try:
+        new_id = split_alias(open_db(db_path), speaker_id, alias, note)
+    except (ValueError, LookupError) as error:
+        fail(str(error))
+    click.echo(f"claims under {alias!r} moved to new speaker {new_id}")
+
+
+@cli.group()
 def model() -> None:
     """The stanza model claims runs on.
 

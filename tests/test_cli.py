@@ -71,8 +71,27 @@ def test_serve_passes_through_to_datasette(tmp_path, model_spec):
 
 def test_every_command_is_documented_in_the_readme():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    commands = ["ingest", "extract", "serve", "export", "eval", "model info", "model build"]
+    commands = ["ingest", "extract", "serve", "export", "eval", "model info", "model build",
+                "speakers merge", "speakers split"]
     for command in commands:
         assert f"claims {command}" in readme, f"README does not document `claims {command}`"
     for name, command in cli.commands.items():
         assert command.help and "Example" in command.help, f"{name} has no help example"
+
+
+def test_speakers_merge_and_split_commands(tmp_path, model_spec):
+    import sqlite3
+
+    db = tmp_path / "c.db"
+    text = tmp_path / "a.txt"
+    text.write_text("The mayor said the bridge will reopen. The governor said taxes will fall.\n", encoding="utf-8")
+    invoke("ingest", text, "--db", db)
+    with sqlite3.connect(db) as conn:
+        ids = [r[0] for r in conn.execute("select id from speakers where speaker_type != 'publication' order by id")]
+    assert len(ids) >= 2
+    result = invoke("speakers", "merge", db, ids[1], ids[0], "--note", "test")
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from speaker_merges").fetchone()[0] == 1
+    bad = invoke("speakers", "merge", db, ids[0], ids[0])
+    assert bad.exit_code == 1 and "Error" in bad.output
