@@ -216,7 +216,8 @@ def model_path(work: Path, kind: str) -> Path:
     return work / "models" / kind / f"{SHORT}_{kind}.pt"
 
 
-def train_all(work: Path, steps: dict[str, int], budgets: dict[str, float], only: set[str] | None) -> None:
+def train_all(work: Path, steps: dict[str, int], budgets: dict[str, float], only: set[str] | None,
+              continue_depparse: bool = False) -> None:
     ud_dir = SHARED / "data" / "ud"
     polnear_dir = SHARED / "data" / "polnear"
     lay_out_treebanks(work, ud_dir)
@@ -252,17 +253,27 @@ def train_all(work: Path, steps: dict[str, int], budgets: dict[str, float], only
                           "--save_dir", str(work / "models" / "lemmatizer"), "--save_name", f"{SHORT}_lemmatizer.pt",
                           "--num_epoch", str(steps["lemma"])], "lemma",
                    minutes=budgets.get("lemma"), model_file=model_path(work, "lemmatizer"))
-    if wanted("depparse") and not model_path(work, "parser").exists():
+    parser_checkpoint = work / "models" / "parser" / f"{SHORT}_parser_checkpoint.pt"
+    # Sized for CPU budgets: smaller LSTMs and token batches, Adam from the start, no XPOS/UFeats.
+    parser_settings = ["--wordvec_pretrain_file", str(pretrain), "--optim", "adam", "--lr", "0.002",
+                       "--char_hidden_dim", "100", "--char_emb_dim", "50", "--no_xpos", "--no_ufeats",
+                       "--hidden_dim", "200", "--deep_biaff_hidden_dim", "200", "--batch_size", "1000",
+                       "--eval_interval", "300", "--max_steps", str(steps["depparse"])]
+    if wanted("depparse") and continue_depparse and parser_checkpoint.exists():
+        # Resume a budget-stopped parser from its last checkpoint (stanza keeps optimizer state there).
+        run_stanza(work, ["stanza.utils.training.run_depparse", TREEBANK, "--no_charlm", "--force",
+                          "--save_dir", str(work / "models" / "parser"), "--save_name", f"{SHORT}_parser.pt",
+                          "--continue_from", str(parser_checkpoint),
+                          *parser_settings], "depparse_continued",
+                   minutes=budgets.get("depparse"), model_file=model_path(work, "parser"))
+    elif wanted("depparse") and not model_path(work, "parser").exists():
         # The parser learns from the tags our own tagger predicts, which is what it sees at run time.
         run_stanza(work, ["stanza.utils.datasets.prepare_depparse_treebank", TREEBANK, "--gold"], "prep_depparse")
         retag_with_our_tagger(work, pretrain, [work / "data" / "depparse" / f"{SHORT}.{split}.in.conllu"
                                                for split in ("train", "dev", "test")])
         run_stanza(work, ["stanza.utils.training.run_depparse", TREEBANK, "--no_charlm",
                           "--save_dir", str(work / "models" / "parser"), "--save_name", f"{SHORT}_parser.pt",
-                          "--wordvec_pretrain_file", str(pretrain), "--optim", "adam", "--lr", "0.002", "--char_hidden_dim", "100", "--char_emb_dim", "50", "--no_xpos", "--no_ufeats",
-                          "--hidden_dim", "200", "--deep_biaff_hidden_dim", "200", "--batch_size", "1000",
-                          "--eval_interval", "300",
-                          "--max_steps", str(steps["depparse"])], "depparse",
+                          *parser_settings], "depparse",
                    minutes=budgets.get("depparse"), model_file=model_path(work, "parser"))
     if wanted("ner") and not model_path(work, "nertagger").exists():
         ner_files = convert_silver_ner(polnear_dir, work / "data" / "ner")
@@ -287,6 +298,8 @@ def main(argv: list[str] | None = None) -> None:
     for stage in ("pos", "lemma", "depparse", "ner"):
         parser.add_argument(f"--{stage}-minutes", type=float, default=None,
                             help=f"time budget for {stage} training; the best checkpoint so far is kept")
+    parser.add_argument("--continue-depparse", action="store_true",
+                        help="resume parser training from its checkpoint (after a budget stop)")
     parser.add_argument("--skip-train", action="store_true", help="only score and bundle existing models")
     parser.add_argument("--no-bundle", action="store_true", help="train only; score and bundle later")
     args = parser.parse_args(argv)
@@ -296,7 +309,8 @@ def main(argv: list[str] | None = None) -> None:
              "lemma": args.lemma_epochs, "depparse": args.depparse_steps, "ner": args.ner_steps}
     if not args.skip_train:
         budgets = {stage: getattr(args, f"{stage}_minutes") for stage in ("pos", "lemma", "depparse", "ner")}
-        train_all(work, steps, {k: v for k, v in budgets.items() if v}, set(args.only) if args.only else None)
+        train_all(work, steps, {k: v for k, v in budgets.items() if v}, set(args.only) if args.only else None,
+                  continue_depparse=args.continue_depparse)
     if args.no_bundle:
         return
     from claims.model_bundle import bundle
