@@ -20,8 +20,8 @@ for _cls, _lemmas in {
         rail quote reference express seek offer push imply deem""",
     "commit": "vow pledge promise swear commit guarantee threaten",
     "urge": "urge demand call appeal plead press implore advise recommend propose request encourage",
-    "believe": "think believe fear expect hope want worry doubt feel suspect consider estimate guess",
-    "evidence": "indicate suggest show find reveal conclude demonstrate confirm",
+    "believe": "think believe fear expect hope want worry doubt feel suspect consider estimate guess know mean",
+    "evidence": "indicate suggest show find reveal conclude demonstrate confirm appear seem",
 }.items():
     for _lemma in _lemmas.split():
         CUE_VERBS.setdefault(_lemma, _cls)
@@ -29,7 +29,8 @@ for _cls, _lemmas in {
 # Verbs that are cues only with a clausal or quoted complement (too common otherwise).
 WEAK_CUE_VERBS = {"add", "continue", "point", "call", "press", "show", "find", "feel", "consider",
                   "answer", "question", "attack", "describe", "want", "hope", "worry", "expect",
-                  "mention", "commit", "charge", "post", "write", "conclude", "signal"}
+                  "mention", "commit", "charge", "post", "write", "conclude", "signal", "know", "mean",
+                  "appear", "seem"}
 
 # Cues whose direct object is the content ("reaffirmed his support", "emphasized the need").
 OBJECT_CONTENT_VERBS = {

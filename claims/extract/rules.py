@@ -227,11 +227,14 @@ def verb_cue(tree: Tree, cue: Word, text: str, quotes: list[Quote]) -> Found | N
     clause = next(iter(tree.kids(cue, *CLAUSE_DEPRELS)), None)
     if clause is not None and clause.deprel.startswith("csubj") and not passive:
         clause = None
-    if clause is not None and clause.deprel.startswith("xcomp") and cue_class == "believe":
-        clause = None  # "wanted to go" is a wish, not a report
     if lemma == "call" and not called_for(tree, cue):
-        return None  # "X is called Y" names; "calls for" / "called on" urges
-    if quote is not None and (clause is None or clause.start >= quote.start and clause.end <= quote.end):
+        named = called_something(tree, cue, text)  # "called climate change a hoax"
+        if named is None:
+            return None  # "X is called Y" names
+        clause = None
+    if lemma == "call" and not called_for(tree, cue):
+        content, confidence = [named], 0.6
+    elif quote is not None and (clause is None or clause.start >= quote.start and clause.end <= quote.end):
         content = [Span(quote.start, quote.end)]
         confidence = 0.85
         continuation = continued_quote(quote, cue, sentence, quotes, text)
@@ -327,6 +330,14 @@ def prepositional_object(tree: Tree, cue: Word) -> tuple[Word, Word] | None:
             if case.text.lower() in PREPOSITION_CUES and case.index <= cue.index + 2:
                 return child, case
     return None
+
+
+def called_something(tree: Tree, cue: Word, text: str) -> Span | None:
+    """'called climate change a hoax': the object and what it is called, as one span."""
+    objects, predicates = tree.kids(cue, "obj"), tree.kids(cue, "xcomp")
+    if not objects or not predicates or is_passive(tree, cue):
+        return None
+    return span_of(tree.subtree(objects[0]) + tree.subtree(predicates[0]), text)
 
 
 def called_for(tree: Tree, cue: Word) -> bool:
