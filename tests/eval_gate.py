@@ -24,6 +24,9 @@ SHARED = REPO.parent / "shared"
 POLNEAR_DEV = SHARED / "data" / "polnear" / "dev"
 SEED_GOLD = SHARED / "data" / "seed" / "expected.json"
 BASELINE = Path(__file__).resolve().parent / "eval_baseline.json"
+# Minimums sit this far under the measured figures: torch's CPU kernels differ slightly with the
+# thread count and machine, which can flip a rare parse; a real regression is larger than this.
+MARGIN = 0.01
 
 
 def gold_hashes() -> dict[str, str]:
@@ -58,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     print(evaluate.format_polnear_report(polnear))
     print(evaluate.format_seed_report(seed))
     if args.update:
-        evaluate.update_gate(flat, BASELINE, gold_hashes(), allow_lower=args.allow_lower)
+        pinned = {name: max(0.0, round(score - MARGIN, 4)) for name, score in flat.items()}
+        evaluate.update_gate(pinned, BASELINE, gold_hashes(), allow_lower=args.allow_lower)
         print(f"pinned {len(flat)} minimums in {BASELINE}")
         return 0
     failures = evaluate.check_gate(flat, BASELINE, gold_hashes())
