@@ -71,19 +71,13 @@ def _close(text: str, opening: int, closing_mark: str, end: int) -> Quote:
             match = PARAGRAPH_BREAK.match(text, index)
             if match:
                 following = match.end()
-                if following < end and text[following] in (opening_marks := set(OPENING) | {STRAIGHT}) and _reopens(
-                    text, following, closing_mark, opening_marks
-                ):
+                if following < end and text[following] in set(OPENING) | {STRAIGHT}:
+                    # A paragraph that opens with a quote mark continues the quote (newsroom convention).
                     index = following + 1
                     continue
                 return Quote(opening, _trim_end(text, opening, index), False)
         index += 1
     return Quote(opening, _trim_end(text, opening, end), False)
-
-
-def _reopens(text: str, index: int, closing_mark: str, opening_marks: set[str]) -> bool:
-    """A paragraph that opens with a quote mark continues the quote (newsroom convention)."""
-    return text[index] in opening_marks
 
 
 def _trim_end(text: str, opening: int, index: int) -> int:

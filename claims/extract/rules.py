@@ -276,11 +276,7 @@ def verb_cue(tree: Tree, cue: Word, text: str, quotes: list[Quote]) -> Found | N
             content = [subject_span] if subject_span else []
             confidence = 0.6
     if not content:
-        # "X said:" at the end of a sentence introducing the next one.
-        following = text[cue.end : cue.end + 2]
-        if following.startswith(":") and sentence.end <= cue.end + 2:
-            return None
-        return None
+        return None  # a cue with nothing reported ("declined to comment", "said nothing")
     if lemma in WEAK_CUE_VERBS and confidence < 0.65 and quote is None:
         return None
 
