@@ -22,40 +22,13 @@ import argparse
 import json
 import os
 import platform
-import resource
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent  # the repository root
+from report import ROOT, fmt, peak_rss_mb, per_second, resolve_input, table
+
 DEFAULT_TEXTS = Path("../shared/data/polnear/dev/text")
-
-
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far (getrusage: KiB on Linux, bytes on macOS)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
-
-
-def per_second(count: float, seconds: float) -> float | None:
-    return round(count / seconds, 2) if seconds > 0 else None
-
-
-def fmt(value: float | int | None, digits: int = 1) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return f"{value:,.{digits}f}"
-
-
-def table(header: list[str], rows: list[list[str]]) -> str:
-    """A plain text table: first column left-aligned, the others right-aligned."""
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join([row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]).rstrip()
-             for row in [header, *rows]]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -77,12 +50,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.threads < 1 or args.batch_size < 1 or (args.limit is not None and args.limit < 1):
         parser.error("--threads, --batch-size and --limit must be at least 1")
     return args
-
-
-def resolve_input(path: Path) -> Path:
-    if path.exists() or path.is_absolute():
-        return path
-    return ROOT / path  # the default is relative to the repository root
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -63,6 +63,20 @@ def _words(text: str, sentence: ParsedSentence) -> list[Word]:
     return words
 
 
+def _layout(sentences: list[str]) -> tuple[str, list[ParsedSentence]]:
+    """The headline, a blank line, then the sentences; each sentence parsed with correct offsets."""
+    text = HEADLINE + "\n\n" + " ".join(sentences) + "\n"
+    parsed_sentences = []
+    position = len(HEADLINE) + 2
+    for index, sentence in enumerate(sentences):
+        start = text.index(sentence, position)
+        parsed = ParsedSentence(index=index, start=start, end=start + len(sentence), words=[])
+        parsed.words = _words(text, parsed)
+        parsed_sentences.append(parsed)
+        position = start + len(sentence)
+    return text, parsed_sentences
+
+
 def make_stored_article(
     key: str = "article-1",
     *,
@@ -81,15 +95,7 @@ def make_stored_article(
     default sentences that are present, every other sentence becomes a narrator claim.
     """
     sentences = list(SENTENCES if sentences is None else sentences)
-    text = HEADLINE + "\n\n" + " ".join(sentences) + "\n"
-    parsed_sentences = []
-    position = len(HEADLINE) + 2
-    for index, sentence in enumerate(sentences):
-        start = text.index(sentence, position)
-        parsed_sentences.append(ParsedSentence(index=index, start=start, end=start + len(sentence), words=[]))
-        position = start + len(sentence)
-    for sentence in parsed_sentences:
-        sentence.words = _words(text, sentence)
+    text, parsed_sentences = _layout(sentences)
     article = Article(
         text=text,
         source=f"fixtures/{key}.txt",
@@ -201,15 +207,7 @@ def make_quoted_article(
     Change ``lead`` to store the same article again with another text (it is then replaced).
     """
     sentences = [lead] + [f"{q.source} said the talks had reached stage {i + 1}." for i, q in enumerate(quotes)]
-    text = HEADLINE + "\n\n" + " ".join(sentences) + "\n"
-    parsed_sentences = []
-    position = len(HEADLINE) + 2
-    for index, sentence in enumerate(sentences):
-        start = text.index(sentence, position)
-        parsed_sentences.append(ParsedSentence(index=index, start=start, end=start + len(sentence), words=[]))
-        position = start + len(sentence)
-    for sentence in parsed_sentences:
-        sentence.words = _words(text, sentence)
+    text, parsed_sentences = _layout(sentences)
     article = Article(
         text=text,
         source=f"fixtures/{key}.txt",
