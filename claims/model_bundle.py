@@ -359,7 +359,7 @@ def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     return {"p": round(100 * p, 2), "r": round(100 * r, 2), "f1": round(100 * f, 2), "support": tp + fn}
 
 
-def bundle(work: Path, bundle_dir: Path, short: str, steps: dict[str, int]) -> dict[str, Any]:
+def bundle(work: Path, bundle_dir: Path, short: str, steps: dict[str, int], note: str = "") -> dict[str, Any]:
     """Copy the models into the package, score the bundled copy, write manifest.json."""
     import stanza
 
@@ -375,7 +375,8 @@ def bundle(work: Path, bundle_dir: Path, short: str, steps: dict[str, int]) -> d
         "processors": ",".join(PROCESSOR_FILES),
         "files": files,
         "trained_with": {"stanza": stanza.__version__, "steps": steps,
-                         "data": "UD English EWT + GUM train; PolNeAR CoreNLP silver NER train"},
+                         "data": "UD English EWT + GUM train; PolNeAR CoreNLP silver NER train",
+                         "note": note},
     }
     kwargs = manifest_pipeline_kwargs(bundle_dir, manifest)
     pipeline = stanza.Pipeline(**kwargs, logging_level="WARN")

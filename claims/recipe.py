@@ -29,6 +29,16 @@ BUNDLE_DIR = Path(__file__).resolve().parent / "data" / "model"
 TREEBANK = "UD_English-Combo"  # EWT + GUM train; EWT dev and test
 SHORT = "en_combo"
 
+# Tagger and parser sizes: smaller than stanza's defaults so that CPU inference stays fast, no
+# XPOS/UFeats (claims reads UPOS, lemmas and the parse). The shipped tagger and parser were trained
+# with these settings on one GPU (see README, "The bundled model").
+TAGGER_SETTINGS = ["--batch_size", "250", "--char_hidden_dim", "200", "--char_emb_dim", "50", "--log_step", "200",
+                   "--eval_interval", "200", "--deep_biaff_hidden_dim", "200", "--composite_deep_biaff_hidden_dim", "50",
+                   "--tag_emb_dim", "20"]
+PARSER_SETTINGS = ["--optim", "adam", "--lr", "0.002", "--char_hidden_dim", "100", "--char_emb_dim", "50",
+                   "--no_xpos", "--no_ufeats", "--hidden_dim", "300", "--deep_biaff_hidden_dim", "300",
+                   "--batch_size", "5000", "--eval_interval", "200"]
+
 # Silver CoreNLP classes -> the labels speaker and channel typing use.
 NER_LABELS = {
     "PERSON": "PER",
@@ -244,8 +254,7 @@ def train_all(work: Path, steps: dict[str, int], budgets: dict[str, float], only
         run_stanza(work, ["stanza.utils.training.run_pos", TREEBANK, "--no_charlm",
                           "--save_dir", str(work / "models" / "tagger"), "--save_name", f"{SHORT}_tagger.pt",
                           "--wordvec_pretrain_file", str(pretrain), "--max_steps", str(steps["pos"]),
-                          "--batch_size", "64", "--char_hidden_dim", "100", "--char_emb_dim", "50", "--log_step", "50",
-                          "--deep_biaff_hidden_dim", "100", "--composite_deep_biaff_hidden_dim", "50", "--tag_emb_dim", "20"], "pos",
+                          *TAGGER_SETTINGS], "pos",
                    minutes=budgets.get("pos"), model_file=model_path(work, "tagger"))
     if wanted("lemma") and not model_path(work, "lemmatizer").exists():
         run_stanza(work, ["stanza.utils.datasets.prepare_lemma_treebank", TREEBANK, "--gold"], "prep_lemma")
@@ -254,11 +263,7 @@ def train_all(work: Path, steps: dict[str, int], budgets: dict[str, float], only
                           "--num_epoch", str(steps["lemma"])], "lemma",
                    minutes=budgets.get("lemma"), model_file=model_path(work, "lemmatizer"))
     parser_checkpoint = work / "models" / "parser" / f"{SHORT}_parser_checkpoint.pt"
-    # Sized for CPU budgets: smaller LSTMs and token batches, Adam from the start, no XPOS/UFeats.
-    parser_settings = ["--wordvec_pretrain_file", str(pretrain), "--optim", "adam", "--lr", "0.002",
-                       "--char_hidden_dim", "100", "--char_emb_dim", "50", "--no_xpos", "--no_ufeats",
-                       "--hidden_dim", "200", "--deep_biaff_hidden_dim", "200", "--batch_size", "1000",
-                       "--eval_interval", "300", "--max_steps", str(steps["depparse"])]
+    parser_settings = ["--wordvec_pretrain_file", str(pretrain), *PARSER_SETTINGS, "--max_steps", str(steps["depparse"])]
     if wanted("depparse") and continue_depparse and parser_checkpoint.exists():
         # Resume a budget-stopped parser from its last checkpoint (stanza keeps optimizer state there).
         run_stanza(work, ["stanza.utils.training.run_depparse", TREEBANK, "--no_charlm", "--force",
@@ -301,6 +306,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--continue-depparse", action="store_true",
                         help="resume parser training from its checkpoint (after a budget stop)")
     parser.add_argument("--skip-train", action="store_true", help="only score and bundle existing models")
+    parser.add_argument("--note", default="", help="how this build was trained, written to the manifest")
     parser.add_argument("--no-bundle", action="store_true", help="train only; score and bundle later")
     args = parser.parse_args(argv)
     work = args.work.resolve()
@@ -315,7 +321,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     from claims.model_bundle import bundle
 
-    bundle(work, BUNDLE_DIR, SHORT, steps)
+    bundle(work, BUNDLE_DIR, SHORT, steps, note=args.note)
 
 
 if __name__ == "__main__":
