@@ -1,0 +1,127 @@
+"""The tagger both stages use: feature embeddings -> 2-layer BiLSTM -> tag scores -> BIO decoding.
+
+Word vectors come from the bundled stanza pretrain (frozen, not saved again); every other
+embedding is learned. Decoding is Viterbi over the tag log-probabilities with the one BIO
+constraint (an ``I-X`` only after ``B-X`` or ``I-X``), so every span has a clean start.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import nn
+
+from claims.learn.features import CATEGORIES, SENTENCE_OFFSETS
+
+# Feature -> (number of ids including the 0 padding id, embedding size). "word" and "lemma" are sized
+# at construction from the vocabularies.
+FEATURE_DIMS = {
+    "upos": (len(CATEGORIES["upos"]) + 1, 16),
+    "deprel": (len(CATEGORIES["deprel"]) + 1, 16),
+    "shape": (len(CATEGORIES["shape"]) + 1, 8),
+    "rule": (len(CATEGORIES["rule"]) + 1, 8),
+    "quoted": (3, 4),
+    "lexicon": (3, 4),
+}
+ROLE_FEATURE_DIMS = {
+    "relation": (len(CATEGORIES["relation"]) + 1, 24),
+    "offset": (len(SENTENCE_OFFSETS) + 1, 4),
+    "cue": (3, 8),
+}
+LEMMA_DIM = 32
+
+
+class Tagger(nn.Module):
+    def __init__(self, tag_names: list[str], n_lemmas: int, pretrain: torch.Tensor, with_roles: bool,
+                 hidden: int = 128, dropout: float = 0.3) -> None:
+        super().__init__()
+        self.tag_names = list(tag_names)
+        self.config = {"tag_names": self.tag_names, "n_lemmas": n_lemmas, "with_roles": with_roles,
+                       "hidden": hidden, "dropout": dropout}
+        self.word = nn.Embedding.from_pretrained(pretrain.float(), freeze=True, padding_idx=0)
+        dims = dict(FEATURE_DIMS, **(ROLE_FEATURE_DIMS if with_roles else {}))
+        dims["lemma"] = (n_lemmas + 1, LEMMA_DIM)
+        self.feature_names = sorted(dims)
+        self.embeddings = nn.ModuleDict({name: nn.Embedding(size, dim, padding_idx=0) for name, (size, dim) in dims.items()})
+        width = pretrain.shape[1] + sum(dim for _, dim in dims.values())
+        self.dropout = nn.Dropout(dropout)
+        self.lstm = nn.LSTM(width, hidden, num_layers=2, bidirectional=True, batch_first=True, dropout=dropout)
+        self.out = nn.Linear(2 * hidden, len(tag_names))
+        self.register_buffer("allowed", transition_mask(self.tag_names), persistent=False)
+
+    def forward(self, batch: dict[str, torch.Tensor], lengths: torch.Tensor) -> torch.Tensor:
+        """Tag scores [batch, time, tags] for padded feature ids [batch, time]."""
+        parts = [self.word(batch["word"])] + [self.embeddings[n](batch[n]) for n in self.feature_names]
+        x = self.dropout(torch.cat(parts, dim=-1))
+        packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
+        h, _ = self.lstm(packed)
+        h, _ = nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=x.shape[1])
+        return self.out(self.dropout(h))
+
+    def save_state(self) -> dict[str, Any]:
+        """Weights in fp16 without the frozen word vectors (they ship once, in the stanza pretrain)."""
+        state = {k: v.half() if v.dtype == torch.float32 else v for k, v in self.state_dict().items() if not k.startswith("word.")}
+        return {"config": self.config, "state": state}
+
+    @classmethod
+    def from_state(cls, saved: dict[str, Any], pretrain: torch.Tensor) -> Tagger:
+        config = dict(saved["config"])
+        model = cls(config.pop("tag_names"), config.pop("n_lemmas"), pretrain, **config)
+        state = {k: v.float() if v.dtype == torch.float16 else v for k, v in saved["state"].items()}
+        state["word.weight"] = model.word.weight
+        model.load_state_dict(state)
+        model.eval()
+        return model
+
+
+def transition_mask(tag_names: list[str]) -> torch.Tensor:
+    """allowed[i, j]: tag j may follow tag i (BIO). Row len(tags) is the start of the sequence."""
+    n = len(tag_names)
+    allowed = torch.ones(n + 1, n, dtype=torch.bool)
+    for j, tag in enumerate(tag_names):
+        if tag.startswith("I-"):
+            role = tag[2:]
+            for i in range(n + 1):
+                allowed[i, j] = i < n and tag_names[i] in (f"B-{role}", f"I-{role}")
+    return allowed
+
+
+def viterbi(log_probs: torch.Tensor, allowed: torch.Tensor) -> list[int]:
+    """Best tag sequence for one sentence's [time, tags] log-probabilities under the BIO mask."""
+    steps, n = log_probs.shape
+    forbidden = torch.tensor(-1e9)
+    score = torch.where(allowed[n], log_probs[0], forbidden)
+    back = []
+    for t in range(1, steps):
+        candidates = score.unsqueeze(1) + torch.where(allowed[:n], 0.0, forbidden)  # [from, to]
+        best, arg = candidates.max(dim=0)
+        back.append(arg)
+        score = best + log_probs[t]
+    path = [int(score.argmax())]
+    for arg in reversed(back):
+        path.append(int(arg[path[-1]]))
+    return path[::-1]
+
+
+def pad(examples: list[dict[str, list[int]]], names: list[str]) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
+    """Feature id lists -> padded LongTensors [batch, time] and the lengths."""
+    lengths = torch.tensor([len(e["word"]) for e in examples])
+    width = int(lengths.max())
+    batch = {}
+    for name in names:
+        rows = [e[name] + [0] * (width - len(e[name])) for e in examples]
+        batch[name] = torch.tensor(rows, dtype=torch.long)
+    return batch, lengths
+
+
+def spans_from_tags(tags: list[str]) -> list[tuple[str, int, int]]:
+    """BIO tag names -> (role, first, last+1) word ranges."""
+    spans: list[tuple[str, int, int]] = []
+    for i, tag in enumerate(tags):
+        if tag.startswith("B-"):
+            spans.append((tag[2:], i, i + 1))
+        elif tag.startswith("I-") and spans and spans[-1][0] == tag[2:] and spans[-1][2] == i:
+            role, first, _ = spans[-1]
+            spans[-1] = (role, first, i + 1)
+    return spans

@@ -1,0 +1,172 @@
+"""Train the attribution taggers on PolNeAR train: ``python -m claims.learn.train``.
+
+Every tenth training article (by sorted name) is held out to pick each tagger's best epoch; PolNeAR
+dev is never read here (``claims eval`` measures on it afterwards). The result is one small file,
+``claims/data/attribution/attribution.pt``, loaded by claims.extract.learned.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from claims.learn.corpus import annotated_split
+from claims.learn.examples import CUE_TAGS, ROLE_TAGS, ArticleView, Example, gold_examples
+from claims.learn.features import Vocabularies
+from claims.learn.model import Tagger, pad, spans_from_tags, viterbi
+from claims.nlp import bundled_model_dir
+
+SHARED = Path(__file__).resolve().parent.parent.parent.parent / "shared"
+MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "attribution" / "attribution.pt"
+PRETRAIN_NAME = "en_claims_pretrain.pt"
+
+
+def log(message: str) -> None:
+    print(f"[train {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def load_pretrain(model_dir: Path | None = None) -> tuple[dict[str, int], torch.Tensor]:
+    saved = torch.load((model_dir or bundled_model_dir()) / PRETRAIN_NAME, map_location="cpu", weights_only=False)
+    return dict(saved["vocab"]["_unit2id"]), saved["emb"]
+
+
+def lemma_vocabulary(views: list[ArticleView], size: int = 3000, min_count: int = 3) -> dict[str, int]:
+    counts = Counter(w.lemma.lower() for v in views for s in v.parsed.sentences for w in s.words)
+    common = [lemma for lemma, n in counts.most_common(size) if n >= min_count]
+    return {lemma: i + 1 for i, lemma in enumerate(common)}
+
+
+def batches(examples: list[Example], size: int, shuffle: bool) -> list[list[Example]]:
+    """Batches of similar length (less padding); batch order shuffled when training."""
+    ordered = sorted(examples, key=lambda e: len(e.tags))
+    out = [ordered[i : i + size] for i in range(0, len(ordered), size)]
+    if shuffle:
+        random.shuffle(out)
+    return out
+
+
+def predict_tags(model: Tagger, feature_lists: list[dict[str, list[int]]]) -> list[tuple[list[int], list[float]]]:
+    """Decoded tag ids and each word's probability of its decoded tag, per example."""
+    names = ["word", *model.feature_names]
+    results = []
+    with torch.no_grad():
+        for first in range(0, len(feature_lists), 64):
+            chunk = feature_lists[first : first + 64]
+            batch, lengths = pad(chunk, names)
+            log_probs = torch.log_softmax(model(batch, lengths), dim=-1)
+            for row, length in zip(log_probs, lengths.tolist()):
+                path = viterbi(row[:length], model.allowed)
+                probs = [float(row[t, tag].exp()) for t, tag in enumerate(path)]
+                results.append((path, probs))
+    return results
+
+
+def span_scores(model: Tagger, examples: list[Example]) -> dict[str, float]:
+    """Exact span F1 per role over held-out examples."""
+    predicted = predict_tags(model, [e.features for e in examples])
+    tp, n_pred, n_gold = Counter(), Counter(), Counter()
+    for example, (path, _) in zip(examples, predicted):
+        gold = set(spans_from_tags([model.tag_names[t] for t in example.tags]))
+        pred = set(spans_from_tags([model.tag_names[t] for t in path]))
+        for role, *_ in gold:
+            n_gold[role] += 1
+        for role, *_ in pred:
+            n_pred[role] += 1
+        for role, *_ in gold & pred:
+            tp[role] += 1
+    scores = {}
+    for role in n_gold:
+        p = tp[role] / n_pred[role] if n_pred[role] else 0.0
+        r = tp[role] / n_gold[role]
+        scores[role] = round(2 * p * r / (p + r), 4) if p + r else 0.0
+    return scores
+
+
+def train_tagger(name: str, tag_names: list[str], train: list[Example], held_out: list[Example], n_lemmas: int,
+                 pretrain: torch.Tensor, with_roles: bool, epochs: int, minutes: float) -> tuple[Tagger, dict[str, Any]]:
+    model = Tagger(tag_names, n_lemmas, pretrain, with_roles)
+    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=2e-3)
+    loss_fn = nn.CrossEntropyLoss(ignore_index=-100)
+    names = ["word", *model.feature_names]
+    best: tuple[float, dict[str, Any] | None, dict[str, float], int] = (-1.0, None, {}, 0)
+    started = time.time()
+    for epoch in range(1, epochs + 1):
+        model.train()
+        total, steps = 0.0, 0
+        for group in batches(train, 32, shuffle=True):
+            batch, lengths = pad([e.features for e in group], names)
+            width = int(lengths.max())
+            gold = torch.tensor([e.tags + [-100] * (width - len(e.tags)) for e in group])
+            scores = model(batch, lengths)
+            loss = loss_fn(scores.reshape(-1, len(tag_names)), gold.reshape(-1))
+            optimizer.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            optimizer.step()
+            total, steps = total + float(loss), steps + 1
+        model.eval()
+        scores = span_scores(model, held_out)
+        mean = sum(scores.values()) / max(len(scores), 1)
+        log(f"{name} epoch {epoch}: loss {total / steps:.4f}, held-out span F1 {scores} ({time.time() - started:.0f}s)")
+        if mean > best[0]:
+            best = (mean, {k: v.clone() for k, v in model.state_dict().items()}, scores, epoch)
+        if time.time() - started > minutes * 60:
+            log(f"{name}: time budget reached after epoch {epoch}")
+            break
+    model.load_state_dict(best[1])
+    model.eval()
+    return model, {"held_out_span_f1": best[2], "best_epoch": best[3], "epochs_run": epoch}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--train-dir", type=Path, default=SHARED / "data" / "polnear" / "train")
+    parser.add_argument("--cache", type=Path, default=Path("build/polnear-parses"))
+    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--minutes", type=float, default=25.0, help="time budget per tagger")
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N articles (a quick trial)")
+    parser.add_argument("--out", type=Path, default=MODEL_FILE)
+    args = parser.parse_args(argv)
+    random.seed(13)
+    torch.manual_seed(13)
+    torch.set_num_threads(2)
+
+    pretrain_vocab, pretrain = load_pretrain()
+    rows = annotated_split(args.train_dir, args.cache, limit=args.limit)
+    views = [ArticleView.build(article, parsed) for _, article, parsed in rows]
+    held = {i for i in range(len(rows)) if i % 10 == 0}
+    vocab = Vocabularies(pretrain_vocab, lemma_vocabulary([v for i, v in enumerate(views) if i not in held]))
+    cue_train, cue_held, role_train, role_held = [], [], [], []
+    for i, ((doc, _, _), view) in enumerate(zip(rows, views)):
+        cues, roles = gold_examples(doc, view, vocab)
+        (cue_held if i in held else cue_train).extend(cues)
+        (role_held if i in held else role_train).extend(roles)
+    log(f"{len(rows)} articles: {len(cue_train)}+{len(cue_held)} cue examples, {len(role_train)}+{len(role_held)} role examples")
+
+    cue_model, cue_info = train_tagger("cue", CUE_TAGS, cue_train, cue_held, len(vocab.lemmas), pretrain, False,
+                                       args.epochs, args.minutes)
+    role_model, role_info = train_tagger("role", ROLE_TAGS, role_train, role_held, len(vocab.lemmas), pretrain, True,
+                                         args.epochs, args.minutes)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    saved = {
+        "version": f"attribution-{time.strftime('%Y%m%d')}",
+        "stanza_model": rows[0][2].model_version if rows else None,
+        "lemmas": vocab.lemmas,
+        "cue": cue_model.save_state(),
+        "role": role_model.save_state(),
+        "training": {"articles": len(rows), "held_out_articles": len(held), "cue": cue_info, "role": role_info},
+    }
+    torch.save(saved, args.out)
+    log(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()
