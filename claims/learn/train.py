@@ -111,7 +111,7 @@ def train_tagger(name: str, tag_names: list[str], train: list[Example], held_out
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 5.0)
             optimizer.step()
-            total, steps = total + float(loss), steps + 1
+            total, steps = total + loss.item(), steps + 1
         model.eval()
         scores = span_scores(model, held_out)
         mean = sum(scores.values()) / max(len(scores), 1)
