@@ -22,11 +22,11 @@ from claims.learn.corpus import annotated_split
 from claims.learn.examples import CUE_TAGS, ROLE_TAGS, ArticleView, Example, gold_examples
 from claims.learn.features import Vocabularies
 from claims.learn.model import Tagger, pad, spans_from_tags, viterbi
+from claims.model_bundle import PRETRAIN_NAME
 from claims.nlp import bundled_model_dir
+from claims.recipe import SHARED
 
-SHARED = Path(__file__).resolve().parent.parent.parent.parent / "shared"
 MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "attribution" / "attribution.pt"
-PRETRAIN_NAME = "en_claims_pretrain.pt"
 
 
 def log(message: str) -> None:
