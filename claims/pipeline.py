@@ -17,6 +17,7 @@ from typing import Iterable, Iterator
 from claims.extract import EXTRACTOR_VERSION, extract_claims
 from claims.ingest import read_paths
 from claims.nlp import ModelSpec, annotate, resolve_model
+from claims.provenance import rebuild_clusters
 from claims.store import load_annotations, open_db, record_error, save_annotations, store_article
 from claims.types import Article, IngestError
 
@@ -30,13 +31,14 @@ class IngestSummary:
     sentences: int = 0
     claims: int = 0
     speakers: int = 0  # speakers in the database after the run
+    clusters: int = 0  # quote clusters in the database after the run (claims.provenance)
     errors: list[IngestError] = field(default_factory=list)
     seconds: float = 0.0
 
     def line(self) -> str:
         return (
             f"{self.articles} articles ({self.added} added, {self.replaced} replaced, {self.unchanged} unchanged), "
-            f"{self.sentences} sentences, {self.claims} claims, {self.speakers} speakers, "
+            f"{self.sentences} sentences, {self.claims} claims, {self.speakers} speakers, {self.clusters} quote clusters, "
             f"{len(self.errors)} errors, {self.seconds:.1f} s"
         )
 
@@ -102,6 +104,9 @@ def ingest(
     if bar is not None:
         bar.close()
     summary.speakers = db["speakers"].count
+    if summary.added or summary.replaced:
+        rebuild_clusters(db)  # provenance links span articles: recomputed once per run, not per article
+    summary.clusters = db["quote_clusters"].count
     summary.seconds = time.time() - started
     return summary
 

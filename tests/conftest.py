@@ -192,6 +192,10 @@ class Quote:
     affiliation: str | None = None
     channel: str | None = None
     channel_kind: str | None = None
+    content: str | None = None  # what was said; default "the talks had reached stage <n>"
+
+    def said(self, number: int) -> str:
+        return self.content or f"the talks had reached stage {number}"
 
 
 def make_quoted_article(
@@ -206,7 +210,7 @@ def make_quoted_article(
 
     Change ``lead`` to store the same article again with another text (it is then replaced).
     """
-    sentences = [lead] + [f"{q.source} said the talks had reached stage {i + 1}." for i, q in enumerate(quotes)]
+    sentences = [lead] + [f"{q.source} said {q.said(i + 1)}." for i, q in enumerate(quotes)]
     text, parsed_sentences = _layout(sentences)
     article = Article(
         text=text,
@@ -227,7 +231,7 @@ def make_quoted_article(
             sentence_index=sentence.index,
             cue=[_span(text, "said", s + len(quote.source))],
             source=[Span(s, s + len(quote.source))],
-            content=[_span(text, f"the talks had reached stage {number + 1}", s)],
+            content=[_span(text, quote.said(number + 1), s)],
             claim_type=INDIRECT,
             cue_lemma="say",
             speaker=quote.speaker,

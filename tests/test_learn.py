@@ -7,8 +7,7 @@ import torch
 from claims.evaluate import GoldAttribution, GoldDoc
 from claims.learn.examples import CUE_TAGS, ROLE_TAGS, ArticleView, gold_examples
 from claims.learn.features import Vocabularies
-from claims.learn.model import Tagger, pad, spans_from_tags, transition_mask, viterbi
-from claims.learn.train import load_pretrain
+from claims.learn.model import Tagger, load_pretrain, pad, spans_from_tags, transition_mask, viterbi
 
 
 def frag(text: str, part: str) -> tuple[int, int]:

@@ -376,6 +376,10 @@ def downgrade_to_version_1(path: Path) -> None:
     conn.executescript(
         """
         DROP VIEW speaker_roles;
+        DROP VIEW cluster_appearances;
+        DROP VIEW anonymous_sources;
+        DROP TABLE cluster_claims;
+        DROP TABLE quote_clusters;
         DROP TABLE speaker_merges;
         DROP INDEX idx_speakers_surname;
         ALTER TABLE speakers DROP COLUMN ambiguous;

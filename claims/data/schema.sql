@@ -9,17 +9,19 @@
 --
 -- Version 2: speakers.surname, speakers.ambiguous, claims.speaker_name, the speaker_merges table
 -- and the speaker_roles view (one speaker across articles; see claims.speakers).
+-- Version 3: quote provenance (quote_clusters, cluster_claims, the cluster_appearances view; see
+-- claims.provenance) and the anonymous_sources view.
 
 BEGIN;
 
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
 
 CREATE TABLE meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
 INSERT INTO meta (key, value) VALUES
-    ('schema_version', '2'),
+    ('schema_version', '3'),
     ('created_at', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
 
 CREATE TABLE articles (
@@ -174,6 +176,38 @@ CREATE TRIGGER claims_count_au AFTER UPDATE OF speaker_id, channel_id ON claims 
     UPDATE channels SET claim_count = claim_count + 1 WHERE id = new.channel_id;
 END;
 
+-- Quote provenance (claims.provenance, recomputed after every ingest): one row per quote or claim
+-- that appears, the same or nearly so, in two or more articles.
+CREATE TABLE quote_clusters (
+    id INTEGER PRIMARY KEY,
+    text TEXT NOT NULL,                  -- the first appearance's claim text
+    first_claim_id INTEGER NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
+    first_article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    first_seen TEXT,                     -- publication date of the first appearance, when known
+    last_seen TEXT,
+    first_speaker_id INTEGER REFERENCES speakers (id) ON DELETE SET NULL,
+    first_channel_id INTEGER REFERENCES channels (id) ON DELETE SET NULL,
+    claim_count INTEGER NOT NULL,
+    article_count INTEGER NOT NULL
+);
+CREATE INDEX idx_quote_clusters_article_count ON quote_clusters (article_count);
+CREATE INDEX idx_quote_clusters_first_claim_id ON quote_clusters (first_claim_id);
+CREATE INDEX idx_quote_clusters_first_article_id ON quote_clusters (first_article_id);
+CREATE INDEX idx_quote_clusters_first_speaker_id ON quote_clusters (first_speaker_id);
+CREATE INDEX idx_quote_clusters_first_channel_id ON quote_clusters (first_channel_id);
+
+-- Each appearance of a clustered claim, in order, with the earlier appearance it most likely came from.
+CREATE TABLE cluster_claims (
+    claim_id INTEGER PRIMARY KEY REFERENCES claims (id) ON DELETE CASCADE,
+    cluster_id INTEGER NOT NULL REFERENCES quote_clusters (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,           -- 1 = first appearance (article date, then storage order)
+    similarity REAL NOT NULL,            -- best rapidfuzz match score (0..100) with another appearance
+    cites_claim_id INTEGER REFERENCES claims (id) ON DELETE SET NULL,
+    cites_via TEXT                       -- channel, speaker or first appearance (claims.provenance.cites)
+);
+CREATE INDEX idx_cluster_claims_cluster ON cluster_claims (cluster_id, position);
+CREATE INDEX idx_cluster_claims_cites_claim_id ON cluster_claims (cites_claim_id);
+
 -- Full-text search: external-content FTS5 tables, declared the way sqlite-utils' enable_fts()
 -- does (content=[table], triggers <table>_ai/_ad/_au) so sqlite-utils and Datasette detect them.
 CREATE VIRTUAL TABLE claims_fts USING fts5 (
@@ -269,5 +303,45 @@ JOIN speakers AS sp ON sp.id = c.speaker_id
 WHERE c.role IS NOT NULL OR c.affiliation IS NOT NULL
 GROUP BY c.speaker_id, c.role, c.affiliation
 ORDER BY sp.name, c.speaker_id, first_seen, c.role, c.affiliation;
+
+-- Every appearance of every quote cluster, in order: when, where, who, through what, citing whom.
+CREATE VIEW cluster_appearances AS
+SELECT
+    cc.cluster_id AS cluster_id,
+    cc.position AS position,
+    a.published AS published,
+    a.publisher AS publisher,
+    a.title AS article_title,
+    sp.name AS speaker,
+    ch.name AS channel,
+    c.text AS claim,
+    cc.similarity AS similarity,
+    cc.cites_claim_id AS cites_claim_id,
+    cc.cites_via AS cites_via,
+    cc.claim_id AS claim_id,
+    c.article_id AS article_id,
+    c.speaker_id AS speaker_id
+FROM cluster_claims AS cc
+JOIN claims AS c ON c.id = cc.claim_id
+JOIN articles AS a ON a.id = c.article_id
+JOIN speakers AS sp ON sp.id = c.speaker_id
+LEFT JOIN channels AS ch ON ch.id = c.channel_id
+ORDER BY cc.cluster_id, cc.position;
+
+-- Anonymous sources per outlet: how often each publisher leans on unnamed officials and sources.
+CREATE VIEW anonymous_sources AS
+SELECT
+    coalesce(a.publisher, a.site_name, '(unknown publisher)') AS publisher,
+    coalesce(c.affiliation, '') AS affiliation,
+    c.source_text AS source_text,
+    count(*) AS claim_count,
+    count(DISTINCT c.article_id) AS articles,
+    min(a.published) AS first_seen,
+    max(a.published) AS last_seen
+FROM claims AS c
+JOIN articles AS a ON a.id = c.article_id
+WHERE c.speaker_type = 'anonymous'
+GROUP BY 1, 2, 3
+ORDER BY claim_count DESC, publisher, source_text;
 
 COMMIT;

@@ -2,33 +2,89 @@
 
 from __future__ import annotations
 
-from claims.extract.quotes import find_quotes, is_scare_quote
-from claims.extract.rules import Found, find_attributions
+from typing import TYPE_CHECKING
+
+from claims.extract.lexicon import HEDGE_ADVERBS, HEDGE_CUES
+from claims.extract.rules import Found
 from claims.extract.speakers import describe
-from claims.extract.tree import Tree
 from claims.resolve import resolve_article
 from claims.types import NARRATOR, Article, Attribution, Claim, ParsedArticle
 
-EXTRACTOR_VERSION = "rules-0.1"
+if TYPE_CHECKING:
+    from claims.extract.learned import AttributionModel
 
-__all__ = ["EXTRACTOR_VERSION", "extract_attributions", "extract_claims"]
+# Bump when the rules or the bundled attribution model change: stored articles are re-extracted.
+EXTRACTOR_VERSION = "learned-0.1"
+METHODS = ("learned", "rules")
+
+__all__ = ["EXTRACTOR_VERSION", "METHODS", "extract_attributions", "extract_claims"]
 
 
-def extract_attributions(article: Article, parsed: ParsedArticle) -> list[Attribution]:
-    """Every attribution in the article body, in reading order, speakers resolved."""
+def extract_attributions(article: Article, parsed: ParsedArticle, method: str = "learned",
+                         model: AttributionModel | None = None) -> list[Attribution]:
+    """Every attribution in the article body, in reading order, speakers resolved.
+
+    ``learned``: the PolNeAR-trained taggers find cues, sources and content (claims.extract.learned),
+    and the rules add the hedges ("reportedly") no learned cue covers. ``rules``: the hand-written
+    rules alone (claims.extract.rules); also the fallback when the package lacks the model file.
+    model: a learned model other than the bundled one (claims.extract.learned.AttributionModel.load).
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown extraction method {method!r}; choose from {', '.join(METHODS)}")
+    # Imported here: claims.learn builds on this package's modules, so it cannot load with it.
+    from claims.extract.learned import bundled_model, learned_attributions
+    from claims.learn.examples import ArticleView
+
     text = article.text
-    quotes = [q for q in find_quotes(text, article.body_start, article.body_end) if not is_scare_quote(text, q)]
+    view = ArticleView.build(article, parsed)
+    if method == "learned":
+        model = model or bundled_model()
+    else:
+        model = None
     found: list[Found] = []
-    for sentence in parsed.sentences:
-        tree = Tree(sentence)
-        for item in find_attributions(sentence, text, quotes):
-            describe(item, tree, text, parsed.entities)
+    if model is not None:
+        for item, source_tree in learned_attributions(view, model):
+            describe(item, view.trees[item.attribution.sentence_index], text, parsed.entities, source_tree)
             found.append(item)
+        hedges = [item for sentence_found in view.found for item in sentence_found
+                  if item.attribution.cue_class == "hedge" and not inside_any(item, found)]
+        for item in hedges:
+            describe(item, view.trees[item.attribution.sentence_index], text, parsed.entities)
+        found += hedges
+    else:
+        for index, sentence_found in enumerate(view.found):
+            for item in sentence_found:
+                describe(item, view.trees[index], text, parsed.entities)
+                found.append(item)
     found = drop_nested_duplicates(found)
+    mark_hedged(found, parsed)
     resolve_article(found, parsed.entities, text)
     attributions = [f.attribution for f in found]
     attributions.sort(key=lambda a: (a.cue[0].start, a.content[0].start))
     return attributions
+
+
+def inside_any(item: Found, others: list[Found]) -> bool:
+    """item's cue word lies inside another attribution's cue or content."""
+    word = item.cue_word
+    return any(span.start <= word.start and word.end <= span.end
+               for other in others for span in other.attribution.cue + other.attribution.content)
+
+
+def mark_hedged(found: list[Found], parsed: ParsedArticle) -> None:
+    """hedged: the cue itself hedges ("claimed", "alleged") or a hedging adverb modifies the cue or
+    stands in the content ("reportedly said", "... had allegedly fired")."""
+    hedge_words = [(s.index, w) for s in parsed.sentences for w in s.words
+                   if w.lemma.lower() in HEDGE_ADVERBS and w.upos == "ADV"]
+    for item in found:
+        attribution = item.attribution
+        if attribution.cue_lemma in HEDGE_CUES:
+            attribution.hedged = True
+        spans = attribution.content + attribution.cue
+        for sentence_index, word in hedge_words:
+            modifies_cue = sentence_index == attribution.sentence_index and word.head == item.cue_word.index
+            if modifies_cue or any(s.start <= word.start and word.end <= s.end for s in spans):
+                attribution.hedged = True
 
 
 def drop_nested_duplicates(found: list[Found]) -> list[Found]:
@@ -41,13 +97,13 @@ def drop_nested_duplicates(found: list[Found]) -> list[Found]:
     return list(kept.values())
 
 
-def extract_claims(article: Article, parsed: ParsedArticle) -> list[Claim]:
+def extract_claims(article: Article, parsed: ParsedArticle, method: str = "learned") -> list[Claim]:
     """One claim per (sentence, attribution) the sentence's text belongs to; narrator claims elsewhere.
 
     An attribution's content is cut at sentence boundaries, so a quote over two sentences gives two
     claims sharing ``attribution_index``. A sentence no content touches is a narrator claim.
     """
-    attributions = extract_attributions(article, parsed)
+    attributions = extract_attributions(article, parsed, method)
     claims: list[Claim] = []
     covered: set[int] = set()
     for attribution_index, attribution in enumerate(attributions):

@@ -63,6 +63,8 @@ CUE_NOUNS: dict[str, str] = {
 
 # Adverbs and phrases that hedge a claim to unnamed reports.
 HEDGE_ADVERBS = {"reportedly", "allegedly", "purportedly", "supposedly", "apparently", "seemingly"}
+# Cues that themselves distance the writer from the claim ("X claimed that ...").
+HEDGE_CUES = {"claim", "allege", "purport", "rumor", "rumour"}
 
 # Head nouns of anonymous sources ("a senior military source", "officials familiar with ...").
 ANONYMOUS_NOUNS = {

@@ -85,15 +85,18 @@ def phrase_text(words: list[Word], text: str) -> str | None:
     return text[span.start : span.end] if span else None
 
 
-def describe(found: Found, tree: Tree, text: str, entities: list[Entity]) -> None:
-    """Fill speaker, speaker_type, role, affiliation, channel, location and time of found.attribution."""
+def describe(found: Found, tree: Tree, text: str, entities: list[Entity], source_tree: Tree | None = None) -> None:
+    """Fill speaker, speaker_type, role, affiliation, channel, location and time of found.attribution.
+
+    tree is the cue's sentence; source_tree the source's, when the source stands in another sentence.
+    """
     attribution = found.attribution
     if attribution.cue_class == "hedge":
         attribution.speaker_type = UNNAMED_REPORTS
         return
     head = found.source_head
     if head is not None:
-        describe_source(found, tree, head, text, entities)
+        describe_source(found, source_tree or tree, head, text, entities)
     find_channel_place_time(found, tree, text, entities)
     if attribution.cue_lemma == "according to" and attribution.channel is None:
         entry = known_channel(attribution.speaker or "")
@@ -236,8 +239,8 @@ def find_channel_place_time(found: Found, tree: Tree, text: str, entities: list[
     attribution = found.attribution
     cue = found.cue_word
     anchors = [cue]
-    if found.source_head is not None:
-        anchors.append(found.source_head)
+    if found.source_head is not None and tree.by_index.get(found.source_head.index) is found.source_head:
+        anchors.append(found.source_head)  # only when the source stands in the cue's sentence
     participles = []
     for anchor in anchors:
         for child in tree.kids(anchor, "advcl", "acl", "conj"):

@@ -7,12 +7,15 @@ constraint (an ``I-X`` only after ``B-X`` or ``I-X``), so every span has a clean
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import torch
 from torch import nn
 
 from claims.learn.features import CATEGORIES, SENTENCE_OFFSETS
+from claims.model_bundle import PRETRAIN_NAME
+from claims.nlp import bundled_model_dir
 
 # Feature -> (number of ids including the 0 padding id, embedding size). "word" and "lemma" are sized
 # at construction from the vocabularies.
@@ -125,3 +128,25 @@ def spans_from_tags(tags: list[str]) -> list[tuple[str, int, int]]:
             role, first, _ = spans[-1]
             spans[-1] = (role, first, i + 1)
     return spans
+
+
+def load_pretrain(model_dir: Path | None = None) -> tuple[dict[str, int], torch.Tensor]:
+    """The stanza pretrain's word -> row map and vectors (the bundled model's unless model_dir is given)."""
+    saved = torch.load((model_dir or bundled_model_dir()) / PRETRAIN_NAME, map_location="cpu", weights_only=False)
+    return dict(saved["vocab"]["_unit2id"]), saved["emb"]
+
+
+def decode(model: Tagger, feature_lists: list[dict[str, list[int]]]) -> list[tuple[list[int], list[float]]]:
+    """Decoded tag ids and each word's probability of its decoded tag, per example."""
+    names = ["word", *model.feature_names]
+    results = []
+    with torch.no_grad():
+        for first in range(0, len(feature_lists), 64):
+            chunk = feature_lists[first : first + 64]
+            batch, lengths = pad(chunk, names)
+            log_probs = torch.log_softmax(model(batch, lengths), dim=-1)
+            for row, length in zip(log_probs, lengths.tolist()):
+                path = viterbi(row[:length], model.allowed)
+                probs = [float(row[t, tag].exp()) for t, tag in enumerate(path)]
+                results.append((path, probs))
+    return results

@@ -1,8 +1,9 @@
 """Train the attribution taggers on PolNeAR train: ``python -m claims.learn.train``.
 
-Every tenth training article (by sorted name) is held out to pick each tagger's best epoch; PolNeAR
-dev is never read here (``claims eval`` measures on it afterwards). The result is one small file,
-``claims/data/attribution/attribution.pt``, loaded by claims.extract.learned.
+Every tenth training article (by sorted name; claims.learn.heldout) is held out to pick each
+tagger's best epoch; PolNeAR dev is never read here (``claims eval`` measures on it afterwards).
+The result is one small file, ``claims/data/attribution/attribution.pt``, loaded by
+claims.extract.learned.
 """
 
 from __future__ import annotations
@@ -21,9 +22,8 @@ from torch import nn
 from claims.learn.corpus import annotated_split
 from claims.learn.examples import CUE_TAGS, ROLE_TAGS, ArticleView, Example, gold_examples
 from claims.learn.features import Vocabularies
-from claims.learn.model import Tagger, pad, spans_from_tags, viterbi
-from claims.model_bundle import PRETRAIN_NAME
-from claims.nlp import bundled_model_dir
+from claims.learn.heldout import is_held_out
+from claims.learn.model import Tagger, decode, load_pretrain, pad, spans_from_tags
 from claims.recipe import SHARED
 
 MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "attribution" / "attribution.pt"
@@ -31,11 +31,6 @@ MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "attribution" / "
 
 def log(message: str) -> None:
     print(f"[train {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def load_pretrain(model_dir: Path | None = None) -> tuple[dict[str, int], torch.Tensor]:
-    saved = torch.load((model_dir or bundled_model_dir()) / PRETRAIN_NAME, map_location="cpu", weights_only=False)
-    return dict(saved["vocab"]["_unit2id"]), saved["emb"]
 
 
 def lemma_vocabulary(views: list[ArticleView], size: int = 3000, min_count: int = 3) -> dict[str, int]:
@@ -53,25 +48,9 @@ def batches(examples: list[Example], size: int, shuffle: bool) -> list[list[Exam
     return out
 
 
-def predict_tags(model: Tagger, feature_lists: list[dict[str, list[int]]]) -> list[tuple[list[int], list[float]]]:
-    """Decoded tag ids and each word's probability of its decoded tag, per example."""
-    names = ["word", *model.feature_names]
-    results = []
-    with torch.no_grad():
-        for first in range(0, len(feature_lists), 64):
-            chunk = feature_lists[first : first + 64]
-            batch, lengths = pad(chunk, names)
-            log_probs = torch.log_softmax(model(batch, lengths), dim=-1)
-            for row, length in zip(log_probs, lengths.tolist()):
-                path = viterbi(row[:length], model.allowed)
-                probs = [float(row[t, tag].exp()) for t, tag in enumerate(path)]
-                results.append((path, probs))
-    return results
-
-
 def span_scores(model: Tagger, examples: list[Example]) -> dict[str, float]:
     """Exact span F1 per role over held-out examples."""
-    predicted = predict_tags(model, [e.features for e in examples])
+    predicted = decode(model, [e.features for e in examples])
     tp, n_pred, n_gold = Counter(), Counter(), Counter()
     for example, (path, _) in zip(examples, predicted):
         gold = set(spans_from_tags([model.tag_names[t] for t in example.tags]))
@@ -142,7 +121,7 @@ def main(argv: list[str] | None = None) -> None:
     pretrain_vocab, pretrain = load_pretrain()
     rows = annotated_split(args.train_dir, args.cache, limit=args.limit)
     views = [ArticleView.build(article, parsed) for _, article, parsed in rows]
-    held = {i for i in range(len(rows)) if i % 10 == 0}
+    held = {i for i in range(len(rows)) if is_held_out(i)}
     vocab = Vocabularies(pretrain_vocab, lemma_vocabulary([v for i, v in enumerate(views) if i not in held]))
     cue_train, cue_held, role_train, role_held = [], [], [], []
     for i, ((doc, _, _), view) in enumerate(zip(rows, views)):

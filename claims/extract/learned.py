@@ -1,0 +1,139 @@
+"""The learned extractor: PolNeAR-trained taggers find cues, then each cue's source and content.
+
+Two passes over an article (models in ``claims/data/attribution/attribution.pt``, trained by
+``python -m claims.learn.train``):
+
+1. the cue tagger reads every sentence and marks cue words (``B-CUE``/``I-CUE``); each cue span is
+   one attribution;
+2. the role tagger reads the cue's sentence and its neighbours, with that cue marked, and marks
+   the source (``SRC``) and content (``CNT``) words.
+
+The spans become the same ``Found`` records the rules produce, so speakers, channels, places and
+times are described and resolved by the same code (claims.extract.speakers, claims.resolve).
+Confidence is the mean probability the taggers gave their own cue and content tags.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from claims.extract.lexicon import CUE_NOUNS, CUE_VERBS
+from claims.extract.rules import Found, claim_type_for, merge_spans
+from claims.extract.tree import Tree, span_of
+from claims.learn.examples import ArticleView, cue_features, role_features
+from claims.learn.features import Vocabularies, cue_head
+from claims.learn.model import Tagger, decode, load_pretrain, spans_from_tags
+from claims.types import Attribution, ParsedSentence, Span, Word
+
+MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "attribution" / "attribution.pt"
+# Cue heads whose clause hangs from another verb: with no source of its own the speaker is that verb's.
+DEPENDENT_CUE_DEPRELS = {"advcl", "xcomp", "conj", "acl"}
+
+
+@dataclass
+class AttributionModel:
+    version: str
+    vocab: Vocabularies
+    cue: Tagger
+    role: Tagger
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE, model_dir: Path | None = None) -> AttributionModel:
+        """The saved taggers, with word vectors from the stanza pretrain they were trained with."""
+        saved = torch.load(path, map_location="cpu", weights_only=False)
+        pretrain_vocab, pretrain = load_pretrain(model_dir)
+        vocab = Vocabularies(pretrain_vocab, saved["lemmas"])
+        return cls(saved["version"], vocab, Tagger.from_state(saved["cue"], pretrain),
+                   Tagger.from_state(saved["role"], pretrain))
+
+
+@functools.lru_cache(maxsize=1)
+def bundled_model() -> AttributionModel | None:
+    """The shipped model, loaded once; None when the package was built without it."""
+    return AttributionModel.load() if MODEL_FILE.exists() else None
+
+
+@dataclass
+class CueCandidate:
+    sentence_index: int
+    words: list[Word]
+    probability: float
+
+
+def find_cues(view: ArticleView, model: AttributionModel) -> list[CueCandidate]:
+    sentences = view.parsed.sentences
+    decoded = decode(model.cue, [cue_features(view, i, model.vocab) for i in range(len(sentences))])
+    cues = []
+    for sentence, (path, probs) in zip(sentences, decoded):
+        for _, first, last in spans_from_tags([model.cue.tag_names[t] for t in path]):
+            cues.append(CueCandidate(sentence.index, sentence.words[first:last], mean(probs[first:last])))
+    return cues
+
+
+def mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def learned_attributions(view: ArticleView, model: AttributionModel) -> list[tuple[Found, Tree]]:
+    """Each attribution the taggers find, as a Found plus the tree its source stands in."""
+    cues = find_cues(view, model)
+    inputs = [role_features(view, cue.sentence_index, cue.words, model.vocab) for cue in cues]
+    decoded = decode(model.role, [features for features, _ in inputs])
+    text = view.article.text
+    results = []
+    for cue, (_, window), (path, probs) in zip(cues, inputs, decoded):
+        placed = [(sentence, word) for sentence in window for word in sentence.words]
+        content: list[Span] = []
+        source: list[Span] = []
+        source_words: list[tuple[ParsedSentence, Word]] = []
+        content_probs: list[float] = []
+        for role, first, last in spans_from_tags([model.role.tag_names[t] for t in path]):
+            span = span_of([word for _, word in placed[first:last]], text)
+            if span is None:
+                continue
+            if role == "CNT":
+                content.append(span)
+                content_probs.extend(probs[first:last])
+            else:
+                source.append(span)
+                source_words.extend(placed[first:last])
+        if not content:
+            continue  # a cue word with nothing reported
+        results.append(build_found(view, cue, content, source, source_words,
+                                   min(cue.probability, mean(content_probs))))
+    return results
+
+
+def build_found(view: ArticleView, cue: CueCandidate, content: list[Span], source: list[Span],
+                source_words: list[tuple[ParsedSentence, Word]], confidence: float) -> tuple[Found, Tree]:
+    cue_tree = view.trees[cue.sentence_index]
+    head = cue_head(cue_tree, cue.words)
+    lemma = head.lemma.lower()
+    if lemma == "accord":
+        lemma = "according to"
+    source_head, source_tree = None, cue_tree
+    if source_words:
+        # The source phrase's head: in the cue's sentence when the tagger marked words there.
+        own = [w for s, w in source_words if s.index == cue.sentence_index]
+        sentence = view.parsed.sentences[cue.sentence_index] if own else source_words[0][0]
+        words = own or [w for s, w in source_words if s.index == sentence.index]
+        source_tree = view.trees[sentence.index]
+        indexes = {w.index for w in words}
+        source_head = next((w for w in words if w.head not in indexes), words[0])
+    content = merge_spans(sorted(content, key=lambda s: s.start))
+    attribution = Attribution(
+        sentence_index=cue.sentence_index,
+        cue=merge_spans([Span(w.start, w.end) for w in cue.words]),
+        content=content,
+        source=merge_spans(source),
+        claim_type=claim_type_for(content, view.quotes),
+        cue_class=CUE_VERBS.get(lemma) or CUE_NOUNS.get(lemma, "assert"),
+        cue_lemma=lemma,
+        confidence=round(confidence, 3),
+    )
+    inherited = source_head is None and head.deprel.split(":")[0] in DEPENDENT_CUE_DEPRELS
+    return Found(attribution, head, source_head, inherited=inherited), source_tree

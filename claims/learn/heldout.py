@@ -1,0 +1,46 @@
+"""Score extraction on the held-out tenth of PolNeAR train: ``python -m claims.learn.heldout``.
+
+The trainer holds out every tenth train article (claims.learn.train.HELD_OUT_EVERY); this scores
+the whole extractor on exactly those, from the cached parses, so design choices are compared
+without reading PolNeAR dev (which stays for ``claims eval``).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from claims import evaluate
+from claims.extract import METHODS, extract_attributions
+from claims.extract.learned import AttributionModel
+from claims.learn.corpus import annotated_split
+from claims.quicklook import attribution_record
+from claims.recipe import SHARED
+
+HELD_OUT_EVERY = 10
+
+
+def is_held_out(position: int) -> bool:
+    """Whether the article at this position (sorted by name) of PolNeAR train is held out."""
+    return position % HELD_OUT_EVERY == 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--train-dir", type=Path, default=SHARED / "data" / "polnear" / "train")
+    parser.add_argument("--cache", type=Path, default=Path("build/polnear-parses"))
+    parser.add_argument("--method", choices=METHODS, default="learned")
+    parser.add_argument("--model", type=Path, default=None, help="an attribution model file (default: the bundled one)")
+    parser.add_argument("--worst", type=int, default=0, help="also list the N worst articles")
+    args = parser.parse_args(argv)
+    rows = [row for i, row in enumerate(annotated_split(args.train_dir, args.cache)) if is_held_out(i)]
+    model = AttributionModel.load(args.model) if args.model else None
+    gold = {doc.stem: doc for doc, _, _ in rows}
+    predictions = {doc.stem: [attribution_record(a) for a in extract_attributions(article, parsed, args.method, model)]
+                   for doc, article, parsed in rows}
+    print(f"{len(rows)} held-out PolNeAR train articles, method {args.method}")
+    print(evaluate.format_polnear_report(evaluate.score_polnear(gold, predictions), args.worst))
+
+
+if __name__ == "__main__":
+    main()
