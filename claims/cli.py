@@ -120,16 +120,18 @@ def serve(db_path, host, port, extra) -> None:
 
 @cli.command()
 @click.argument("db_path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "fmt", default="csv", type=click.Choice(["csv", "jsonl"]), show_default=True)
+@click.option("--format", "fmt", default="csv", type=click.Choice(["csv", "jsonl", "jsonld"]), show_default=True,
+              help="jsonld: schema.org Claim nodes for the claims the query selects by id")
 @click.option("--query", default=None, help="SQL to export instead of all claims in reading order")
 @click.option("--out", "out_path", default=None, type=click.Path(dir_okay=False), help="file (default: stdout)")
 def export(db_path, fmt, query, out_path) -> None:
-    """Export claims (or any query) as CSV or JSON lines.
+    """Export claims (or any query) as CSV, JSON lines, or schema.org Claim JSON-LD.
 
     \b
     Example:
         claims export claims.db --format csv > claims.csv
         claims export claims.db --query "select * from speakers"
+        claims export claims.db --format jsonld --query "select id from claims where speaker_id = 3"
     """
     from claims.export import export as run_export
 

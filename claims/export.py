@@ -1,8 +1,12 @@
-"""Export claims to CSV or JSON Lines with pandas.
+"""Export claims to CSV, JSON Lines or schema.org ``Claim`` JSON-LD with pandas.
 
 The default export is every claim from ``claims_view`` in reading order (article, sentence,
 position in the sentence) with the columns of :data:`COLUMNS`, in that order: a stable layout that
 spreadsheets and scripts can rely on. Any read-only SQL query can be exported instead.
+
+JSON-LD (``jsonld``) writes one schema.org ``Claim`` per claim the query selects (by its ``id``
+column): the text, its author (Person or Organization, with jobTitle and affiliation), where it
+appeared, and, for a quote seen in several articles (claims.provenance), where it first appeared.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from claims.store import StoreError
 
 __all__ = ["COLUMNS", "DEFAULT_QUERY", "FORMATS", "export"]
 
-FORMATS = ("csv", "jsonl")
+FORMATS = ("csv", "jsonl", "jsonld")
 
 #: Column order of the default export (the columns of ``claims_view``, a test checks).
 COLUMNS = (
@@ -87,7 +91,9 @@ def export(
         raise StoreError(f"cannot export from {path}: {error}") from error
     finally:
         conn.close()
-    if fmt == "csv":
+    if fmt == "jsonld":
+        text = json.dumps(claims_jsonld(path, frame), ensure_ascii=False, indent=1) + "\n"
+    elif fmt == "csv":
         text = frame.to_csv(index=False, lineterminator="\n")
     else:
         # json.dumps rather than DataFrame.to_json, which writes "https:\/\/..." for every URL.
@@ -100,3 +106,74 @@ def export(
     else:
         out.write(text)
     return len(frame)
+
+
+# speaker_type -> schema.org type of the claim's author
+AUTHOR_TYPES = {"person": "Person", "organization": "Organization", "government": "GovernmentOrganization",
+                "publication": "NewsMediaOrganization"}
+
+JSONLD_QUERY = """
+SELECT v.id, v.claim, v.speaker, v.speaker_type, v.role, v.affiliation, v.source_text, v.channel,
+       v.published, v.publisher, v.article_title, v.url, v.article_key,
+       first.url AS first_url, first.title AS first_title, first.published AS first_published,
+       first.publisher AS first_publisher, first.key AS first_key
+FROM claims_view AS v
+LEFT JOIN cluster_claims AS cc ON cc.claim_id = v.id
+LEFT JOIN quote_clusters AS qc ON qc.id = cc.cluster_id
+LEFT JOIN articles AS first ON first.id = qc.first_article_id
+WHERE v.id IN (SELECT value FROM json_each(?))
+"""
+
+
+def article_node(url: Any, title: Any, published: Any, publisher: Any, key: Any) -> dict[str, Any]:
+    node: dict[str, Any] = {"@type": "NewsArticle", "url": url or None, "headline": title or None,
+                            "datePublished": published or None, "identifier": key}
+    if publisher:
+        node["publisher"] = {"@type": "NewsMediaOrganization", "name": publisher}
+    return {k: v for k, v in node.items() if v is not None}
+
+
+def author_node(row: dict[str, Any]) -> dict[str, Any]:
+    kind = row["speaker_type"]
+    node: dict[str, Any] = {"@type": AUTHOR_TYPES.get(kind, "Person" if kind == "anonymous" else "Thing"),
+                            "name": row["speaker"]}
+    if kind in ("anonymous", "unnamed_reports", "unknown"):
+        node["description"] = f"{kind.replace('_', ' ')} source, as written: {row['source_text'] or row['speaker']}"
+    if row["role"]:
+        node["jobTitle"] = row["role"]
+    if row["affiliation"]:
+        node["affiliation"] = {"@type": "Organization", "name": row["affiliation"]}
+    return node
+
+
+def claims_jsonld(path: Path, frame: pd.DataFrame) -> dict[str, Any]:
+    """The selected claims (frame's ``id`` column) as a schema.org JSON-LD graph of ``Claim`` nodes."""
+    if "id" not in frame.columns:
+        raise StoreError("a JSON-LD export needs a query with an id column (the claim ids to export)")
+    ids = [int(i) for i in frame["id"].dropna()]
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        rows = {row["id"]: dict(row) for row in conn.execute(JSONLD_QUERY, [json.dumps(ids)])}
+    finally:
+        conn.close()
+    graph = []
+    for claim_id in ids:
+        row = rows.get(claim_id)
+        if row is None:
+            continue
+        appearance = article_node(row["url"], row["article_title"], row["published"], row["publisher"], row["article_key"])
+        first = (article_node(row["first_url"], row["first_title"], row["first_published"], row["first_publisher"],
+                              row["first_key"]) if row["first_key"] else appearance)
+        node = {
+            "@type": "Claim",
+            "@id": f"{row['url']}#claim-{claim_id}" if row["url"] else f"urn:claims:claim:{claim_id}",
+            "text": row["claim"],
+            "author": author_node(row),
+            "appearance": appearance,
+            "firstAppearance": first,
+        }
+        if row["published"]:
+            node["datePublished"] = row["published"]
+        graph.append(node)
+    return {"@context": "https://schema.org", "@graph": graph}

@@ -85,3 +85,29 @@ def test_rebuild_follows_replaced_and_removed_articles(db):
     rebuild_clusters(db)
     (cluster,) = db["quote_clusters"].rows
     assert (cluster["first_seen"], cluster["article_count"]) == ("2025-07-02", 2)
+
+
+def test_jsonld_claim_names_its_author_and_first_appearance(db, db_path, tmp_path):
+    import json
+
+    from claims.export import export
+
+    minister = Quote("Abbas Araghchi", "Abbas Araghchi", PERSON, role="Foreign Minister", affiliation="Iran",
+                     content=PLEDGE)
+    store_quoted_article(db, "first", [minister], published="2025-07-01", publisher="Daily One")
+    store_quoted_article(db, "second", [minister], published="2025-07-04", publisher="Daily Two")
+    rebuild_clusters(db)
+    later = db.execute("SELECT claim_id FROM cluster_claims WHERE position = 2").fetchone()[0]
+    out = tmp_path / "claim.jsonld"
+    assert export(db_path, "jsonld", f"SELECT id FROM claims WHERE id = {later}", out) == 1
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["@context"] == "https://schema.org"
+    (claim,) = document["@graph"]
+    assert claim["@type"] == "Claim" and PLEDGE in claim["text"]
+    assert claim["author"] == {"@type": "Person", "name": "Abbas Araghchi", "jobTitle": "Foreign Minister",
+                               "affiliation": {"@type": "Organization", "name": "Iran"}}
+    assert claim["appearance"]["publisher"]["name"] == "Daily Two"
+    assert claim["firstAppearance"]["publisher"]["name"] == "Daily One"
+    assert claim["firstAppearance"]["datePublished"] == "2025-07-01"
+    assert claim["datePublished"] == "2025-07-04"
+    assert claim["@id"].endswith(f"#claim-{later}")
