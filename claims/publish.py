@@ -3,7 +3,7 @@
 The metadata file describes one database named ``claims`` (the name Datasette gives
 ``claims.db``). Datasette names a database after its file, so :func:`metadata_for` moves that
 block to the name of the file actually served: ``news.db`` gets the same titles, facets and
-canned queries.
+canned queries, and the dashboards' charts query it.
 """
 
 from __future__ import annotations
@@ -43,6 +43,10 @@ def metadata_for(db_path: str | Path) -> dict[str, Any]:
     name = database_name(db_path)
     if name != METADATA_DATABASE and METADATA_DATABASE in databases:
         databases[name] = databases.pop(METADATA_DATABASE)
+        for dashboard in metadata.get("plugins", {}).get("datasette-dashboards", {}).values():
+            for part in [*dashboard.get("charts", {}).values(), *dashboard.get("filters", {}).values()]:
+                if part.get("db") == METADATA_DATABASE:
+                    part["db"] = name
     return metadata
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from claims import store
+from claims.provenance import rebuild_clusters
 from claims.types import (
     DIRECT,
     INDIRECT,
@@ -275,7 +276,8 @@ def db(db_path: Path):
 
 @pytest.fixture
 def populated_path(db_path: Path) -> Path:
-    """A database holding two articles: the default one and one from another publisher."""
+    """A database holding two articles: the default one and one from another publisher (same text,
+    so their attributed claims form quote clusters)."""
     with store.open_db(db_path) as database:
         for key, publisher in (("article-1", "Example News"), ("article-2", None)):
             article, parsed, claims = make_stored_article(
@@ -283,6 +285,7 @@ def populated_path(db_path: Path) -> Path:
             )
             result = store.store_article(database, article, parsed, claims, EXTRACTOR_VERSION, MODEL_VERSION)
             store.save_annotations(database, result.article_id, parsed)
+        rebuild_clusters(database)  # as claims.pipeline.ingest does after storing
     return db_path
 
 

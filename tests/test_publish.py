@@ -8,6 +8,7 @@ import io
 import json
 import shutil
 import sqlite3
+from urllib.parse import quote
 
 import pytest
 
@@ -25,6 +26,9 @@ QUERY_PARAMS = {
     "article_claims": {"article_id": "1"},
     "search_claims": {"q": "slowed"},
     "speaker_history": {"speaker": "Koseoglu"},
+    "speaker": {"speaker_id": "1"},
+    "channel": {"channel_id": "1"},
+    "quote_cluster": {"cluster_id": "1"},
 }
 
 
@@ -125,6 +129,10 @@ def test_every_canned_query_is_documented():
         "search_claims",
         "top_speakers",
         "speaker_history",
+        "speaker",
+        "channel",
+        "quote_cluster",
+        "largest_quote_clusters",
     }
     for name, query in QUERIES.items():
         assert query.get("title") and query.get("description"), f"canned query {name} needs title and description"
@@ -205,6 +213,36 @@ def test_metadata_follows_the_database_file_name(populated_path, tmp_path):
     response = get(ds, "/news/top_speakers.json?_shape=array")
     assert response.status_code == 200, response.text
     assert publish.metadata_for(other)["databases"].keys() == {"news"}
+
+
+def test_dashboard_charts_follow_the_database_file_name(populated_path, tmp_path):
+    other = tmp_path / "news.db"
+    shutil.copy(populated_path, other)
+    dashboard = publish.metadata_for(other)["plugins"]["datasette-dashboards"]["claims-over-time"]
+    assert {chart["db"] for chart in dashboard["charts"].values()} == {"news"}
+    ds = publish.make_datasette(other)
+    response = get(ds, "/-/dashboards/claims-over-time?speaker_id=1")
+    assert response.status_code == 200, response.text
+    assert "Claims per month, one speaker" in response.text
+
+
+def test_dashboard_chart_queries_run(ds):
+    dashboard = METADATA["plugins"]["datasette-dashboards"]["claims-over-time"]
+    for name, chart in dashboard["charts"].items():
+        sql = chart["query"].replace("[[", "").replace("]]", "")
+        response = get(ds, "/claims.json?_shape=array&speaker_id=1&channel_id=1&sql=" + quote(sql))
+        assert response.status_code == 200, f"{name}: {response.text}"
+        assert response.json(), f"chart {name} has no data on the populated database"
+
+
+def test_speaker_and_channel_names_link_to_their_pages(ds):
+    page = get(ds, "/claims/claims_view?_search=Koseoglu").text
+    speaker_id = get(ds, "/claims/speakers.json?_shape=array&name=Sinem%20Koseoglu").json()[0]["id"]
+    assert f'<a href="/claims/speaker?speaker_id={speaker_id}">Sinem Koseoglu</a>' in page
+    assert '<a href="/claims/channel?channel_id=' in page
+    rows = get(ds, f"/claims/speaker.json?_shape=array&speaker_id={speaker_id}").json()
+    assert rows and {r["speaker"] for r in rows} == {"Sinem Koseoglu"}
+    assert any(r["quote_cluster"] is not None for r in rows)  # both articles carry her claims
 
 
 def test_make_datasette_refuses_a_missing_file(tmp_path):
