@@ -3,14 +3,17 @@
 "Koseoglu" -> "Sinem Koseoglu" when the article named her in full before; "He" -> the most recent
 person the article quoted (or named, failing that); a participle's implied subject ("..., pledging
 to ...") -> the speaker of the verb it hangs from. A resolved speaker takes over the role,
-affiliation and channel known for that person when the mention itself gives none.
+affiliation and channel known for that person when the mention itself gives none. An acronym
+the article defines ("Syrian Democratic Forces (SDF)") is replaced by the name it stands for.
 """
 
 from __future__ import annotations
 
+import re
+
 from claims.extract.rules import Found
 from claims.extract.speakers import strip_possessive
-from claims.types import ANONYMOUS, GOVERNMENT, ORGANIZATION, PERSON, UNKNOWN, Attribution, Entity
+from claims.types import ANONYMOUS, GOVERNMENT, ORGANIZATION, PERSON, UNKNOWN, Attribution, Entity, Span
 
 MALE = {"he", "him", "his"}
 FEMALE = {"she", "her", "hers"}
@@ -22,8 +25,34 @@ def surname(name: str) -> str:
     return name.split()[-1].casefold() if name.split() else ""
 
 
+ACRONYM_DEFINITION = re.compile(r"((?:[A-Z][\w’'-]*\s+(?:(?:of|for|and|the)\s+)?){2,8})\(([A-Z]{2,8})\)")
+
+
+def acronyms(text: str) -> dict[str, str]:
+    """Acronyms the article defines: "Syrian Democratic Forces (SDF)" -> {"SDF": "Syrian Democratic Forces"}."""
+    found = {}
+    for match in ACRONYM_DEFINITION.finditer(text):
+        words = match.group(1).split()
+        short = match.group(2)
+        capitals = [w for w in words if w[:1].isupper()]
+        # The name is the run of capitalised words whose initials spell the acronym, read from the right.
+        for first in range(len(capitals)):
+            if "".join(w[0] for w in capitals[first:]) == short:
+                start = words.index(capitals[first], 0)
+                found.setdefault(short, " ".join(words[start:]).strip())
+                break
+    return found
+
+
 def resolve_article(found: list[Found], entities: list[Entity], text: str) -> None:
     """Resolve speakers in reading order, in place."""
+    defined = acronyms(text)
+    for item in found:
+        speaker = item.attribution.speaker
+        if speaker in defined:
+            item.attribution.speaker = defined[speaker]
+            if item.attribution.speaker_type == UNKNOWN:
+                item.attribution.speaker_type = ORGANIZATION
     people: list[Attribution] = []  # named persons quoted so far, latest last
     groups: list[Attribution] = []
     found = sorted(found, key=lambda f: f.attribution.cue[0].start)
@@ -31,10 +60,10 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str) -> No
     for item in found:
         attribution = item.attribution
         head = item.source_head
-        if item.inherited and head is not None:
-            governing = governing_attribution(item, by_cue_word)
-            if governing is not None and governing.speaker:
-                copy_speaker(governing, attribution)
+        governing = governing_attribution(item, by_cue_word) if item.inherited else None
+        if governing is not None and governing.speaker and (not attribution.source
+                                                             or spans_overlap(attribution.source, governing.source)):
+            copy_speaker(governing, attribution)
         elif head is not None and head.text.lower() in MALE | FEMALE | {"i"} and attribution.speaker is None:
             antecedent = people[-1] if people else named_person_before(entities, attribution.cue[0].start)
             if isinstance(antecedent, Attribution):
@@ -60,6 +89,10 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str) -> No
             people.append(attribution)
         elif attribution.speaker and attribution.speaker_type in (ORGANIZATION, GOVERNMENT, ANONYMOUS):
             groups.append(attribution)
+
+
+def spans_overlap(a: list[Span], b: list[Span]) -> bool:
+    return any(x.start < y.end and y.start < x.end for x in a for y in b)
 
 
 def governing_attribution(item: Found, by_cue_word: dict[tuple[int, int], Found]) -> Attribution | None:

@@ -93,3 +93,72 @@ def test_seed_article_attributions(seed_annotated):
     assert "Sinem Koseoglu" in speakers
     explained = next(a for a in found if spans(article, a, "cue") == "explained")
     assert explained.claim_type == DIRECT and explained.speaker == "Sinem Koseoglu"
+
+
+# -- the learned extractor and its fallbacks ---------------------------------------------------------
+
+
+def test_the_bundled_attribution_model_loads():
+    from claims.extract.learned import bundled_model
+
+    model = bundled_model()
+    assert model is not None and model.version.startswith("attribution-")
+    assert model.cue.tag_names == ["O", "B-CUE", "I-CUE"]
+    assert model.role.tag_names == ["O", "B-SRC", "I-SRC", "B-CNT", "I-CNT"]
+
+
+def test_a_quote_over_two_sentences_is_one_attribution(extract):
+    article, found = extract("“We will not retreat. We will hold every street of this city,” the general said on Monday.")
+    (a,) = found
+    content = spans(article, a, "content")
+    assert "We will not retreat" in content and "hold every street" in content
+    assert spans(article, a, "source") == "the general"
+    assert a.claim_type == DIRECT and 0 < a.confidence <= 1
+
+
+def test_rules_method_and_unknown_method(annotate_text):
+    article, parsed = annotate_text("Officials said that the port was closed on Tuesday.")
+    (a,) = extract_attributions(article, parsed, method="rules")
+    assert spans(article, a, "cue") == "said"
+    with pytest.raises(ValueError, match="unknown extraction method"):
+        extract_attributions(article, parsed, method="magic")
+
+
+def test_without_the_model_file_the_rules_take_over(annotate_text, monkeypatch, tmp_path):
+    from claims.extract import learned
+
+    learned.bundled_model.cache_clear()
+    monkeypatch.setattr(learned, "MODEL_FILE", tmp_path / "missing.pt")
+    try:
+        article, parsed = annotate_text("Officials said that the port was closed on Tuesday.")
+        assert learned.bundled_model() is None
+        (a,) = extract_attributions(article, parsed)
+        assert spans(article, a, "content") == "that the port was closed on Tuesday"
+    finally:
+        learned.bundled_model.cache_clear()
+
+
+def test_a_misread_lemma_still_finds_the_reporting_verb():
+    from claims.extract.lexicon import verb_cue_lemma
+
+    assert verb_cue_lemma("echooe", "echoed") == "echo"
+    assert verb_cue_lemma("committ", "committed") == "commit"
+    assert verb_cue_lemma("say", "said") == "say"
+    assert verb_cue_lemma("walk", "walked") is None
+
+
+def test_an_acronym_the_article_defines_names_the_speaker(extract):
+    text = ("Fighting spread to Manbij, where the Syrian Democratic Forces (SDF) hold the bridges. "
+            "The SDF said that civilians were leaving the town.")
+    article, found = extract(text)
+    said = next(a for a in found if spans(article, a, "cue") == "said")
+    assert said.speaker == "Syrian Democratic Forces"
+
+
+def test_a_participle_takes_its_verbs_speaker_and_channel(extract):
+    text = ("Iranian President Masoud Pezeshkian reaffirmed his support for Syria in a phone call with al-Assad, "
+            "pledging to supply all necessary resources.")
+    article, found = extract(text)
+    pledging = next(a for a in found if spans(article, a, "cue") == "pledging")
+    assert pledging.speaker == "Masoud Pezeshkian"
+    assert pledging.channel and "phone call" in pledging.channel

@@ -25,7 +25,8 @@ def extract_attributions(article: Article, parsed: ParsedArticle, method: str = 
     """Every attribution in the article body, in reading order, speakers resolved.
 
     ``learned``: the PolNeAR-trained taggers find cues, sources and content (claims.extract.learned),
-    and the rules add the hedges ("reportedly") no learned cue covers. ``rules``: the hand-written
+    and the rules add the hedges ("reportedly") and anaphoric attributions ("This was confirmed by
+    X") no learned cue covers. ``rules``: the hand-written
     rules alone (claims.extract.rules); also the fallback when the package lacks the model file.
     model: a learned model other than the bundled one (claims.extract.learned.AttributionModel.load).
     """
@@ -46,11 +47,13 @@ def extract_attributions(article: Article, parsed: ParsedArticle, method: str = 
         for item, source_tree in learned_attributions(view, model):
             describe(item, view.trees[item.attribution.sentence_index], text, parsed.entities, source_tree)
             found.append(item)
-        hedges = [item for sentence_found in view.found for item in sentence_found
-                  if item.attribution.cue_class == "hedge" and not inside_any(item, found)]
-        for item in hedges:
+        # The rules keep what the taggers were not trained to give: hedges ("reportedly") and
+        # anaphoric content ("This pledge was echoed by X": the content is "This pledge").
+        kept = [item for sentence_found in view.found for item in sentence_found
+                if (item.attribution.cue_class == "hedge" or item.anaphoric) and not inside_any(item, found)]
+        for item in kept:
             describe(item, view.trees[item.attribution.sentence_index], text, parsed.entities)
-        found += hedges
+        found += kept
     else:
         for index, sentence_found in enumerate(view.found):
             for item in sentence_found:

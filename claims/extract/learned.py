@@ -21,7 +21,7 @@ from pathlib import Path
 
 import torch
 
-from claims.extract.lexicon import CUE_NOUNS, CUE_VERBS
+from claims.extract.lexicon import CUE_NOUNS, CUE_VERBS, verb_cue_lemma
 from claims.extract.rules import Found, claim_type_for, merge_spans
 from claims.extract.tree import Tree, span_of
 from claims.learn.examples import ArticleView, cue_features, role_features
@@ -112,7 +112,7 @@ def build_found(view: ArticleView, cue: CueCandidate, content: list[Span], sourc
                 source_words: list[tuple[ParsedSentence, Word]], confidence: float) -> tuple[Found, Tree]:
     cue_tree = view.trees[cue.sentence_index]
     head = cue_head(cue_tree, cue.words)
-    lemma = head.lemma.lower()
+    lemma = verb_cue_lemma(head.lemma, head.text) or head.lemma.lower()
     if lemma == "accord":
         lemma = "according to"
     source_head, source_tree = None, cue_tree
@@ -122,8 +122,7 @@ def build_found(view: ArticleView, cue: CueCandidate, content: list[Span], sourc
         sentence = view.parsed.sentences[cue.sentence_index] if own else source_words[0][0]
         words = own or [w for s, w in source_words if s.index == sentence.index]
         source_tree = view.trees[sentence.index]
-        indexes = {w.index for w in words}
-        source_head = next((w for w in words if w.head not in indexes), words[0])
+        source_head = phrase_head(view.trees[sentence.index], words, head)
     content = merge_spans(sorted(content, key=lambda s: s.start))
     attribution = Attribution(
         sentence_index=cue.sentence_index,
@@ -135,5 +134,18 @@ def build_found(view: ArticleView, cue: CueCandidate, content: list[Span], sourc
         cue_lemma=lemma,
         confidence=round(confidence, 3),
     )
-    inherited = source_head is None and head.deprel.split(":")[0] in DEPENDENT_CUE_DEPRELS
+    # "..., pledging to ...": the participle's speaker (and channel) are its governing verb's.
+    inherited = head.deprel.split(":")[0] in DEPENDENT_CUE_DEPRELS
     return Found(attribution, head, source_head, inherited=inherited), source_tree
+
+
+def phrase_head(tree: Tree, words: list[Word], cue: Word) -> Word:
+    """The head of the marked source words: the cue's subject or agent among them when there is
+    one, else the marked word highest in the tree (nearest the cue on a tie)."""
+    indexes = {w.index for w in words}
+    tops = [w for w in words if w.head not in indexes] or words
+    for word in tops:
+        if word.head == cue.index and word.deprel.split(":")[0] in ("nsubj", "obl", "nmod"):
+            return word
+    depth = {w.index: len(tree.ancestors(w)) for w in tops}
+    return min(tops, key=lambda w: (depth[w.index], abs(w.index - cue.index)))

@@ -26,6 +26,23 @@ for _cls, _lemmas in {
     for _lemma in _lemmas.split():
         CUE_VERBS.setdefault(_lemma, _cls)
 
+def verb_cue_lemma(lemma: str, form: str) -> str | None:
+    """The reporting verb a word is, by its lemma or, when the lemmatizer slipped ("echoed" ->
+    "echooe"), by its inflected form with -ed / -ing / -s taken off; None when it is none."""
+    lemma, form = lemma.lower(), form.lower()
+    if lemma in CUE_VERBS:
+        return lemma
+    for suffix, replacement in (("ied", "y"), ("ies", "y"), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""),
+                                ("ing", "e"), ("es", ""), ("s", "")):
+        if form.endswith(suffix):
+            stem = form[: len(form) - len(suffix)] + replacement
+            if stem in CUE_VERBS:
+                return stem
+            if len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in CUE_VERBS:  # "committed"
+                return stem[:-1]
+    return None
+
+
 # Verbs that are cues only with a clausal or quoted complement (too common otherwise).
 WEAK_CUE_VERBS = {"add", "continue", "point", "call", "press", "show", "find", "feel", "consider",
                   "answer", "question", "attack", "describe", "want", "hope", "worry", "expect",
@@ -65,6 +82,15 @@ CUE_NOUNS: dict[str, str] = {
 HEDGE_ADVERBS = {"reportedly", "allegedly", "purportedly", "supposedly", "apparently", "seemingly"}
 # Cues that themselves distance the writer from the claim ("X claimed that ...").
 HEDGE_CUES = {"claim", "allege", "purport", "rumor", "rumour"}
+
+# Last words of proper names that name an organization, not a person.
+ORGANIZATION_NAME_ENDINGS = {
+    "forces", "force", "army", "party", "council", "ministry", "committee", "commission", "agency", "union",
+    "organization", "organisation", "front", "movement", "association", "institute", "foundation", "department",
+    "office", "court", "bank", "group", "coalition", "alliance", "federation", "administration", "government",
+    "parliament", "senate", "congress", "campaign", "corporation", "company", "inc", "ltd", "university",
+    "times", "post", "news", "network", "service", "brigade", "brigades", "guard", "police", "navy", "authority",
+}
 
 # Head nouns of anonymous sources ("a senior military source", "officials familiar with ...").
 ANONYMOUS_NOUNS = {

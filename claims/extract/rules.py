@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from claims.extract.lexicon import CUE_VERBS, HEDGE_ADVERBS, OBJECT_CONTENT_VERBS, PREPOSITION_CUES, WEAK_CUE_VERBS
+from claims.extract.lexicon import (CUE_VERBS, HEDGE_ADVERBS, OBJECT_CONTENT_VERBS, PREPOSITION_CUES, WEAK_CUE_VERBS,
+                                    verb_cue_lemma)
 from claims.extract.quotes import Quote
 from claims.extract.tree import Tree, contiguous, span_of
 from claims.types import DIRECT, INDIRECT, MIXED, Attribution, ParsedSentence, Span, Word
@@ -51,7 +52,7 @@ def find_attributions(sentence: ParsedSentence, text: str, quotes: list[Quote]) 
         attribution = None
         if word.index in used_cues:
             continue
-        if word.upos in ("VERB", "AUX") and word.lemma.lower() in CUE_VERBS:
+        if word.upos in ("VERB", "AUX") and verb_cue_lemma(word.lemma, word.text) is not None:
             attribution = verb_cue(tree, word, text, quotes)
         elif word.lemma.lower() == "accord" and next_word_is(tree, word, "to"):
             attribution = according_to(tree, word, text)
@@ -215,7 +216,7 @@ def claim_type_for(content: list[Span], quotes: list[Quote]) -> str:
 
 
 def verb_cue(tree: Tree, cue: Word, text: str, quotes: list[Quote]) -> Found | None:
-    lemma = cue.lemma.lower()
+    lemma = verb_cue_lemma(cue.lemma, cue.text) or cue.lemma.lower()
     cue_class = CUE_VERBS[lemma]
     sentence = tree.sentence
     content: list[Span] = []

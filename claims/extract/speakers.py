@@ -16,6 +16,7 @@ from claims.extract.lexicon import (
     ANONYMOUS_NOUNS,
     CHANNEL_NOUNS,
     HONORIFICS,
+    ORGANIZATION_NAME_ENDINGS,
     NATIONALITIES,
     PERSON_PRONOUNS,
     TITLE_WORDS,
@@ -126,9 +127,10 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
     if possessor is not None and possessor.upos == "PROPN":
         owner = phrase_text(tree.subtree(possessor, exclude={"case"}), text)
         entry = known_channel(owner or "")
-        if entry is not None:
+        if entry is not None:  # "Al Jazeera's Sinem Koseoglu": a reporter of that outlet
             attribution.channel, attribution.channel_kind = entry.name, entry.kind
             attribution.role = "reporter"
+            attribution.affiliation = entry.name
         elif owner:
             attribution.affiliation = strip_possessive(owner)
     if entity is None or entity.type != "PER":
@@ -160,7 +162,10 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
             attribution.channel, attribution.channel_kind = entry.name, entry.kind
         else:
             titled = any(w.text.lower() in TITLE_WORDS | HONORIFICS for w in phrase if w.index < head.index)
-            attribution.speaker_type = PERSON if len(name_words) >= 2 or titled else UNKNOWN
+            if head.text.lower() in ORGANIZATION_NAME_ENDINGS:  # "Syrian Democratic Forces", "Labour Party"
+                attribution.speaker_type = ORGANIZATION
+            else:
+                attribution.speaker_type = PERSON if len(name_words) >= 2 or titled else UNKNOWN
             attribution.speaker = strip_possessive(name)
     elif lemma in ANONYMOUS_NOUNS or form in ANONYMOUS_NOUNS or head.upos == "NOUN":
         attribution.speaker_type = ANONYMOUS if (lemma in ANONYMOUS_NOUNS or form in ANONYMOUS_NOUNS) else UNKNOWN
