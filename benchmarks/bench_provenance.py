@@ -1,7 +1,8 @@
 """Quote provenance at scale: ``python benchmarks/bench_provenance.py [--claims 100000]``.
 
 Builds a claims database of N attributed claims (10 per article) from real news sentences
-(PolNeAR train and dev texts), plants near-duplicates (a claim repeated in a later article with
+(PolNeAR train and dev texts; past the ~30k distinct ones, the same sentences with every third
+word replaced, so new claims share the vocabulary), plants near-duplicates (a claim repeated in a later article with
 one or two words changed or dropped, as outlets do when they re-quote), and times
 ``claims.provenance.rebuild_clusters``. Prints the time, peak memory, and how many planted
 repeats ended up in the same cluster as their original (recall) and how many clustered pairs
@@ -41,12 +42,14 @@ def news_sentences() -> list[str]:
 
 
 def unique_texts(pool: list[str], count: int, rng: random.Random) -> list[str]:
-    """count distinct texts: the pool's sentences, then pairs of sentences joined by a clause."""
+    """count distinct texts: the pool's sentences, then pool sentences with every third word
+    replaced by another word of the corpus (new claims in the same vocabulary)."""
     texts = list(pool)
     rng.shuffle(texts)
+    vocabulary = sorted({w for sentence in pool[:5000] for w in sentence.split()})
     while len(texts) < count:
-        a, b = rng.sample(pool, 2)
-        texts.append(f"{a.rstrip('.')}, while {b[0].lower()}{b[1:]}")
+        words = rng.choice(pool).split()
+        texts.append(" ".join(rng.choice(vocabulary) if i % 3 == 1 else w for i, w in enumerate(words)))
     return texts[:count]
 
 

@@ -12,7 +12,9 @@ earlier appearance it most likely came from. How two claims are matched:
    :data:`SAME_TEXT` (the same words, a few changed), or when the shorter one has at least
    :data:`MIN_FRAGMENT_WORDS` words and ``partial_ratio`` reaches :data:`FRAGMENT` (one article
    quotes a part of what another quoted in full);
-3. matches are joined transitively; a cluster needs appearances in at least two articles.
+3. same-text matches are joined transitively; a fragment joins only the cluster of the claim it
+   matches best, so a short phrase quoted in two different statements does not chain them into
+   one; a cluster needs appearances in at least two articles.
 
 Only attributed claims take part (the article's own voice is left out: syndicated copy would
 cluster whole articles) and only those of :data:`MIN_WORDS` words or more ("he said no").
@@ -66,16 +68,17 @@ def normalized_words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
-def same_claim(a: Appearance, b: Appearance) -> float:
-    """The match score (0..100) of two appearances, 0 when they do not match."""
+def same_claim(a: Appearance, b: Appearance) -> tuple[float, bool]:
+    """The match score (0..100) of two appearances (0 when they do not match), and whether the
+    match is only of a fragment (one quotes a part of the other)."""
     score = fuzz.token_sort_ratio(a.normalized, b.normalized)
     if score >= SAME_TEXT:
-        return score
+        return score, False
     if min(len(a.words), len(b.words)) >= MIN_FRAGMENT_WORDS:
         score = fuzz.partial_ratio(a.normalized, b.normalized)
         if score >= FRAGMENT:
-            return score
-    return 0.0
+            return score, True
+    return 0.0, False
 
 
 def load_appearances(db: sqlite_utils.Database) -> dict[int, Appearance]:
@@ -143,6 +146,7 @@ def rebuild_clusters(db: sqlite_utils.Database) -> dict[str, float]:
         document_frequency.update(set(appearance.words))
     links = UnionFind()
     scores: dict[int, float] = {}
+    fragments: dict[int, tuple[float, int]] = {}  # shorter claim -> (score, the longer claim), best only
     compared = 0
     for claim_id, appearance in appearances.items():
         query = fts_query(appearance.words, document_frequency)
@@ -157,11 +161,29 @@ def rebuild_clusters(db: sqlite_utils.Database) -> dict[str, float]:
             if other is None or other_id == claim_id or links.find(other_id) == links.find(claim_id):
                 continue
             compared += 1
-            score = same_claim(appearance, other)
-            if score:
-                links.union(claim_id, other_id)
-                scores[claim_id] = max(scores.get(claim_id, 0.0), score)
-                scores[other_id] = max(scores.get(other_id, 0.0), score)
+            score, fragment_only = same_claim(appearance, other)
+            if not score:
+                continue
+            if fragment_only:
+                shorter, longer = sorted((appearance, other), key=lambda a: (len(a.words), a.claim_id))
+                if score > fragments.get(shorter.claim_id, (0.0, 0))[0]:
+                    fragments[shorter.claim_id] = (score, longer.claim_id)
+                continue
+            links.union(claim_id, other_id)
+            scores[claim_id] = max(scores.get(claim_id, 0.0), score)
+            scores[other_id] = max(scores.get(other_id, 0.0), score)
+    # A fragment joins the cluster of the one claim it matches best, never bridging two clusters:
+    # "A" quoted inside both "A, said X" and "Y, and A" must not make those two one cluster.
+    attached: set[int] = set()
+    for shorter_id, (score, longer_id) in sorted(fragments.items(), key=lambda item: -item[1][0]):
+        root = links.find(shorter_id)
+        if root in attached or links.find(longer_id) == root:
+            continue
+        links.union(shorter_id, longer_id)
+        attached.add(links.find(shorter_id))
+        attached.add(root)
+        scores[shorter_id] = max(scores.get(shorter_id, 0.0), score)
+        scores[longer_id] = max(scores.get(longer_id, 0.0), score)
     groups: dict[int, list[Appearance]] = defaultdict(list)
     for claim_id in links.parent:
         groups[links.find(claim_id)].append(appearances[claim_id])

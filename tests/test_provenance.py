@@ -111,3 +111,13 @@ def test_jsonld_claim_names_its_author_and_first_appearance(db, db_path, tmp_pat
     assert claim["firstAppearance"]["datePublished"] == "2025-07-01"
     assert claim["datePublished"] == "2025-07-04"
     assert claim["@id"].endswith(f"#claim-{later}")
+
+
+def test_a_shared_fragment_does_not_chain_two_different_statements(db):
+    fragment = "every rebel stronghold near Idlib had fallen to the army"
+    store_quoted_article(db, "one", [araghchi(f"{fragment} before the winter began and the roads were closed")])
+    store_quoted_article(db, "two", [araghchi(f"officials in the capital had told parliament twice that {fragment}")])
+    store_quoted_article(db, "three", [araghchi(fragment)])
+    rebuild_clusters(db)
+    (cluster,) = db["quote_clusters"].rows  # the fragment joins one of them; the two statements stay apart
+    assert cluster["article_count"] == 2

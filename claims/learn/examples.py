@@ -9,7 +9,7 @@ A word takes a gold role when its characters overlap the gold fragment. Two kind
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from claims.evaluate import GoldDoc
 from claims.extract.quotes import Quote, find_quotes, is_scare_quote
@@ -38,6 +38,18 @@ class ArticleView:
     quotes: list[Quote]
     found: list[list[Found]]  # rule attributions per sentence
     trees: list[Tree]
+    # token features per sentence with no rule column, computed once (the role tagger reads each
+    # sentence in up to three windows)
+    plain_features: dict[int, dict[str, list[int]]] = field(default_factory=dict)
+
+    def sentence_features(self, index: int, vocab: Vocabularies, rules: list[str]) -> dict[str, list[int]]:
+        if index not in self.plain_features:
+            sentence = self.parsed.sentences[index]
+            self.plain_features[index] = token_features(sentence, self.article.text, vocab, self.quotes,
+                                                        ["none"] * len(sentence.words))
+        features = dict(self.plain_features[index])
+        features["rule"] = [category_id("rule", r) for r in rules]
+        return features
 
     @classmethod
     def build(cls, article: Article, parsed: ParsedArticle) -> ArticleView:
@@ -62,7 +74,7 @@ def bio(roles: list[str | None], tag_names: list[str], starts: list[bool]) -> li
 
 def cue_features(view: ArticleView, index: int, vocab: Vocabularies) -> dict[str, list[int]]:
     sentence = view.parsed.sentences[index]
-    return token_features(sentence, view.article.text, vocab, view.quotes, rule_roles(sentence, view.found[index]))
+    return view.sentence_features(index, vocab, rule_roles(sentence, view.found[index]))
 
 
 def role_features(view: ArticleView, index: int, cue_words: list[Word], vocab: Vocabularies
@@ -77,7 +89,7 @@ def role_features(view: ArticleView, index: int, cue_words: list[Word], vocab: V
     for offset, sentence in window:
         own = view.found[index + offset] if offset == 0 else []
         rules = rule_roles(sentence, own, rule_cue) if rule_cue is not None and offset == 0 else ["none"] * len(sentence.words)
-        feats = token_features(sentence, view.article.text, vocab, view.quotes, rules)
+        feats = view.sentence_features(index + offset, vocab, rules)
         if offset == 0:
             relations = relations_to_cue(tree, cue_words)
         else:
