@@ -9,7 +9,9 @@ Names
     dropped, single spaces; parentheses and ", role" tails dropped; a leading title run
     (``Mr.``, ``President``, ``Iranian Foreign Minister``; :data:`TITLES`, :data:`TITLE_MODIFIERS`)
     and a leading possessive (``Al Jazeera's``) stripped; a trailing possessive ``'s`` stripped.
-    A generational suffix (``Jr.``, ``Sr.``, ``II``, ``III``, ``IV``) is kept as part of the name.
+    A generational suffix (``Jr.``, ``Sr.``, ``II``, ``III``, ``IV``) is kept as part of the name,
+    and so are middle initials (``George H. W. Bush`` is not ``George W. Bush``; ``Donald J.
+    Trump`` and ``Donald Trump`` therefore stay apart until merged by hand).
     The surname is the last word with the particles before it (``von der Leyen``, ``al Assad``;
     a particle opening the name counts only when written in lower case, so ``Al Gore`` is a given
     name and a surname). Organizations and countries: :func:`normalize_name` with a leading
@@ -124,6 +126,9 @@ TITLE_MODIFIERS = frozenset(
 NAME_LIKE_TITLES = frozenset(
     "king queen prince princess major judge justice bishop pastor father dame lord lady".split()
 )
+POINTING_WORDS = frozenset(
+    "he she it they we i you him her them us me his hers its their our who whom which that this these those".split()
+    + ["he's", "she's", "they're", "we're", "i'm"])
 SUFFIXES = {"jr": "jr", "jnr": "jr", "sr": "sr", "snr": "sr", "ii": "ii", "iii": "iii", "iv": "iv"}
 PARTICLES = frozenset("al el bin ibn da das de del della der di do dos du la le van von ter ten".split())
 
@@ -502,7 +507,7 @@ def refresh_speakers(db: sqlite_utils.Database, speaker_ids: Iterable[int], *, k
     """Drop speakers left without claims (except those in ``keep``); set the others' aliases.
 
     The aliases are every source text and every extractor-given name other than the row's own
-    name, in order of first claim.
+    name, in order of first claim; bare pronouns ("He", "who") are left out.
     """
     keep = set(keep)
     for speaker_id in sorted(set(speaker_ids)):
@@ -529,6 +534,8 @@ def refresh_speakers(db: sqlite_utils.Database, speaker_ids: Iterable[int], *, k
                 {"id": speaker_id, "name": name},
             )
         ]
+        # A pronoun ("he", "who") is how the article pointed at the speaker, not a name for them.
+        forms = [form for form in forms if form.strip().casefold() not in POINTING_WORDS]
         aliases = json.dumps(forms, ensure_ascii=False)
         db.execute("UPDATE speakers SET aliases = ? WHERE id = ? AND aliases IS NOT ?", [aliases, speaker_id, aliases])
 

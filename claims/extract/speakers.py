@@ -75,6 +75,14 @@ def strip_possessive(name: str) -> str:
     return POSSESSIVE.sub("", name)
 
 
+def without_titles(name: str) -> str | None:
+    """'Sen. Marco Rubio' -> 'Marco Rubio'; 'Mr.' alone -> None (a title is not a name)."""
+    words = name.split()
+    while words and words[0].casefold().rstrip(".") in {t.rstrip(".") for t in TITLE_WORDS | HONORIFICS}:
+        words = words[1:]
+    return " ".join(words) or None
+
+
 def entity_at(entities: list[Entity], start: int, end: int) -> Entity | None:
     """The entity overlapping [start, end), preferring the longest."""
     hits = [e for e in entities if e.start < end and start < e.end]
@@ -136,7 +144,8 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
     if entity is None or entity.type != "PER":
         inner = [e for e in entities if e.type == "PER" and phrase and e.start >= min(w.start for w in phrase)
                  and e.end <= max(w.end for w in phrase)]
-        if inner and head.upos == "NOUN":  # "Senior researcher Mu Li": the name hangs from the title
+        titled_head = head.text.casefold().rstrip(".") in {t.rstrip(".") for t in TITLE_WORDS | HONORIFICS}
+        if inner and (head.upos == "NOUN" or titled_head):  # "Senior researcher Mu Li", "Secretary ... Kerry"
             entity = inner[0]
     if entity is not None and entity.type == "PER":
         attribution.speaker_type = PERSON
@@ -177,6 +186,8 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
         describe_anonymous(attribution, tree, head, phrase, text)
         return
     describe_titles(attribution, tree, head, phrase, text, entity, found.appositives)
+    if attribution.speaker and attribution.speaker_type in (PERSON, UNKNOWN):
+        attribution.speaker = without_titles(attribution.speaker)
 
 
 def describe_titles(attribution, tree: Tree, head: Word, phrase: list[Word], text: str, entity: Entity | None,
