@@ -162,3 +162,12 @@ def test_a_participle_takes_its_verbs_speaker_and_channel(extract):
     pledging = next(a for a in found if spans(article, a, "cue") == "pledging")
     assert pledging.speaker == "Masoud Pezeshkian"
     assert pledging.channel and "phone call" in pledging.channel
+
+
+def test_titles_are_not_names_and_a_possessor_is_not_the_speaker(extract):
+    article, found = extract("Donald Trump’s campaign manager, Corey Lewandowski, said the rally would go ahead. "
+                             "Sen. Marco Rubio said he would win Florida.")
+    by_cue = {a.speaker: a for a in found}
+    assert "Corey Lewandowski" in by_cue and "Donald Trump" not in by_cue
+    assert by_cue["Corey Lewandowski"].role != "Corey Lewandowski"
+    assert "Marco Rubio" in by_cue

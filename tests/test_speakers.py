@@ -443,3 +443,11 @@ def test_open_db_still_refuses_unknown_versions(db_path):
         conn.execute("PRAGMA user_version = 0")
     with pytest.raises(store.StoreError, match="not a claims database"):
         store.open_db(db_path)
+
+
+def test_pronouns_are_not_aliases(db):
+    store_quoted_article(db, "a1", [ARAGHCHI_FULL, Quote("He", "Abbas Araghchi"), Quote("who", "Abbas Araghchi")])
+    (speaker,) = [s for s in db["speakers"].rows if s["speaker_type"] == "person"]
+    aliases = json.loads(speaker["aliases"])
+    assert not {"He", "who"} & set(aliases)
+    assert speaker["claim_count"] == 3

@@ -145,8 +145,10 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
         inner = [e for e in entities if e.type == "PER" and phrase and e.start >= min(w.start for w in phrase)
                  and e.end <= max(w.end for w in phrase)]
         titled_head = head.text.casefold().rstrip(".") in {t.rstrip(".") for t in TITLE_WORDS | HONORIFICS}
+        # A possessor is not the speaker: "Donald Trump's campaign manager, Corey Lewandowski".
+        inner = [e for e in inner if not re.match(r"\s*['’]s?\b", text[e.end : e.end + 3])] or inner
         if inner and (head.upos == "NOUN" or titled_head):  # "Senior researcher Mu Li", "Secretary ... Kerry"
-            entity = inner[0]
+            entity = inner[-1]
     if entity is not None and entity.type == "PER":
         attribution.speaker_type = PERSON
         attribution.speaker = strip_possessive(entity.text)
@@ -188,6 +190,8 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
     describe_titles(attribution, tree, head, phrase, text, entity, found.appositives)
     if attribution.speaker and attribution.speaker_type in (PERSON, UNKNOWN):
         attribution.speaker = without_titles(attribution.speaker)
+    if attribution.role and attribution.speaker and attribution.role.casefold() == attribution.speaker.casefold():
+        attribution.role = None  # the name read as an appositive is not a role
 
 
 def describe_titles(attribution, tree: Tree, head: Word, phrase: list[Word], text: str, entity: Entity | None,
