@@ -30,7 +30,9 @@ def extract(paths: list[str], model: str | None = None) -> list[dict[str, Any]]:
 
 
 def load(db_path: str) -> dict[str, Any]:
-    """pandas DataFrames of claims (joined with speaker, channel, article), speakers and channels."""
+    """pandas DataFrames: ``claims`` (claims_view: joined with speaker, channel, article, sentence),
+    ``speakers``, ``channels`` and ``quote_clusters`` (cluster_appearances: every appearance of a
+    quote seen in several articles, in order, with who cited whom)."""
     import sqlite3
 
     import pandas as pd
@@ -40,4 +42,5 @@ def load(db_path: str) -> dict[str, Any]:
             "claims": pd.read_sql_query("select * from claims_view", conn),
             "speakers": pd.read_sql_query("select * from speakers", conn),
             "channels": pd.read_sql_query("select * from channels", conn),
+            "quote_clusters": pd.read_sql_query("select * from cluster_appearances", conn),
         }

@@ -121,3 +121,20 @@ def test_a_shared_fragment_does_not_chain_two_different_statements(db):
     rebuild_clusters(db)
     (cluster,) = db["quote_clusters"].rows  # the fragment joins one of them; the two statements stay apart
     assert cluster["article_count"] == 2
+
+
+def test_load_gives_joined_frames_for_analysis(db, db_path):
+    import claims
+
+    store_quoted_article(db, "a1", [araghchi(PLEDGE)], published="2025-07-01", publisher="Daily One")
+    store_quoted_article(db, "a2", [araghchi(PLEDGE), Quote("A senior official", None, ANONYMOUS)],
+                         published="2025-07-02", publisher="Daily Two")
+    rebuild_clusters(db)
+    frames = claims.load(str(db_path))
+    assert set(frames) == {"claims", "speakers", "channels", "quote_clusters"}
+    per_type = frames["claims"].pivot_table(index="publisher", columns="speaker_type", values="id",
+                                            aggfunc="count", fill_value=0)
+    assert per_type.loc["Daily Two", "anonymous_person"] == 1
+    assert per_type.loc["Daily One", "person"] == 1
+    trail = frames["quote_clusters"]
+    assert list(trail["position"]) == [1, 2] and list(trail["publisher"]) == ["Daily One", "Daily Two"]
