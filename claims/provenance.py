@@ -17,7 +17,8 @@ earlier appearance it most likely came from. How two claims are matched:
    one; a cluster needs appearances in at least two articles.
 
 Only attributed claims take part (the article's own voice is left out: syndicated copy would
-cluster whole articles) and only those of :data:`MIN_WORDS` words or more ("he said no").
+cluster whole articles), only those of :data:`MIN_WORDS` words or more ("he said no"), and not
+newsroom formulas (:data:`BOILERPLATE`: "did not respond to a request for comment").
 
 Who cited whom: a later appearance cites the earliest earlier one that reached the page through
 the channel it names ("according to Reuters" after "told Reuters", or after an article Reuters
@@ -41,6 +42,12 @@ MIN_WORDS = 5
 QUERY_WORDS = 3
 MAX_CANDIDATES = 50
 _WORD = re.compile(r"\w+")
+# Newsroom formulas that many people "say" and nobody claims: not provenance.
+BOILERPLATE = re.compile(
+    r"\b(?:(?:respond|reply|return)\w* to (?:a |an |multiple |repeated )?(?:request|message|call|email)s? for comment"
+    r"|declin\w* to comment|(?:could not|couldn't) be reached(?: for comment)?|no immediate comment"
+    r"|did not (?:immediately )?(?:respond|reply|comment))\b"
+)
 STOPWORDS = set("""a an and are as at be been but by for from had has have he her his i in is it its
     not of on or our she so that the their them there they this to was we were what when which who
     will with would you""".split())
@@ -92,7 +99,7 @@ def load_appearances(db: sqlite_utils.Database) -> dict[int, Appearance]:
     out = {}
     for row in rows:
         words = normalized_words(row["text"])
-        if len(words) >= MIN_WORDS:
+        if len(words) >= MIN_WORDS and not BOILERPLATE.search(" ".join(words)):
             out[row["id"]] = Appearance(row["id"], row["article_id"], row["published"], row["speaker_id"],
                                         row["channel"], row["publisher"], words)
     return out

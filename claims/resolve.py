@@ -1,6 +1,7 @@
 """Speakers within an article: short names and pronouns resolved to the named speaker.
 
-"Koseoglu" -> "Sinem Koseoglu" when the article named her in full before; "He" -> the most recent
+"Koseoglu" -> "Sinem Koseoglu" when the article named her in full before (or, failing that, names
+exactly one person of that surname anywhere); "He" -> the most recent
 person the article quoted (or named, failing that); a participle's implied subject ("..., pledging
 to ...") -> the speaker of the verb it hangs from. A resolved speaker takes over the role,
 affiliation and channel known for that person when the mention itself gives none. An acronym
@@ -81,6 +82,8 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str) -> No
             if full is None:
                 entity = next((e for e in reversed(entities) if e.type == "PER" and e.start < attribution.cue[0].start
                                and len(e.text.split()) > 1 and surname(e.text) == attribution.speaker.casefold()), None)
+                if entity is None:
+                    entity = only_full_name(entities, attribution.speaker)
                 if entity is not None:
                     attribution.speaker, attribution.speaker_type = strip_possessive(entity.text), PERSON
             else:
@@ -89,6 +92,14 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str) -> No
             people.append(attribution)
         elif attribution.speaker and attribution.speaker_type in (ORGANIZATION, GOVERNMENT, ANONYMOUS):
             groups.append(attribution)
+
+
+def only_full_name(entities: list[Entity], name: str) -> Entity | None:
+    """The article's one full name with this surname, anywhere in it ("Trump" in an article that
+    names "Donald J. Trump" only later); None when it names none, or two different ones."""
+    full = [e for e in entities if e.type == "PER" and len(e.text.split()) > 1 and surname(e.text) == name.casefold()]
+    names = {strip_possessive(e.text).casefold() for e in full}
+    return full[0] if len(names) == 1 else None
 
 
 def spans_overlap(a: list[Span], b: list[Span]) -> bool:

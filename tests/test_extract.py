@@ -171,3 +171,11 @@ def test_titles_are_not_names_and_a_possessor_is_not_the_speaker(extract):
     assert "Corey Lewandowski" in by_cue and "Donald Trump" not in by_cue
     assert by_cue["Corey Lewandowski"].role != "Corey Lewandowski"
     assert "Marco Rubio" in by_cue
+
+
+def test_a_surname_takes_the_one_full_name_the_article_gives_even_later(extract):
+    text = ("Trump said the wall would be built. The crowd cheered. "
+            "Donald J. Trump is the Republican nominee, and Mike Pence is his running mate.")
+    article, found = extract(text)
+    said = next(a for a in found if spans(article, a, "cue") == "said")
+    assert said.speaker == "Donald J. Trump"

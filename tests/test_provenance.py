@@ -138,3 +138,9 @@ def test_load_gives_joined_frames_for_analysis(db, db_path):
     assert per_type.loc["Daily One", "person"] == 1
     trail = frames["quote_clusters"]
     assert list(trail["position"]) == [1, 2] and list(trail["publisher"]) == ["Daily One", "Daily Two"]
+
+
+def test_no_comment_formulas_are_not_quotes(db):
+    store_quoted_article(db, "a1", [araghchi("not respond to a request for comment on Monday evening")])
+    store_quoted_article(db, "a2", [araghchi("not respond to a request for comment on Monday evening")])
+    assert rebuild_clusters(db)["clusters"] == 0
