@@ -10,8 +10,8 @@ Names
     (``Mr.``, ``President``, ``Iranian Foreign Minister``; :data:`TITLES`, :data:`TITLE_MODIFIERS`)
     and a leading possessive (``Al Jazeera's``) stripped; a trailing possessive ``'s`` stripped.
     A generational suffix (``Jr.``, ``Sr.``, ``II``, ``III``, ``IV``) is kept as part of the name,
-    and so are middle initials (``George H. W. Bush`` is not ``George W. Bush``; ``Donald J.
-    Trump`` and ``Donald Trump`` therefore stay apart until merged by hand).
+    and so are middle names and initials (``George H. W. Bush`` is not ``George W. Bush``; rule
+    (e) below says when a name without them joins one with them).
     The surname is the last word with the particles before it (``von der Leyen``, ``al Assad``;
     a particle opening the name counts only when written in lower case, so ``Al Gore`` is a given
     name and a surname). Organizations and countries: :func:`normalize_name` with a leading
@@ -34,6 +34,10 @@ Rules for persons (a *full name* has a given name; a *surname-only* name has non
         into it (its claims move, its aliases follow, the row goes), so the order in which
         articles arrive does not matter. Rows flagged ambiguous, rows made by a split and rows a
         manual merge points to are never folded.
+    (e) A full name without middle names and the same name with them are one speaker when it is
+        the only such pair: ``Hillary Clinton`` joins ``Hillary Rodham Clinton``, ``Donald
+        Trump`` joins ``Donald J. Trump``; ``George Bush`` joins neither ``George H. W. Bush`` nor
+        ``George W. Bush`` when both exist, and two different middle names never join.
     Within one article full names are resolved before surname-only ones. Rules (b) and (d) look
     at the database as it is when an article is stored; speakers left without claims by the
     article being replaced do not count. Re-ingesting an article re-applies them.
@@ -428,10 +432,36 @@ class _Resolver:
             if had_candidates:
                 self.db.execute("UPDATE speakers SET ambiguous = 1 WHERE id = ?", [speaker_id])
             return speaker_id
+        if self.key_id(mention.key) is None:
+            match = self.middle_name_match(parsed)
+            if match is not None:
+                return match
         speaker_id = self.get_or_create(mention.key, mention.name, PERSON)
         self.used.add(speaker_id)  # a candidate for the folds below even before its claims are in
         self.fold_into(speaker_id, parsed)
         return speaker_id
+
+    def middle_name_match(self, parsed: PersonName) -> int | None:
+        """Rule (e): a full name without middle names joins the one person with the same first name,
+        surname and suffix who has some ("Hillary Clinton" / "Hillary Rodham Clinton"), and the
+        other way round; never when two such names exist ("George Bush" with George H. W. and
+        George W. Bush) or when both names have middle names that differ."""
+        found = set()
+        for speaker_id, name, claim_count in self.db.execute(
+            "SELECT id, name, claim_count FROM speakers WHERE speaker_type = ? AND surname = ?",
+            [PERSON, parsed.surname_key],
+        ):
+            other = person_name(name)
+            if not other.is_full or other.suffix != parsed.suffix or other.given[0] != parsed.given[0]:
+                continue
+            if other.key == parsed.key:
+                continue
+            if claim_count > 0 or speaker_id in self.used:
+                found.add((speaker_id, len(other.given) > 1))
+        if len(found) != 1:
+            return None
+        (speaker_id, other_has_middle), = found
+        return speaker_id if other_has_middle != (len(parsed.given) > 1) else None
 
     def foldable(self, surname_key: str) -> list[dict[str, Any]]:
         """Surname-only rows that rule (d) may fold: natural, not ambiguous, no decision on them."""

@@ -451,3 +451,24 @@ def test_pronouns_are_not_aliases(db):
     aliases = json.loads(speaker["aliases"])
     assert not {"He", "who"} & set(aliases)
     assert speaker["claim_count"] == 3
+
+
+def test_a_name_without_middle_names_joins_the_one_with_them(db):
+    store_quoted_article(db, "a1", [Quote("Hillary Rodham Clinton", "Hillary Rodham Clinton")])
+    store_quoted_article(db, "a2", [Quote("Hillary Clinton", "Hillary Clinton")])
+    store_quoted_article(db, "a3", [Quote("Donald Trump", "Donald Trump")])
+    store_quoted_article(db, "a4", [Quote("Donald J. Trump", "Donald J. Trump"), Quote("Donald Trump Jr.", "Donald Trump Jr.")])
+    rows = persons(db)
+    assert rows["Hillary Rodham Clinton"]["claim_count"] == 2 and "Hillary Clinton" not in rows
+    assert rows["Donald Trump"]["claim_count"] == 2 and "Donald J. Trump" not in rows
+    assert rows["Donald Trump Jr."]["claim_count"] == 1
+    assert_counts_consistent(db)
+
+
+def test_two_middle_names_keep_a_bare_name_apart(db):
+    store_quoted_article(db, "a1", [Quote("George H. W. Bush", "George H. W. Bush")])
+    store_quoted_article(db, "a2", [Quote("George W. Bush", "George W. Bush")])
+    store_quoted_article(db, "a3", [Quote("George Bush", "George Bush")])
+    rows = persons(db)
+    assert {"George H. W. Bush", "George W. Bush", "George Bush"} <= set(rows)
+    assert all(rows[name]["claim_count"] == 1 for name in ("George H. W. Bush", "George W. Bush", "George Bush"))
