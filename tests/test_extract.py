@@ -179,3 +179,14 @@ def test_a_surname_takes_the_one_full_name_the_article_gives_even_later(extract)
     article, found = extract(text)
     said = next(a for a in found if spans(article, a, "cue") == "said")
     assert said.speaker == "Donald J. Trump"
+
+
+def test_a_name_the_tagger_split_is_joined_again():
+    from claims.extract.speakers import last_name_run
+    from claims.types import Entity
+
+    text = "Opposition leader Hadi al-Bahri declared"
+    parts = [Entity("Hadi", "PER", 18, 22), Entity("Bahri", "PER", 26, 31)]
+    assert last_name_run(parts, text).text == "Hadi al-Bahri"
+    apart = "Trump and Carly Fiorina said"
+    assert last_name_run([Entity("Trump", "PER", 0, 5), Entity("Carly Fiorina", "PER", 10, 23)], apart).text == "Carly Fiorina"

@@ -75,6 +75,18 @@ def strip_possessive(name: str) -> str:
     return POSSESSIVE.sub("", name)
 
 
+def last_name_run(entities: list[Entity], text: str) -> Entity:
+    """The last person entity, joined with the ones right before it that the tagger split off
+    ("Hadi" + "al-Bahri" -> "Hadi al-Bahri")."""
+    ordered = sorted(entities, key=lambda e: e.start)
+    start, end = ordered[-1].start, ordered[-1].end
+    for previous in reversed(ordered[:-1]):
+        if text[previous.end : start].strip(" -").casefold() not in ("", "al", "el"):
+            break
+        start = previous.start
+    return Entity(text[start:end], "PER", start, end)
+
+
 def without_titles(name: str) -> str | None:
     """'Sen. Marco Rubio' -> 'Marco Rubio'; 'Mr.' alone -> None (a title is not a name)."""
     words = name.split()
@@ -148,7 +160,7 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
         # A possessor is not the speaker: "Donald Trump's campaign manager, Corey Lewandowski".
         inner = [e for e in inner if not re.match(r"\s*['’]s?\b", text[e.end : e.end + 3])] or inner
         if inner and (head.upos == "NOUN" or titled_head):  # "Senior researcher Mu Li", "Secretary ... Kerry"
-            entity = inner[-1]
+            entity = last_name_run(inner, text)
     if entity is not None and entity.type == "PER":
         attribution.speaker_type = PERSON
         attribution.speaker = strip_possessive(entity.text)
