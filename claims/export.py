@@ -74,7 +74,8 @@ def export(
 ) -> int:
     """Write the result of ``query`` (default: all claims, :data:`COLUMNS`) to ``out``; returns rows.
 
-    ``fmt`` is ``csv`` (header row, UTF-8) or ``jsonl`` (one JSON object per line, non-ASCII kept).
+    ``fmt`` is ``csv`` (header row, UTF-8), ``jsonl`` (one JSON object per line, non-ASCII kept)
+    or ``jsonld`` (schema.org ``Claim`` nodes for the claims whose ids the query returns).
     ``out`` is a path, a text stream, or None for standard output. The database is opened
     read-only, so a query cannot change it.
     """
@@ -87,12 +88,13 @@ def export(
     try:
         # Nullable integer columns stay integers (3, not 3.0) with this backend.
         frame = pd.read_sql_query(query or DEFAULT_QUERY, conn, params=params, dtype_backend="numpy_nullable")
+        document = claims_jsonld(conn, frame) if fmt == "jsonld" else None
     except (sqlite3.Error, pd.errors.DatabaseError) as error:
         raise StoreError(f"cannot export from {path}: {error}") from error
     finally:
         conn.close()
-    if fmt == "jsonld":
-        text = json.dumps(claims_jsonld(path, frame), ensure_ascii=False, indent=1) + "\n"
+    if document is not None:
+        text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
     elif fmt == "csv":
         text = frame.to_csv(index=False, lineterminator="\n")
     else:
@@ -146,17 +148,14 @@ def author_node(row: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-def claims_jsonld(path: Path, frame: pd.DataFrame) -> dict[str, Any]:
+def claims_jsonld(conn: sqlite3.Connection, frame: pd.DataFrame) -> dict[str, Any]:
     """The selected claims (frame's ``id`` column) as a schema.org JSON-LD graph of ``Claim`` nodes."""
     if "id" not in frame.columns:
         raise StoreError("a JSON-LD export needs a query with an id column (the claim ids to export)")
     ids = [int(i) for i in frame["id"].dropna()]
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    try:
-        rows = {row["id"]: dict(row) for row in conn.execute(JSONLD_QUERY, [json.dumps(ids)])}
-    finally:
-        conn.close()
+    cursor = conn.execute(JSONLD_QUERY, [json.dumps(ids)])
+    names = [column[0] for column in cursor.description]
+    rows = {row[0]: dict(zip(names, row)) for row in cursor}
     graph = []
     for claim_id in ids:
         row = rows.get(claim_id)

@@ -62,10 +62,7 @@ class Appearance:
     channel: str | None  # the channel's name, lower case
     publisher: str | None  # the article's publisher, lower case
     words: list[str]
-
-    @property
-    def normalized(self) -> str:
-        return " ".join(self.words)
+    normalized: str  # the words joined by single spaces: what rapidfuzz compares
 
     def order(self) -> tuple[str, int, int]:
         return (self.published or "9999", self.article_id, self.claim_id)
@@ -99,9 +96,10 @@ def load_appearances(db: sqlite_utils.Database) -> dict[int, Appearance]:
     out = {}
     for row in rows:
         words = normalized_words(row["text"])
-        if len(words) >= MIN_WORDS and not BOILERPLATE.search(" ".join(words)):
+        normalized = " ".join(words)
+        if len(words) >= MIN_WORDS and not BOILERPLATE.search(normalized):
             out[row["id"]] = Appearance(row["id"], row["article_id"], row["published"], row["speaker_id"],
-                                        row["channel"], row["publisher"], words)
+                                        row["channel"], row["publisher"], words, normalized)
     return out
 
 

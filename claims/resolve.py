@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 
-from claims.extract.rules import Found
+from claims.extract.rules import Found, overlaps
 from claims.extract.speakers import strip_possessive
-from claims.types import ANONYMOUS, GOVERNMENT, ORGANIZATION, PERSON, UNKNOWN, Attribution, Entity, Span
+from claims.types import ANONYMOUS, GOVERNMENT, ORGANIZATION, PERSON, UNKNOWN, Attribution, Entity
 
 MALE = {"he", "him", "his"}
 FEMALE = {"she", "her", "hers"}
@@ -63,7 +63,7 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str) -> No
         head = item.source_head
         governing = governing_attribution(item, by_cue_word) if item.inherited else None
         if governing is not None and governing.speaker and (not attribution.source
-                                                             or spans_overlap(attribution.source, governing.source)):
+                                                             or any(overlaps(span, governing.source) for span in attribution.source)):
             copy_speaker(governing, attribution)
         elif head is not None and head.text.lower() in MALE | FEMALE | {"i"} and attribution.speaker is None:
             antecedent = people[-1] if people else named_person_before(entities, attribution.cue[0].start)
@@ -100,10 +100,6 @@ def only_full_name(entities: list[Entity], name: str) -> Entity | None:
     full = [e for e in entities if e.type == "PER" and len(e.text.split()) > 1 and surname(e.text) == name.casefold()]
     names = {strip_possessive(e.text).casefold() for e in full}
     return full[0] if len(names) == 1 else None
-
-
-def spans_overlap(a: list[Span], b: list[Span]) -> bool:
-    return any(x.start < y.end and y.start < x.end for x in a for y in b)
 
 
 def governing_attribution(item: Found, by_cue_word: dict[tuple[int, int], Found]) -> Attribution | None:

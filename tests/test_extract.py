@@ -12,6 +12,11 @@ def spans(article, attribution, kind):
     return " ".join(article.text[s.start : s.end] for s in getattr(attribution, kind))
 
 
+def with_cue(article, found, cue):
+    """The attribution whose cue reads ``cue``."""
+    return next(a for a in found if spans(article, a, "cue") == cue)
+
+
 @pytest.fixture(scope="module")
 def extract(annotate_text):
     def run(text):
@@ -151,7 +156,7 @@ def test_an_acronym_the_article_defines_names_the_speaker(extract):
     text = ("Fighting spread to Manbij, where the Syrian Democratic Forces (SDF) hold the bridges. "
             "The SDF said that civilians were leaving the town.")
     article, found = extract(text)
-    said = next(a for a in found if spans(article, a, "cue") == "said")
+    said = with_cue(article, found, "said")
     assert said.speaker == "Syrian Democratic Forces"
 
 
@@ -159,7 +164,7 @@ def test_a_participle_takes_its_verbs_speaker_and_channel(extract):
     text = ("Iranian President Masoud Pezeshkian reaffirmed his support for Syria in a phone call with al-Assad, "
             "pledging to supply all necessary resources.")
     article, found = extract(text)
-    pledging = next(a for a in found if spans(article, a, "cue") == "pledging")
+    pledging = with_cue(article, found, "pledging")
     assert pledging.speaker == "Masoud Pezeshkian"
     assert pledging.channel and "phone call" in pledging.channel
 
@@ -177,7 +182,7 @@ def test_a_surname_takes_the_one_full_name_the_article_gives_even_later(extract)
     text = ("Trump said the wall would be built. The crowd cheered. "
             "Donald J. Trump is the Republican nominee, and Mike Pence is his running mate.")
     article, found = extract(text)
-    said = next(a for a in found if spans(article, a, "cue") == "said")
+    said = with_cue(article, found, "said")
     assert said.speaker == "Donald J. Trump"
 
 

@@ -12,6 +12,7 @@ from claims.types import NARRATOR, Article, Attribution, Claim, ParsedArticle
 
 if TYPE_CHECKING:
     from claims.extract.learned import AttributionModel
+    from claims.extract.tree import Tree
 
 # Bump when the rules or the bundled attribution model change: stored articles are re-extracted.
 EXTRACTOR_VERSION = "learned-0.1"
@@ -26,8 +27,8 @@ def extract_attributions(article: Article, parsed: ParsedArticle, method: str = 
 
     ``learned``: the PolNeAR-trained taggers find cues, sources and content (claims.extract.learned),
     and the rules add the hedges ("reportedly") and anaphoric attributions ("This was confirmed by
-    X") no learned cue covers. ``rules``: the hand-written
-    rules alone (claims.extract.rules); also the fallback when the package lacks the model file.
+    X") no learned cue covers. ``rules``: the hand-written rules alone (claims.extract.rules);
+    also the fallback when the package lacks the model file.
     model: a learned model other than the bundled one (claims.extract.learned.AttributionModel.load).
     """
     if method not in METHODS:
@@ -42,23 +43,20 @@ def extract_attributions(article: Article, parsed: ParsedArticle, method: str = 
         model = model or bundled_model()
     else:
         model = None
-    found: list[Found] = []
+    # (attribution, the tree its source stands in when that is not the cue's sentence)
+    pairs: list[tuple[Found, Tree | None]]
     if model is not None:
-        for item, source_tree in learned_attributions(view, model):
-            describe(item, view.trees[item.attribution.sentence_index], text, parsed.entities, source_tree)
-            found.append(item)
+        pairs = learned_attributions(view, model)
+        learned = [item for item, _ in pairs]
         # The rules keep what the taggers were not trained to give: hedges ("reportedly") and
         # anaphoric content ("This pledge was echoed by X": the content is "This pledge").
-        kept = [item for sentence_found in view.found for item in sentence_found
-                if (item.attribution.cue_class == "hedge" or item.anaphoric) and not inside_any(item, found)]
-        for item in kept:
-            describe(item, view.trees[item.attribution.sentence_index], text, parsed.entities)
-        found += kept
+        pairs += [(item, None) for sentence_found in view.found for item in sentence_found
+                  if (item.attribution.cue_class == "hedge" or item.anaphoric) and not inside_any(item, learned)]
     else:
-        for index, sentence_found in enumerate(view.found):
-            for item in sentence_found:
-                describe(item, view.trees[index], text, parsed.entities)
-                found.append(item)
+        pairs = [(item, None) for sentence_found in view.found for item in sentence_found]
+    for item, source_tree in pairs:
+        describe(item, view.trees[item.attribution.sentence_index], text, parsed.entities, source_tree)
+    found = [item for item, _ in pairs]
     found = drop_nested_duplicates(found)
     mark_hedged(found, parsed)
     resolve_article(found, parsed.entities, text)

@@ -75,6 +75,10 @@ def strip_possessive(name: str) -> str:
     return POSSESSIVE.sub("", name)
 
 
+# Titles and honorifics as compared with a word: lower case, no final period ("Sen." -> "sen").
+TITLE_FORMS = frozenset(t.rstrip(".") for t in TITLE_WORDS | HONORIFICS)
+
+
 def last_name_run(entities: list[Entity], text: str) -> Entity:
     """The last person entity, joined with the ones right before it that the tagger split off
     ("Hadi" + "al-Bahri" -> "Hadi al-Bahri")."""
@@ -90,7 +94,7 @@ def last_name_run(entities: list[Entity], text: str) -> Entity:
 def without_titles(name: str) -> str | None:
     """'Sen. Marco Rubio' -> 'Marco Rubio'; 'Mr.' alone -> None (a title is not a name)."""
     words = name.split()
-    while words and words[0].casefold().rstrip(".") in {t.rstrip(".") for t in TITLE_WORDS | HONORIFICS}:
+    while words and words[0].casefold().rstrip(".") in TITLE_FORMS:
         words = words[1:]
     return " ".join(words) or None
 
@@ -156,7 +160,7 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
     if entity is None or entity.type != "PER":
         inner = [e for e in entities if e.type == "PER" and phrase and e.start >= min(w.start for w in phrase)
                  and e.end <= max(w.end for w in phrase)]
-        titled_head = head.text.casefold().rstrip(".") in {t.rstrip(".") for t in TITLE_WORDS | HONORIFICS}
+        titled_head = head.text.casefold().rstrip(".") in TITLE_FORMS
         # A possessor is not the speaker: "Donald Trump's campaign manager, Corey Lewandowski".
         inner = [e for e in inner if not re.match(r"\s*['’]s?\b", text[e.end : e.end + 3])] or inner
         if inner and (head.upos == "NOUN" or titled_head):  # "Senior researcher Mu Li", "Secretary ... Kerry"
