@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     from claims.nlp import resolve_model
     from claims.pipeline import IngestSummary, store_one
     from claims.provenance import rebuild_clusters
+    from claims.speakers import reconcile_speakers
     from claims.store import open_db
 
     with open(POLNEAR / "metadata.tsv", encoding="utf-8") as f:
@@ -67,11 +68,16 @@ def main(argv: list[str] | None = None) -> int:
         for doc, article, parsed in rows:
             store_one(db, with_metadata(article, metadata[doc.stem]), parsed, spec, summary)
         store_s = time.time() - started
+        started = time.time()
+        with db.atomic():
+            moved = reconcile_speakers(db)
+        reconcile_s = time.time() - started
         clusters = rebuild_clusters(db)
         figures = {
             "articles": len(rows), "claims": summary.claims, "speakers": db["speakers"].count,
             "channels": db["channels"].count, "extract_and_store_s": round(store_s, 1),
-            "articles_per_s": round(len(rows) / store_s, 2), "clusters_s": clusters["seconds"],
+            "articles_per_s": round(len(rows) / store_s, 2), "reconcile_s": round(reconcile_s, 1),
+            "claims_moved_by_reconcile": moved, "clusters_s": clusters["seconds"],
             "quote_clusters": clusters["clusters"], "clustered_claims": clusters["clustered_claims"],
             "peak_rss_mb": round(peak_rss_mb(), 1),
         }

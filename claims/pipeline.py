@@ -18,6 +18,7 @@ from claims.extract import EXTRACTOR_VERSION, extract_claims
 from claims.ingest import read_paths
 from claims.nlp import ModelSpec, annotate, resolve_model
 from claims.provenance import rebuild_clusters
+from claims.speakers import reconcile_speakers
 from claims.store import load_annotations, open_db, record_error, save_annotations, store_article
 from claims.types import Article, IngestError
 
@@ -103,9 +104,13 @@ def ingest(
             bar.update(len(batch))
     if bar is not None:
         bar.close()
-    summary.speakers = db["speakers"].count
     if summary.added or summary.replaced:
-        rebuild_clusters(db)  # provenance links span articles: recomputed once per run, not per article
+        # Both span articles, so they run once per run, not per article: surname-only speakers
+        # against the claim counts of all that is stored (rule (f)), then the quote clusters.
+        with db.atomic():
+            reconcile_speakers(db)
+        rebuild_clusters(db)
+    summary.speakers = db["speakers"].count
     summary.clusters = db["quote_clusters"].count
     summary.seconds = time.time() - started
     return summary

@@ -11,19 +11,17 @@ the article defines ("Syrian Democratic Forces (SDF)") is replaced by the name i
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from claims.extract.rules import Found, overlaps
 from claims.extract.speakers import strip_possessive
-from claims.types import ANONYMOUS, GOVERNMENT, ORGANIZATION, PERSON, UNKNOWN, Attribution, Entity
+from claims.speakers import PersonName, given_name_gender, person_name, title_gender
+from claims.types import ANONYMOUS, GOVERNMENT, ORGANIZATION, PERSON, UNKNOWN, Attribution, Entity, ParsedSentence
 
 MALE = {"he", "him", "his"}
 FEMALE = {"she", "her", "hers"}
 PLURAL = {"they", "them", "their"}
 CARRIED_FIELDS = ("role", "affiliation", "channel", "channel_kind")
-
-
-def surname(name: str) -> str:
-    return name.split()[-1].casefold() if name.split() else ""
 
 
 ACRONYM_DEFINITION = re.compile(r"((?:[A-Z][\w’'-]*\s+(?:(?:of|for|and|the)\s+)?){2,8})\(([A-Z]{2,8})\)")
@@ -45,8 +43,9 @@ def acronyms(text: str) -> dict[str, str]:
     return found
 
 
-def resolve_article(found: list[Found], entities: list[Entity], text: str) -> None:
-    """Resolve speakers in reading order, in place."""
+def resolve_article(found: list[Found], entities: list[Entity], text: str,
+                    sentences: list[ParsedSentence] | None = None) -> None:
+    """Resolve speakers in reading order, in place (sentences: the parse, to read subjects)."""
     defined = acronyms(text)
     for item in found:
         speaker = item.attribution.speaker
@@ -56,6 +55,9 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str) -> No
                 item.attribution.speaker_type = ORGANIZATION
     people: list[Attribution] = []  # named persons quoted so far, latest last
     groups: list[Attribution] = []
+    subjects = None if sentences is None else {
+        w.start for sentence in sentences for w in sentence.words if w.deprel in ("nsubj", "nsubj:pass")}
+    genders = pronoun_genders(entities, text, subjects)  # a full name's key -> "male"/"female"
     found = sorted(found, key=lambda f: f.attribution.cue[0].start)
     by_cue_word: dict[tuple[int, int], Found] = {(f.attribution.sentence_index, f.cue_word.index): f for f in found}
     for item in found:
@@ -76,30 +78,151 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str) -> No
         elif head is not None and head.text.lower() in PLURAL and attribution.speaker is None and groups:
             copy_speaker(groups[-1], attribution)
             attribution.confidence = min(attribution.confidence, 0.6)
-        elif attribution.speaker and attribution.speaker_type in (PERSON, UNKNOWN) and len(attribution.speaker.split()) == 1:
-            full = next((p for p in reversed(people) if surname(p.speaker or "") == attribution.speaker.casefold()
-                         and len((p.speaker or "").split()) > 1), None)
-            if full is None:
-                entity = next((e for e in reversed(entities) if e.type == "PER" and e.start < attribution.cue[0].start
-                               and len(e.text.split()) > 1 and surname(e.text) == attribution.speaker.casefold()), None)
-                if entity is None:
-                    entity = only_full_name(entities, attribution.speaker)
-                if entity is not None:
-                    attribution.speaker, attribution.speaker_type = strip_possessive(entity.text), PERSON
-            else:
-                copy_speaker(full, attribution)
+        elif attribution.speaker and attribution.speaker_type in (PERSON, UNKNOWN) and is_surname_only(attribution.speaker):
+            source_text = " ".join(text[span.start : span.end] for span in attribution.source)
+            resolve_surname(attribution, people, entities, genders, source_text)
         if attribution.speaker and attribution.speaker_type == PERSON:
             people.append(attribution)
         elif attribution.speaker and attribution.speaker_type in (ORGANIZATION, GOVERNMENT, ANONYMOUS):
             groups.append(attribution)
 
 
-def only_full_name(entities: list[Entity], name: str) -> Entity | None:
-    """The article's one full name with this surname, anywhere in it ("Trump" in an article that
-    names "Donald J. Trump" only later); None when it names none, or two different ones."""
-    full = [e for e in entities if e.type == "PER" and len(e.text.split()) > 1 and surname(e.text) == name.casefold()]
-    names = {strip_possessive(e.text).casefold() for e in full}
-    return full[0] if len(names) == 1 else None
+PRONOUN = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
+_PRONOUN_REACH = 200  # characters after a name in which the next pronoun is taken to point at it
+
+
+def pronoun_genders(entities: list[Entity], text: str, subjects: set[int] | None = None) -> dict[str, str]:
+    """The gender the article's pronouns give each person it names in full: the first personal
+    pronoun after the name as a subject, before the next person is named ("Bill Clinton said his
+    wife ..."), voted over all the name's mentions; a name whose votes split about evenly gets none.
+
+    subjects: the start offsets of the words that are a clause's subject (all names count when None).
+    """
+    people = sorted((e for e in entities if e.type == "PER"), key=lambda e: e.start)
+    votes: dict[str, list[int]] = {}
+    for entity, following in zip(people, people[1:] + [None]):
+        parsed = person_name(strip_possessive(entity.text))
+        if not parsed.is_full:
+            continue
+        if subjects is not None and not any(entity.start <= at < entity.end for at in subjects):
+            continue
+        limit = min(entity.end + _PRONOUN_REACH, following.start if following else len(text))
+        match = PRONOUN.search(text, entity.end, max(limit, entity.end))
+        if match:
+            male = match.group(1).lower() in ("he", "him", "his", "himself")
+            votes.setdefault(parsed.key, [0, 0])[0 if male else 1] += 1
+    return {key: "male" if m >= 2 * f else "female" for key, (m, f) in votes.items() if m >= 2 * f or f >= 2 * m}
+
+
+def title_gender_before(source_text: str, name: str) -> str | None:
+    """The gender of the title written right before the name in the source ("Mrs. Clinton's campaign")."""
+    words = name.split()
+    if not words:
+        return None
+    match = re.search(r"(\w+)\.?\s+" + re.escape(words[-1]), source_text)
+    return title_gender(f"{match.group(1)} {words[-1]}") if match else None
+
+
+def is_surname_only(name: str) -> bool:
+    """A person named by the surname alone, titles aside: "Trump", "Mr. Trump", "President Obama"."""
+    words = name.split()
+    return bool(words) and words[-1][:1].isupper() and not person_name(name).is_full
+
+
+@dataclass
+class Namesake:
+    """One person the article names in full who shares a surname with a short mention."""
+
+    parsed: PersonName
+    names: list[tuple[int, str]] = field(default_factory=list)  # (offset, the name as written)
+    quoted: Attribution | None = None  # the latest attribution to this person before the mention
+    quoted_at: int = -1
+
+    def gender(self, genders: dict[str, str]) -> str | None:
+        """The person's gender from the given name (:func:`claims.speakers.given_name_gender`), else
+        from the article's pronouns under any of the ways it writes the name."""
+        known = given_name_gender(self.parsed)
+        if known:
+            return known
+        found = {genders.get(person_name(name).key) for _, name in self.names} - {None}
+        return found.pop() if len(found) == 1 else None
+
+    def last_named_before(self, offset: int) -> int:
+        return max((at for at, _ in self.names if at < offset), default=-1)
+
+
+def namesakes(mention: PersonName, people: list[Attribution], entities: list[Entity], before: int) -> list[Namesake]:
+    """The different people the article names in full with the mention's surname and suffix.
+
+    Full names that differ only by middle names are one person ("Donald J. Trump", "Donald
+    Trump") unless two different middle names are written ("George H. W. Bush", "George W. Bush").
+    """
+    written: list[tuple[int, str, Attribution | None]] = [
+        (e.start, strip_possessive(e.text), None) for e in entities if e.type == "PER"]
+    written += [(p.cue[0].start, p.speaker, p) for p in people if p.speaker]
+    by_first: dict[str, dict[tuple[str, ...], Namesake]] = {}
+    for at, name, attribution in written:
+        parsed = person_name(name)
+        if not parsed.is_full or parsed.surname_key != mention.surname_key or parsed.suffix != mention.suffix:
+            continue
+        person = by_first.setdefault(parsed.given[0], {}).setdefault(parsed.given[1:], Namesake(parsed))
+        person.names.append((at, name))
+        if attribution is not None and person.quoted_at < at < before:
+            person.quoted, person.quoted_at = attribution, at
+    found: list[Namesake] = []
+    for variants in by_first.values():
+        middles = [m for m in variants if m]
+        if len(middles) > 1:  # two different middle names: two people
+            found += variants.values()
+            continue
+        merged = Namesake(variants[middles[0]].parsed if middles else next(iter(variants.values())).parsed)
+        for person in variants.values():  # one person, written with and without the middle names
+            merged.names += person.names
+            if person.quoted_at > merged.quoted_at:
+                merged.quoted, merged.quoted_at = person.quoted, person.quoted_at
+        found.append(merged)
+    return found
+
+
+def resolve_surname(attribution: Attribution, people: list[Attribution], entities: list[Entity],
+                    genders: dict[str, str], source_text: str = "") -> None:
+    """"Koseoglu", "Mr. Trump" -> the person the article names in full with that surname.
+
+    One such person: that one, even when named only later. Several: the one quoted most recently,
+    else the one named most recently before the mention. A gendered title ("Mrs. Clinton") among
+    several keeps only those the article's pronouns give that gender (:func:`pronoun_genders`).
+    When the article names several and none can be chosen, the speaker is marked
+    ``speaker_local`` (kept to its article).
+    """
+    at = attribution.cue[0].start
+    wanted = title_gender(attribution.speaker or "") or title_gender_before(source_text, attribution.speaker or "")
+    candidates = namesakes(person_name(attribution.speaker or ""), people, entities, at)
+    if wanted:  # "Mrs. Clinton" in an article naming Bill and Hillary Clinton
+        possible = [p for p in candidates if p.gender(genders) in (wanted, None)]
+        known = [p for p in possible if p.gender(genders) == wanted]
+        if len(possible) > 1 and not known:
+            attribution.speaker_type, attribution.speaker_local = PERSON, True
+            return
+        candidates = possible if len(possible) <= 1 else known
+    if not candidates:  # no one, or only people of the other gender ("Mrs. Clinton" with Bill Clinton)
+        if attribution.speaker_type == UNKNOWN and wanted:
+            attribution.speaker_type = PERSON  # "Mr. Obama" in an article that never gives his first name
+        return
+    chosen = candidates[0]
+    if len(candidates) > 1:
+        chosen = max(candidates, key=lambda p: p.quoted_at)
+        if chosen.quoted is None:
+            chosen = max(candidates, key=lambda p: p.last_named_before(at))
+            if chosen.last_named_before(at) < 0:
+                attribution.speaker_type = PERSON
+                attribution.speaker_local = True
+                return
+    if chosen.quoted is not None:
+        copy_speaker(chosen.quoted, attribution)
+    else:
+        before = [(offset, name) for offset, name in chosen.names if offset < at]
+        attribution.speaker = max(before)[1] if before else min(chosen.names)[1]
+        attribution.speaker_type = PERSON
 
 
 def governing_attribution(item: Found, by_cue_word: dict[tuple[int, int], Found]) -> Attribution | None:
@@ -116,6 +239,6 @@ def named_person_before(entities: list[Entity], offset: int) -> Entity | None:
 def copy_speaker(source: Attribution, target: Attribution) -> None:
     target.speaker = source.speaker
     target.speaker_type = source.speaker_type
-    for field in CARRIED_FIELDS:
-        if getattr(target, field) is None:
-            setattr(target, field, getattr(source, field))
+    for carried in CARRIED_FIELDS:
+        if getattr(target, carried) is None:
+            setattr(target, carried, getattr(source, carried))

@@ -25,26 +25,45 @@ Rules for persons (a *full name* has a given name; a *surname-only* name has non
         (compared without particles or an ``al-`` prefix, so ``Assad`` finds ``Bashar al-Assad``)
         only when exactly one such person exists and the suffix agrees: ``Araghchi`` joins
         ``Abbas Araghchi``; ``Trump Jr.`` joins the one ``... Trump Jr.``; a bare ``Trump`` joins
-        nobody when any Trump with a suffix exists. Otherwise it gets a row of its own keyed by the
-        surname, flagged ``ambiguous`` when there were candidates (``Clinton`` with Bill and Hillary
-        Clinton in the database, ``Smith`` with two Smiths).
+        nobody when any Trump with a suffix exists (unless rule (f)). Otherwise it gets a row of
+        its own keyed by the surname, flagged ``ambiguous`` when there were candidates
+        (``Clinton`` with Bill and Hillary Clinton in the database, ``Smith`` with two Smiths).
+        A gendered title (``Mr.``, ``Mrs.``, ``Ms.``; :func:`title_gender`) in the name or the
+        source leaves out the candidates of the other gender: ``Ms. Smith`` joins Jane Smith, not
+        John Smith; ``Mrs. Clinton`` never joins Bill Clinton, even as the only Clinton. A
+        person's gender comes from a common given name (``claims/data/given_names.json``), else
+        from the pronouns and titles opening their claims' sources (three in four of at least two).
     (c) A full name never merges with a different full name: ``Donald Trump``,
         ``Donald Trump Jr.``, ``Ivanka Trump`` and ``J. Smith`` / ``John Smith`` stay apart.
     (d) When a full name arrives, a surname-only row that rule (b) would now send to it is folded
         into it (its claims move, its aliases follow, the row goes), so the order in which
-        articles arrive does not matter. Rows flagged ambiguous, rows made by a split and rows a
-        manual merge points to are never folded.
+        articles arrive does not matter. Rows made by a split and rows a manual merge points to
+        are never folded.
     (e) A full name without middle names and the same name with them are one speaker when it is
         the only such pair: ``Hillary Clinton`` joins ``Hillary Rodham Clinton``, ``Donald
         Trump`` joins ``Donald J. Trump``; ``George Bush`` joins neither ``George H. W. Bush`` nor
         ``George W. Bush`` when both exist, and two different middle names never join.
-    Within one article full names are resolved before surname-only ones. Rules (b) and (d) look
-    at the database as it is when an article is stored; speakers left without claims by the
+    (f) The prominent namesake: a surname-only name with several candidates joins the one that
+        holds at least nine in ten of the candidates' claims (:data:`PROMINENT_SHARE`) and has at
+        least :data:`PROMINENT_MIN_CLAIMS` claims: in a corpus of 2016 campaign news a bare
+        ``Obama`` is Barack Obama, not Michelle Obama. The article has already had its say: a
+        surname the article itself ties to one of its full names never reaches this rule, and one
+        the article leaves open between several of its people (``speaker_local``, see
+        :mod:`claims.resolve`) is keyed to that article and joins nobody.
+    Within one article full names are resolved before surname-only ones. Rules (b), (d) and (f)
+    look at the database as it is when an article is stored; speakers left without claims by the
     article being replaced do not count. Re-ingesting an article re-applies them.
+    :func:`reconcile_speakers` applies (b), (d) and (f) again to every surname-only row at the
+    end of each ingest run, claim by claim as the source was written (``Mr. Clinton`` and
+    ``Mrs. Clinton`` in one row may go different ways), so that the outcome does not hang on the
+    order articles came in. A row it folds is gone; a fold is never undone by later counts
+    (:func:`split_alias` undoes one by hand).
 
 Everything else
-    Anonymous sources and unnamed reports stay one speaker per article and wording (their key
-    holds the article key); an article's own voice is its publication. Both still follow manual
+    Anonymous sources, unnamed reports and the speakers the extractor keeps to their article
+    (``Attribution.speaker_local``: a group named by a plural, ``Republicans``; a surname the
+    article leaves open) stay one speaker per article and wording (their key holds the article
+    key); an article's own voice is its publication. Both still follow manual
     decisions.
 
 Aliases
@@ -79,6 +98,7 @@ import sqlite_utils
 from claims.types import GOVERNMENT, ORGANIZATION, PERSON, PUBLICATION, UNKNOWN
 
 __all__ = [
+    "DESCRIPTORS",
     "NAMED_TYPES",
     "NAME_LIKE_TITLES",
     "PARTICLES",
@@ -87,6 +107,7 @@ __all__ = [
     "TITLE_MODIFIERS",
     "Mention",
     "PersonName",
+    "given_name_gender",
     "merge_speakers",
     "name_key",
     "normalize_name",
@@ -96,6 +117,7 @@ __all__ = [
     "rekey_speakers",
     "resolve_speakers",
     "split_alias",
+    "title_gender",
 ]
 
 # Types whose key is the type and the normalized name (shared across articles).
@@ -105,7 +127,7 @@ NAMED_TYPES = frozenset({PERSON, ORGANIZATION, GOVERNMENT, UNKNOWN, PUBLICATION}
 TITLES = frozenset(
     """
     mr mrs ms miss mx dr doctor prof professor sir dame lord lady madam
-    president vice-president premier chancellor senator sen rep representative congressman
+    president pres vice-president premier chancellor senator sen rep representative congressman
     congresswoman assemblyman assemblywoman councilman councilwoman councillor councilor
     gov governor mayor secretary secretary-general undersecretary minister ambassador envoy consul
     speaker spokesman spokeswoman spokesperson adviser advisor leader head chief
@@ -114,6 +136,15 @@ TITLES = frozenset(
     king queen prince princess emir sheikh sultan pope cardinal archbishop bishop rev reverend
     father imam rabbi ayatollah patriarch pastor
     chairman chairwoman chair ceo cfo director commissioner attorney mp mep
+    """.split()
+)
+# Words news writers put before a name to say who the person is ("Republican presidential
+# candidate", "Billionaire", "Rival"); stripped like a title.
+DESCRIPTORS = frozenset(
+    """
+    democrat democratic republican gop independent libertarian conservative liberal progressive
+    candidate nominee rival challenger incumbent frontrunner front-runner hopeful presumptive
+    presidential billionaire businessman businesswoman mogul tycoon magnate
     """.split()
 )
 # Words that may stand in a title run but are not titles themselves ("Secretary of State",
@@ -188,8 +219,9 @@ def _strip_title(words: list[str], lowered: list[str]) -> int:
 
     def run(start: int) -> tuple[int, bool]:
         end, has_title = start, False
-        while end < len(lowered) and (lowered[end] in TITLES or lowered[end] in TITLE_MODIFIERS):
-            has_title = has_title or lowered[end] in TITLES
+        while end < len(lowered) and (lowered[end] in TITLES or lowered[end] in TITLE_MODIFIERS
+                                      or lowered[end] in DESCRIPTORS):
+            has_title = has_title or lowered[end] in TITLES or lowered[end] in DESCRIPTORS
             end += 1
         return end, has_title
 
@@ -216,7 +248,7 @@ def person_name(name: str) -> PersonName:
     ``("araghchi",)``; ``"Donald Trump, Jr."`` -> suffix ``"jr"``.
     """
     text = unicodedata.normalize("NFKC", name).translate(_APOSTROPHES)
-    text = _PARENS.sub(" ", text)
+    text = _PARENS.sub(" ", text).rsplit(": ", 1)[-1]  # "PolitiFact: Donald Trump"
     head, *tails = text.split(",")
     suffix = None
     for tail in tails:  # ", Jr." is part of the name; ", Iran's foreign minister" is not
@@ -248,6 +280,30 @@ def person_name(name: str) -> PersonName:
     while start > 0 and folded[start - 1] in PARTICLES and (start - 1 > 0 or words[0][:1].islower()):
         start -= 1
     return PersonName(tuple(folded[:start]), tuple(folded[start:]), suffix)
+
+
+# Titles that tell a person's gender ("Mr. Clinton" is not Hillary Clinton).
+MALE_TITLES = frozenset("mr sir lord king prince congressman chairman spokesman councilman assemblyman".split())
+FEMALE_TITLES = frozenset(
+    "mrs ms miss madam dame lady queen princess congresswoman chairwoman spokeswoman councilwoman assemblywoman".split())
+
+def title_gender(name: str) -> str | None:
+    """"male" for "Mr. Trump", "female" for "Mrs. Clinton", None when the name opens with no gendered title."""
+    words = name.split()
+    first = words[0].casefold().rstrip(".") if len(words) > 1 else ""
+    return "male" if first in MALE_TITLES else "female" if first in FEMALE_TITLES else None
+
+
+@lru_cache(maxsize=1)
+def _given_names() -> dict[str, str]:
+    data = json.loads(resources.files("claims").joinpath("data/given_names.json").read_text(encoding="utf-8"))
+    return {name: gender for gender in ("female", "male") for name in data[gender]}
+
+
+def given_name_gender(name: PersonName) -> str | None:
+    """"male"/"female" for a full name whose first given name is a common one of that gender
+    (``claims/data/given_names.json``); None for other names and names both genders use."""
+    return _given_names().get(name.given[0]) if name.given else None
 
 
 @lru_cache(maxsize=1)
@@ -299,6 +355,7 @@ class Mention:
     name: str  # the name a new row takes
     speaker_type: str
     surfaces: tuple[str, ...] = ()  # the source text and the name as written, for split decisions
+    shared: bool = True  # False: the key holds the article (Attribution.speaker_local)
 
     @property
     def is_surname_only(self) -> bool:
@@ -320,6 +377,29 @@ def _surface_keys(surfaces: Iterable[str | None]) -> set[str]:
     return {normalize_name(s) for s in surfaces if s and s.strip()}
 
 
+# Rule (f): a surname-only name joins the namesake holding this share of the candidates' claims,
+# once that namesake has this many claims.
+PROMINENT_SHARE = 0.9
+PROMINENT_MIN_CLAIMS = 10
+_MALE_POINTERS = frozenset("he him his he's himself mr".split())
+_FEMALE_POINTERS = frozenset("she her hers she's herself mrs ms miss".split())
+
+
+def source_gender(source_text: str) -> str | None:
+    """The gender a source text's first word gives: "he", "Mr. Obama" -> male; "she", "Mrs. Clinton" -> female."""
+    words = normalize_name(source_text).split()
+    first = words[0].rstrip(".") if words else ""
+    return "male" if first in _MALE_POINTERS else "female" if first in _FEMALE_POINTERS else None
+
+
+def mention_gender(name: str, surfaces: Iterable[str | None]) -> str | None:
+    """The gender a mention's title gives ("Mrs. Clinton", "Mr. Trump's campaign"), from its name
+    or the way the source was written; None when untitled or the two disagree."""
+    found = {title_gender(name)} | {title_gender(s) for s in surfaces if s}
+    found.discard(None)
+    return found.pop() if len(found) == 1 else None
+
+
 class _Resolver:
     """Finds rows for mentions against one database state; creates, folds and reassigns."""
 
@@ -329,6 +409,7 @@ class _Resolver:
         self.merges: dict[str, str] = {}
         self.splits: dict[str, list[_Split]] = {}
         self.targets: set[str] = set()  # keys some decision points to
+        self.genders: dict[int, str | None] = {}  # person rows' genders as read (self.gender)
         for kind, from_key, into_key, alias in db.execute(
             "SELECT kind, from_key, into_key, alias FROM speaker_merges ORDER BY id"
         ):
@@ -411,21 +492,52 @@ class _Resolver:
                     found.append((target, parsed.suffix))
         return found
 
-    def surname_match(self, parsed: PersonName) -> tuple[int | None, bool]:
-        """Rule (b): ``(the one matching row or None, whether there were candidates)``."""
-        found = self.candidates(parsed.surname_key)
-        if parsed.suffix:
-            rows = {speaker_id for speaker_id, suffix in found if suffix == parsed.suffix}
-            ok = len(rows) == 1
-        else:
-            rows = {speaker_id for speaker_id, _ in found}
-            ok = len(rows) == 1 and all(suffix is None for _, suffix in found)
-        return (next(iter(rows)) if ok else None), bool(found)
+    def gender(self, speaker_id: int) -> str | None:
+        """A person's gender from the given name, else from how the claims point at them: pronouns
+        and titles opening the source ("he", "Mr. Obama") when one gender has three in four of at
+        least two. None when neither tells."""
+        if speaker_id not in self.genders:
+            name = self.row(speaker_id)["name"]
+            known = given_name_gender(person_name(name))
+            if known is None:
+                votes = {"male": 0, "female": 0}
+                for (source,) in self.db.execute(
+                    "SELECT source_text FROM claims WHERE speaker_id = ? AND source_text IS NOT NULL", [speaker_id]
+                ):
+                    found = source_gender(source)
+                    if found:
+                        votes[found] += 1
+                total = votes["male"] + votes["female"]
+                known = next((g for g, n in votes.items() if total >= 2 and n * 4 >= total * 3), None)
+            self.genders[speaker_id] = known
+        return self.genders[speaker_id]
+
+    def surname_match(self, parsed: PersonName, gender: str | None = None) -> tuple[int | None, bool]:
+        """Rules (b) and (f): ``(the matching row or None, whether there were candidates)``.
+
+        Candidates are the full names with the surname, less those of the other gender when the
+        mention has a gendered title (``gender``).
+        """
+        counts: dict[int, int] = {}
+        suffixes: dict[int, str | None] = {}
+        for speaker_id, suffix in self.candidates(parsed.surname_key):
+            if gender is None or self.gender(speaker_id) in (gender, None):
+                suffixes[speaker_id] = suffix
+        for speaker_id in suffixes:
+            counts[speaker_id] = self.row(speaker_id)["claim_count"]
+        same_suffix = [speaker_id for speaker_id, suffix in suffixes.items() if suffix == parsed.suffix]
+        if len(same_suffix) == 1 and (parsed.suffix or len(suffixes) == 1):
+            return same_suffix[0], True  # rule (b): the one candidate
+        if same_suffix and not parsed.suffix:  # rule (f): the prominent namesake
+            top = max(same_suffix, key=lambda speaker_id: counts[speaker_id])
+            if counts[top] >= PROMINENT_MIN_CLAIMS and counts[top] >= PROMINENT_SHARE * sum(counts.values()):
+                return top, True
+        return None, bool(suffixes)
 
     def by_rules(self, mention: Mention) -> int:
         parsed = person_name(mention.name)
         if not parsed.is_full:
-            match, had_candidates = self.surname_match(parsed)
+            match, had_candidates = self.surname_match(parsed, mention_gender(mention.name, mention.surfaces))
             if match is not None:
                 return match
             speaker_id = self.get_or_create(mention.key, mention.name, PERSON)
@@ -436,9 +548,11 @@ class _Resolver:
             match = self.middle_name_match(parsed)
             if match is not None:
                 return match
+        is_new = self.key_id(mention.key) is None
         speaker_id = self.get_or_create(mention.key, mention.name, PERSON)
         self.used.add(speaker_id)  # a candidate for the folds below even before its claims are in
-        self.fold_into(speaker_id, parsed)
+        if is_new:
+            self.fold_surnames(parsed.surname_key)
         return speaker_id
 
     def middle_name_match(self, parsed: PersonName) -> int | None:
@@ -464,11 +578,11 @@ class _Resolver:
         return speaker_id if other_has_middle != (len(parsed.given) > 1) else None
 
     def foldable(self, surname_key: str) -> list[dict[str, Any]]:
-        """Surname-only rows that rule (d) may fold: natural, not ambiguous, no decision on them."""
+        """Surname-only rows that rules (d) and (f) may fold: natural (keyed by the surname, not by
+        an article or a decision), not given claims in this call, no decision pointing at them."""
         rows = []
         for speaker_id, key, name in self.db.execute(
-            "SELECT id, key, name FROM speakers WHERE speaker_type = ? AND surname = ? AND ambiguous = 0",
-            [PERSON, surname_key],
+            "SELECT id, key, name FROM speakers WHERE speaker_type = ? AND surname = ?", [PERSON, surname_key]
         ):
             parsed = person_name(name)
             if parsed.is_full or key != f"{PERSON}:{parsed.key}" or key in self.targets or speaker_id in self.used:
@@ -476,41 +590,57 @@ class _Resolver:
             rows.append({"id": speaker_id, "parsed": parsed})
         return rows
 
-    def fold_into(self, speaker_id: int, parsed: PersonName) -> int:
-        """Rule (d): fold the surname-only rows that rule (b) now sends to this full name."""
-        folded = 0
-        for row in self.foldable(parsed.surname_key):
-            match, _ = self.surname_match(row["parsed"])
-            if match == speaker_id:
-                self.reassign(row["id"], speaker_id)
-                folded += 1
-        return folded
+    def fold_surnames(self, surname_key: str) -> int:
+        """Rules (d) and (f) on the rows already stored: each surname-only row's claims, taken by how
+        they name the speaker (so "Mr. Clinton" and "Mrs. Clinton" go their own ways), move to the
+        full name the rules now give them; a row left with claims that have candidates is flagged
+        ambiguous. Returns the claims moved."""
+        moved = 0
+        for row in self.foldable(surname_key):
+            ambiguous = False
+            for source_text, speaker_name in self.db.execute(
+                "SELECT DISTINCT source_text, speaker_name FROM claims WHERE speaker_id = ?", [row["id"]]
+            ).fetchall():
+                gender = mention_gender(speaker_name or "", (source_text, speaker_name))
+                match, had_candidates = self.surname_match(row["parsed"], gender)
+                if match is None:
+                    ambiguous = ambiguous or had_candidates
+                    continue
+                moved += self.reassign(row["id"], match, only=(source_text, speaker_name))
+            if self.db.execute("SELECT 1 FROM speakers WHERE id = ?", [row["id"]]).fetchone():
+                self.db.execute("UPDATE speakers SET ambiguous = ? WHERE id = ?", [int(ambiguous), row["id"]])
+        return moved
 
-    def reassign(self, from_id: int, into_id: int) -> set[int]:
-        """Move every claim of ``from_id`` to ``into_id`` (or where its splits send it), drop
-        ``from_id`` and bring the aliases of the rows concerned up to date; returns those rows."""
+    def reassign(self, from_id: int, into_id: int, only: tuple[str | None, str | None] | None = None) -> int:
+        """Move every claim of ``from_id`` (``only``: those with this source text and name) to
+        ``into_id`` or where its splits send it, drop ``from_id`` when left empty and bring the aliases
+        of the rows concerned up to date; returns the claims moved."""
         into = self.row(into_id)
         changed = {from_id, into_id}
         groups = self.db.execute(
             "SELECT DISTINCT source_text, speaker_name FROM claims WHERE speaker_id = ?", [from_id]
         ).fetchall()
+        moved = 0
         for source_text, speaker_name in groups:
+            if only is not None and (source_text, speaker_name) != only:
+                continue
             key, alias = self.follow(into["key"], (source_text, speaker_name))
             target = into_id
             if key != into["key"]:
                 target = self.get_or_create(key, alias or speaker_name or into["name"], into["speaker_type"])
             changed.add(target)
-            self.db.execute(
+            moved += self.db.execute(
                 "UPDATE claims SET speaker_id = ? WHERE speaker_id = ? AND source_text IS ? AND speaker_name IS ?",
                 [target, from_id, source_text, speaker_name],
-            )
+            ).rowcount
         # Rows given to this call's claims have none yet: they must not be dropped as empty.
         refresh_speakers(self.db, changed, keep=self.used)
-        return changed
+        self.genders.pop(into_id, None)
+        return moved
 
     def resolve(self, mention: Mention) -> int:
         key, alias = self.follow(mention.key, mention.surfaces)
-        if key == mention.key and mention.speaker_type == PERSON:
+        if key == mention.key and mention.speaker_type == PERSON and mention.shared:
             speaker_id = self.after_decisions(self.by_rules(mention), mention)
         else:
             speaker_id = self.get_or_create(key, alias or mention.name, mention.speaker_type)
@@ -600,22 +730,15 @@ def rekey_speakers(db: sqlite_utils.Database) -> int:
 
 
 def reconcile_speakers(db: sqlite_utils.Database) -> int:
-    """Apply rules (b) and (d) to the whole database: fold every surname-only row that has exactly
-    one full-name match, flag the others that have candidates as ambiguous. Returns rows folded."""
+    """Apply rules (b), (d) and (f) to the whole database: every surname-only row's claims move to
+    the full name the rules give them now; rows left with candidates are flagged ambiguous. Run at
+    the end of each ingest, so rule (f) sees the claim counts of everything stored. Returns the
+    claims moved."""
     resolver = _Resolver(db)
-    folded = 0
     rows = db.execute(
         "SELECT DISTINCT surname FROM speakers WHERE speaker_type = ? AND surname IS NOT NULL", [PERSON]
     ).fetchall()
-    for (surname,) in rows:
-        for row in resolver.foldable(surname):
-            match, had_candidates = resolver.surname_match(row["parsed"])
-            if match is not None:
-                resolver.reassign(row["id"], match)
-                folded += 1
-            elif had_candidates:
-                db.execute("UPDATE speakers SET ambiguous = 1 WHERE id = ?", [row["id"]])
-    return folded
+    return sum(resolver.fold_surnames(surname) for (surname,) in rows)
 
 
 # -- manual decisions -------------------------------------------------------------------------------

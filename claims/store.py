@@ -66,9 +66,9 @@ __all__ = [
     "store_article",
 ]
 
-SCHEMA_VERSION = 3  # must equal PRAGMA user_version in schema.sql (a test checks)
+SCHEMA_VERSION = 4  # must equal PRAGMA user_version in schema.sql (a test checks)
 
-_UPGRADABLE = {1, 2, SCHEMA_VERSION}  # versions open_db() accepts; older ones are upgraded in place
+_UPGRADABLE = {1, 2, 3, SCHEMA_VERSION}  # versions open_db() accepts; older ones are upgraded in place
 
 # Columns each version added, in order, as they stand in schema.sql (a test checks that an upgraded
 # database has the same schema as a new one). Tables, indexes and views come from schema.sql itself.
@@ -175,6 +175,9 @@ def _upgrade(db: sqlite_utils.Database, version: int) -> None:
         for added in range(version + 1, SCHEMA_VERSION + 1):
             for table, column in _ADDED_COLUMNS.get(added, []):
                 db.execute(f"ALTER TABLE [{table}] ADD COLUMN {column}")
+        # Views hold no data: all are made again, so a corrected view reaches old databases.
+        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'view'").fetchall():
+            db.execute(f"DROP VIEW [{name}]")
         have = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
         for _, name, sql in wanted:
             if name not in have:
@@ -217,7 +220,9 @@ def speaker_key(article: Article, attribution: Attribution | None) -> tuple[str,
 
     Named speakers are shared across articles, keyed by :func:`claims.speakers.name_key`
     (``person:sinem koseoglu``; titles off for persons, registry names for outlets); anonymous and
-    unnamed-report sources are one speaker per article and source text; the article's own voice
+    unnamed-report sources are one speaker per article and source text, and so are the speakers
+    the extractor keeps to their article (``speaker_local``: "Republicans", a surname the article
+    leaves open); the article's own voice
     is its publication. This is the natural key: :func:`claims.speakers.resolve_speakers` decides
     the row, which may have another key (a surname joins its full name, manual decisions).
     """
@@ -227,6 +232,8 @@ def speaker_key(article: Article, attribution: Attribution | None) -> tuple[str,
     kind = attribution.speaker_type
     if attribution.speaker and attribution.speaker.strip() and kind not in (ANONYMOUS, UNNAMED_REPORTS):
         name = _SPACE.sub(" ", attribution.speaker).strip()
+        if attribution.speaker_local:
+            return f"{kind}:{article.key}:{speakers.name_key(kind, name)}", name, kind
         return f"{kind}:{speakers.name_key(kind, name)}", name, kind
     source = _joined(article.text, attribution.source)
     if source:
@@ -247,7 +254,8 @@ def mention(article: Article, attribution: Attribution | None) -> Mention:
     """The :class:`claims.speakers.Mention` of a claim's speaker: natural key, name, type, surfaces."""
     key, name, speaker_type = speaker_key(article, attribution)
     surfaces = () if attribution is None else (_joined(article.text, attribution.source), _speaker_name(attribution))
-    return Mention(key, name, speaker_type, tuple(s for s in surfaces if s))
+    shared = attribution is None or not attribution.speaker_local
+    return Mention(key, name, speaker_type, tuple(s for s in surfaces if s), shared=shared)
 
 
 def channel_key(name: str) -> str:

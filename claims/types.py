@@ -146,6 +146,10 @@ class Attribution:
     location: str | None = None
     time: str | None = None
     hedged: bool = False
+    # The speaker is kept to this article, never joined to a speaker of another article: a group
+    # named by a plural ("Republicans said"), or a surname the article leaves open between several
+    # of the people it names.
+    speaker_local: bool = False
     confidence: float = 0.5  # how sure the extractor is, 0..1, from the rule or model that fired
 
 

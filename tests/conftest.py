@@ -194,6 +194,7 @@ class Quote:
     channel: str | None = None
     channel_kind: str | None = None
     content: str | None = None  # what was said; default "the talks had reached stage <n>"
+    local: bool = False  # kept to its article (Attribution.speaker_local)
 
     def said(self, number: int) -> str:
         return self.content or f"the talks had reached stage {number}"
@@ -241,6 +242,7 @@ def make_quoted_article(
             affiliation=quote.affiliation,
             channel=quote.channel,
             channel_kind=quote.channel_kind,
+            speaker_local=quote.local,
             confidence=0.9,
         )
         content = attribution.content[0]

@@ -195,3 +195,35 @@ def test_a_name_the_tagger_split_is_joined_again():
     assert last_name_run(parts, text).text == "Hadi al-Bahri"
     apart = "Trump and Carly Fiorina said"
     assert last_name_run([Entity("Trump", "PER", 0, 5), Entity("Carly Fiorina", "PER", 10, 23)], apart).text == "Carly Fiorina"
+
+
+def test_a_titled_surname_takes_the_article_full_name_of_that_person(extract):
+    # "Mr. Trump" is Donald J. Trump, not his daughter; the title does not hide the surname.
+    article, found = extract("Donald J. Trump spoke in Iowa on Monday. His daughter Ivanka Trump joined him on stage. "
+                             "Mr. Trump said that the wall would be built.")
+    assert with_cue(article, found, "said").speaker == "Donald J. Trump"
+
+
+def test_a_gendered_title_chooses_between_two_namesakes(extract):
+    # Bill Clinton is named last, but "Mrs. Clinton" is Hillary Clinton.
+    article, found = extract("Bill Clinton campaigned in Ohio on Monday. Hillary Clinton spoke in Iowa. Bill Clinton "
+                             "later visited a factory. Mrs. Clinton said that the economy was improving.")
+    assert with_cue(article, found, "said").speaker == "Hillary Clinton"
+
+
+def test_a_surname_finds_a_full_name_written_as_a_possessor(extract):
+    article, found = extract("Donald Trump's campaign manager resigned on Monday. Trump said that the campaign was strong.")
+    assert with_cue(article, found, "said").speaker == "Donald Trump"
+
+
+def test_a_surname_left_open_between_two_namesakes_stays_in_its_article(extract):
+    article, found = extract("Clinton said that the plan would work. Bill Clinton and Hillary Clinton both attended the dinner.")
+    claim = with_cue(article, found, "said")
+    assert claim.speaker == "Clinton" and claim.speaker_type == PERSON and claim.speaker_local
+
+
+def test_a_group_named_by_a_plural_stays_in_its_article(extract):
+    article, found = extract("Republicans said that the bill was dead. Billionaire Donald Trump said that he would win.")
+    group, person = sorted(found, key=lambda a: a.cue[0].start)
+    assert group.speaker == "Republicans" and group.speaker_local
+    assert person.speaker == "Donald Trump" and not person.speaker_local  # a descriptor is not part of the name

@@ -5,23 +5,26 @@
 -- (Unicode code points, as in Python and SQLite's substr()) into articles.text, half-open [start, end).
 -- Bump PRAGMA user_version (and claims.store.SCHEMA_VERSION) on any change, and teach
 -- claims.store.open_db() to upgrade the previous version: new columns go at the end of their
--- table (as ALTER TABLE ADD COLUMN puts them), new tables, indexes and views are copied from here.
+-- table (as ALTER TABLE ADD COLUMN puts them), new tables and indexes are copied from here, and
+-- every view is dropped and made again from here (views hold no data).
 --
 -- Version 2: speakers.surname, speakers.ambiguous, claims.speaker_name, the speaker_merges table
 -- and the speaker_roles view (one speaker across articles; see claims.speakers).
 -- Version 3: quote provenance (quote_clusters, cluster_claims, the cluster_appearances view; see
 -- claims.provenance) and the anonymous_sources view.
+-- Version 4: the anonymous_sources view selects speaker_type 'anonymous_person' (version 3 looked
+-- for 'anonymous', which no claim has, so the view was always empty).
 
 BEGIN;
 
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;
 
 CREATE TABLE meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
 INSERT INTO meta (key, value) VALUES
-    ('schema_version', '3'),
+    ('schema_version', '4'),
     ('created_at', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
 
 CREATE TABLE articles (
@@ -340,7 +343,7 @@ SELECT
     max(a.published) AS last_seen
 FROM claims AS c
 JOIN articles AS a ON a.id = c.article_id
-WHERE c.speaker_type = 'anonymous'
+WHERE c.speaker_type = 'anonymous_person'
 GROUP BY 1, 2, 3
 ORDER BY claim_count DESC, publisher, source_text;
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from claims.extract.tree import Tree
 
 # Bump when the rules or the bundled attribution model change: stored articles are re-extracted.
-EXTRACTOR_VERSION = "learned-0.1"
+EXTRACTOR_VERSION = "learned-0.2"
 METHODS = ("learned", "rules")
 
 __all__ = ["EXTRACTOR_VERSION", "METHODS", "extract_attributions", "extract_claims"]
@@ -59,7 +59,7 @@ def extract_attributions(article: Article, parsed: ParsedArticle, method: str = 
     found = [item for item, _ in pairs]
     found = drop_nested_duplicates(found)
     mark_hedged(found, parsed)
-    resolve_article(found, parsed.entities, text)
+    resolve_article(found, parsed.entities, text, parsed.sentences)
     attributions = [f.attribution for f in found]
     attributions.sort(key=lambda a: (a.cue[0].start, a.content[0].start))
     return attributions

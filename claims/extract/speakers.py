@@ -24,6 +24,7 @@ from claims.extract.lexicon import (
 )
 from claims.extract.rules import Found
 from claims.extract.tree import Tree, span_of
+from claims.speakers import DESCRIPTORS
 from claims.types import (
     ANONYMOUS,
     GOVERNMENT,
@@ -91,10 +92,16 @@ def last_name_run(entities: list[Entity], text: str) -> Entity:
     return Entity(text[start:end], "PER", start, end)
 
 
-def without_titles(name: str) -> str | None:
-    """'Sen. Marco Rubio' -> 'Marco Rubio'; 'Mr.' alone -> None (a title is not a name)."""
+def without_titles(name: str, person: bool = True) -> str | None:
+    """'Sen. Marco Rubio' -> 'Marco Rubio'; 'Mr.' alone -> None (a title is not a name). A
+    person's name also loses descriptors and a label: 'Billionaire Donald Trump',
+    'PolitiFact: Donald Trump' -> 'Donald Trump' (person False: a name of unknown type keeps them,
+    as in 'Republican Jewish Coalition')."""
+    if person:
+        name = name.rsplit(": ", 1)[-1]
     words = name.split()
-    while words and words[0].casefold().rstrip(".") in TITLE_FORMS:
+    while words and (words[0].casefold().rstrip(".") in TITLE_FORMS
+                     or person and len(words) > 1 and words[0].casefold() in DESCRIPTORS and words[1][:1].isupper()):
         words = words[1:]
     return " ".join(words) or None
 
@@ -194,6 +201,11 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
             else:
                 attribution.speaker_type = PERSON if len(name_words) >= 2 or titled else UNKNOWN
             attribution.speaker = strip_possessive(name)
+            plural = head.xpos == "NNPS" or "Number=Plur" in head.feats or (
+                entity is not None and entity.type == "MISC" and head.text.endswith("s"))  # the bundled model tags no number
+            if len(name_words) == 1 and plural:
+                # "Republicans", "Democrats": some of a group, not one speaker across articles.
+                attribution.speaker_type, attribution.speaker_local = UNKNOWN, True
     elif lemma in ANONYMOUS_NOUNS or form in ANONYMOUS_NOUNS or head.upos == "NOUN":
         attribution.speaker_type = ANONYMOUS if (lemma in ANONYMOUS_NOUNS or form in ANONYMOUS_NOUNS) else UNKNOWN
         if lemma in ("government", "ministry", "administration", "state", "country"):
@@ -205,7 +217,7 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
         return
     describe_titles(attribution, tree, head, phrase, text, entity, found.appositives)
     if attribution.speaker and attribution.speaker_type in (PERSON, UNKNOWN):
-        attribution.speaker = without_titles(attribution.speaker)
+        attribution.speaker = without_titles(attribution.speaker, attribution.speaker_type == PERSON)
     if attribution.role and attribution.speaker and attribution.role.casefold() == attribution.speaker.casefold():
         attribution.role = None  # the name read as an appositive is not a role
 
