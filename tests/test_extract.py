@@ -227,3 +227,11 @@ def test_a_group_named_by_a_plural_stays_in_its_article(extract):
     group, person = sorted(found, key=lambda a: a.cue[0].start)
     assert group.speaker == "Republicans" and group.speaker_local
     assert person.speaker == "Donald Trump" and not person.speaker_local  # a descriptor is not part of the name
+
+
+def test_coordinated_sources_and_modifier_names_are_not_one_speaker(extract):
+    article, found = extract("Donald Trump, Ben Carson, and Carly Fiorina said that the debate was unfair. "
+                             "Aides to Gov. Chris Christie said that he would not run.")
+    several, aides = sorted(found, key=lambda a: a.cue[0].start)
+    assert several.speaker == "Donald Trump, Ben Carson, and Carly Fiorina" and several.speaker_local
+    assert aides.speaker is None and aides.speaker_type == ANONYMOUS and aides.affiliation == "Gov. Chris Christie"

@@ -150,6 +150,11 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
         attribution.speaker_type = PERSON if form in ("he", "she", "i", "him", "her") else UNKNOWN
         return
     phrase = [w for w in tree.subtree(head, exclude={"acl", "acl:relcl", "punct", "parataxis", "advcl"})]
+    if coordinated(tree, head):
+        # "Donald Trump, Ben Carson and Carly Fiorina said": several speakers, none of them alone.
+        attribution.speaker = phrase_text(phrase, text)
+        attribution.speaker_type, attribution.speaker_local = UNKNOWN, True
+        return
     entity = entity_at(entities, head.start, head.end)
     if lemma in VAGUE_NOUNS or form in VAGUE_NOUNS:
         attribution.speaker_type = UNNAMED_REPORTS
@@ -165,11 +170,17 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
         elif owner:
             attribution.affiliation = strip_possessive(owner)
     if entity is None or entity.type != "PER":
-        inner = [e for e in entities if e.type == "PER" and phrase and e.start >= min(w.start for w in phrase)
-                 and e.end <= max(w.end for w in phrase)]
+        # Names in the head's phrase, or in the source span the extractor gave when the parse
+        # left part of it out ("Former Obama spokesman Robert Gibbs" with two subjects).
+        bounds = [(w.start, w.end) for w in phrase] + [(span.start, span.end) for span in attribution.source]
+        inner = [e for e in entities if e.type == "PER" and phrase and e.start >= min(b[0] for b in bounds)
+                 and e.end <= max(b[1] for b in bounds)]
         titled_head = head.text.casefold().rstrip(".") in TITLE_FORMS
-        # A possessor is not the speaker: "Donald Trump's campaign manager, Corey Lewandowski".
-        inner = [e for e in inner if not re.match(r"\s*['’]s?\b", text[e.end : e.end + 3])] or inner
+        # A possessor is not the speaker ("Donald Trump's campaign manager, Corey Lewandowski"),
+        # nor a name before the head noun ("the Obama administration", "Sanders aides"), nor one
+        # inside a prepositional phrase ("aides to Gov. Chris Christie"): the noun is.
+        inner = [e for e in inner if not re.match(r"\s*['’]s?\b", text[e.end : e.end + 3])
+                 and (head.upos != "NOUN" or e.start >= head.end) and names_the_head(tree, head, e)]
         if inner and (head.upos == "NOUN" or titled_head):  # "Senior researcher Mu Li", "Secretary ... Kerry"
             entity = last_name_run(inner, text)
     if entity is not None and entity.type == "PER":
@@ -220,6 +231,25 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
         attribution.speaker = without_titles(attribution.speaker, attribution.speaker_type == PERSON)
     if attribution.role and attribution.speaker and attribution.role.casefold() == attribution.speaker.casefold():
         attribution.role = None  # the name read as an appositive is not a role
+
+
+def coordinated(tree: Tree, head: Word) -> bool:
+    """Whether the source names several speakers joined by "and"/"or" ("Bush and his rivals")."""
+    conjuncts = [w for w in tree.kids(head, "conj") if w.upos in ("PROPN", "NOUN", "PRON")]
+    return any(tree.kids(w, "cc") for w in conjuncts)
+
+
+def names_the_head(tree: Tree, head: Word, entity: Entity) -> bool:
+    """Whether a name in the source is the head's own name (apposition, flat name, compound:
+    "Senior researcher Mu Li") rather than a prepositional modifier of it ("aides to Gov. Chris
+    Christie"). A name the parse hangs elsewhere but the source span holds counts as the head's."""
+    word = next((w for w in tree.words if entity.start <= w.start < entity.end), None)
+    inside = {w.index for w in tree.subtree(head)}
+    while word is not None and word.index != head.index and word.index in inside:
+        if word.deprel.split(":")[0] in ("nmod", "obl", "acl", "advcl", "conj", "parataxis"):
+            return False
+        word = tree.head_of(word)
+    return True
 
 
 def describe_titles(attribution, tree: Tree, head: Word, phrase: list[Word], text: str, entity: Entity | None,
@@ -275,8 +305,12 @@ def describe_anonymous(attribution, tree: Tree, head: Word, phrase: list[Word], 
     if nationality is not None:
         between = [w for w in modifiers if nationality.index <= w.index < head.index and w.deprel != "amod" or w is nationality]
         attribution.affiliation = phrase_text(sorted(between, key=lambda w: w.index), text)
+    elif attribution.affiliation is None:  # "Sanders aides", "the Clinton campaign"
+        named = [w for w in modifiers if w.upos == "PROPN" and w.deprel == "compound"]
+        if named:
+            attribution.affiliation = phrase_text(named, text)
     for nmod in tree.kids(head, "nmod"):
-        if any(c.text.lower() in ("of", "for", "at", "from", "in", "with") for c in tree.kids(nmod, "case")):
+        if any(c.text.lower() in ("of", "for", "at", "from", "in", "with", "to") for c in tree.kids(nmod, "case")):
             words = [w for w in tree.subtree(nmod) if not (w.head == nmod.index and w.deprel == "case")]
             attribution.affiliation = phrase_text(words, text)
             break
