@@ -1,11 +1,16 @@
 """Speakers within an article: short names and pronouns resolved to the named speaker.
 
-"Koseoglu" -> "Sinem Koseoglu" when the article named her in full before (or, failing that, names
-exactly one person of that surname anywhere); "He" -> the most recent
-person the article quoted (or named, failing that); a participle's implied subject ("..., pledging
-to ...") -> the speaker of the verb it hangs from. A resolved speaker takes over the role,
-affiliation and channel known for that person when the mention itself gives none. An acronym
-the article defines ("Syrian Democratic Forces (SDF)") is replaced by the name it stands for.
+- "Koseoglu", "Mr. Trump", "President Obama" -> the person the article names in full with that
+  surname (:func:`resolve_surname`): the only one, else the one quoted or named most recently
+  before; a gendered title ("Mrs. Clinton") chooses by gender. A surname the article leaves open
+  between several of its people is kept to the article (``Attribution.speaker_local``).
+- "He", "she" -> the most recent person the article quoted (or named, failing that) whose given
+  name does not say otherwise ("she" is not James Comey).
+- A participle's implied subject ("..., pledging to ...") -> the speaker of the verb it hangs from.
+- An acronym the article defines ("Syrian Democratic Forces (SDF)") -> the name it stands for.
+
+A resolved speaker takes over the role, affiliation and channel known for that person when the
+mention itself gives none.
 """
 
 from __future__ import annotations
@@ -68,7 +73,10 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
                                                              or any(overlaps(span, governing.source) for span in attribution.source)):
             copy_speaker(governing, attribution)
         elif head is not None and head.text.lower() in MALE | FEMALE | {"i"} and attribution.speaker is None:
-            antecedent = people[-1] if people else named_person_before(entities, attribution.cue[0].start)
+            pronoun = head.text.lower()
+            gender = "male" if pronoun in MALE else "female" if pronoun in FEMALE else None
+            antecedent = (latest_of_gender(people, gender)
+                          or named_person_before(entities, attribution.cue[0].start, gender))
             if isinstance(antecedent, Attribution):
                 copy_speaker(antecedent, attribution)
                 attribution.confidence = min(attribution.confidence, 0.7)
@@ -231,8 +239,17 @@ def governing_attribution(item: Found, by_cue_word: dict[tuple[int, int], Found]
     return governing.attribution if governing is not None else None
 
 
-def named_person_before(entities: list[Entity], offset: int) -> Entity | None:
-    before = [e for e in entities if e.type == "PER" and e.end <= offset]
+def agrees(name: str, gender: str | None) -> bool:
+    """Whether a pronoun of this gender can point at the named person ("she" is not James Comey)."""
+    return gender is None or given_name_gender(person_name(name)) in (gender, None)
+
+
+def latest_of_gender(people: list[Attribution], gender: str | None) -> Attribution | None:
+    return next((p for p in reversed(people) if agrees(p.speaker or "", gender)), None)
+
+
+def named_person_before(entities: list[Entity], offset: int, gender: str | None = None) -> Entity | None:
+    before = [e for e in entities if e.type == "PER" and e.end <= offset and agrees(strip_possessive(e.text), gender)]
     return before[-1] if before else None
 
 

@@ -695,7 +695,7 @@ def refresh_speakers(db: sqlite_utils.Database, speaker_ids: Iterable[int], *, k
             )
         ]
         # A pronoun ("he", "who") is how the article pointed at the speaker, not a name for them.
-        forms = [form for form in forms if form.strip().casefold() not in POINTING_WORDS]
+        forms = [form for form in forms if form.strip().casefold().translate(_APOSTROPHES) not in POINTING_WORDS]
         aliases = json.dumps(forms, ensure_ascii=False)
         db.execute("UPDATE speakers SET aliases = ? WHERE id = ? AND aliases IS NOT ?", [aliases, speaker_id, aliases])
 

@@ -235,3 +235,14 @@ def test_coordinated_sources_and_modifier_names_are_not_one_speaker(extract):
     several, aides = sorted(found, key=lambda a: a.cue[0].start)
     assert several.speaker == "Donald Trump, Ben Carson, and Carly Fiorina" and several.speaker_local
     assert aides.speaker is None and aides.speaker_type == ANONYMOUS and aides.affiliation == "Gov. Chris Christie"
+
+
+def test_a_pronoun_skips_a_person_whose_given_name_says_otherwise(extract):
+    article, found = extract("Hillary Clinton spoke in Iowa on Monday. James Comey testified on Tuesday. "
+                             "She said that the emails were handled properly.")
+    assert with_cue(article, found, "said").speaker == "Hillary Clinton"
+
+
+def test_names_coordinated_under_a_title_are_several_speakers(extract):
+    article, (a,) = extract("Democratic presidential candidates Hillary Clinton and Bernie Sanders said that the debate was fair.")
+    assert a.speaker_local and a.speaker.endswith("Hillary Clinton and Bernie Sanders")

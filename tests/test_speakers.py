@@ -551,3 +551,8 @@ def test_a_group_the_extractor_keeps_local_is_one_row_per_article(db):
     store_quoted_article(db, "a2", [republicans])
     rows = list(db.query("SELECT key, claim_count FROM speakers WHERE speaker_type = ? ORDER BY key", [UNKNOWN]))
     assert rows == [{"key": "unknown:a1:republicans", "claim_count": 2}, {"key": "unknown:a2:republicans", "claim_count": 1}]
+
+
+def test_pronouns_with_curly_apostrophes_are_not_aliases(db):
+    store_quoted_article(db, "a1", [Quote("Abbas Araghchi", "Abbas Araghchi"), Quote("He\u2019s", "Abbas Araghchi")])
+    assert json.loads(persons(db)["Abbas Araghchi"]["aliases"]) == ["Abbas Araghchi"]

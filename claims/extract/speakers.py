@@ -235,7 +235,10 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
 
 def coordinated(tree: Tree, head: Word) -> bool:
     """Whether the source names several speakers joined by "and"/"or" ("Bush and his rivals")."""
-    conjuncts = [w for w in tree.kids(head, "conj") if w.upos in ("PROPN", "NOUN", "PRON")]
+    # The conjuncts hang from the head, or from the name in apposition to it ("Democratic
+    # candidates Hillary Clinton and Bernie Sanders").
+    heads = [head, *(w for w in tree.kids(head, "appos", "flat") if w.upos == "PROPN")]
+    conjuncts = [w for h in heads for w in tree.kids(h, "conj") if w.upos in ("PROPN", "NOUN", "PRON")]
     return any(tree.kids(w, "cc") for w in conjuncts)
 
 
