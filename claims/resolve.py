@@ -96,13 +96,15 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
 
 
 PRONOUN = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
+QUOTE_MARKS = frozenset('"\u201c\u201d\u00ab\u00bb')
 _PRONOUN_REACH = 200  # characters after a name in which the next pronoun is taken to point at it
 
 
 def pronoun_genders(entities: list[Entity], text: str, subjects: set[int] | None = None) -> dict[str, str]:
-    """The gender the article's pronouns give each person it names in full: the first personal
-    pronoun after the name as a subject, before the next person is named ("Bill Clinton said his
-    wife ..."), voted over all the name's mentions; a name whose votes split about evenly gets none.
+    """The gender the article's pronouns give each name (full or surname-only, by its key): the
+    first personal pronoun after the name as a subject, before the next person is named ("Bill
+    Clinton said his wife ...", "Clinton is criticised for her ..."), voted over all the name's
+    mentions; a name whose votes split about evenly gets none.
 
     subjects: the start offsets of the words that are a clause's subject (all names count when None).
     """
@@ -110,13 +112,11 @@ def pronoun_genders(entities: list[Entity], text: str, subjects: set[int] | None
     votes: dict[str, list[int]] = {}
     for entity, following in zip(people, people[1:] + [None]):
         parsed = person_name(strip_possessive(entity.text))
-        if not parsed.is_full:
-            continue
         if subjects is not None and not any(entity.start <= at < entity.end for at in subjects):
             continue
         limit = min(entity.end + _PRONOUN_REACH, following.start if following else len(text))
         match = PRONOUN.search(text, entity.end, max(limit, entity.end))
-        if match:
+        if match and not QUOTE_MARKS.intersection(text[entity.end : match.start()]):  # a quote's "he" is someone else
             male = match.group(1).lower() in ("he", "him", "his", "himself")
             votes.setdefault(parsed.key, [0, 0])[0 if male else 1] += 1
     return {key: "male" if m >= 2 * f else "female" for key, (m, f) in votes.items() if m >= 2 * f or f >= 2 * m}
@@ -197,8 +197,10 @@ def resolve_surname(attribution: Attribution, people: list[Attribution], entitie
     """"Koseoglu", "Mr. Trump" -> the person the article names in full with that surname.
 
     One such person: that one, even when named only later. Several: the one quoted most recently,
-    else the one named most recently before the mention. A gendered title ("Mrs. Clinton") among
-    several keeps only those the article's pronouns give that gender (:func:`pronoun_genders`).
+    else the one named most recently before the mention. Among several, a gendered title ("Mrs.
+    Clinton") keeps only those of that gender (given name, else the article's pronouns:
+    :func:`pronoun_genders`); without a title, the pronouns the article uses after the bare
+    surname ("Clinton is criticised for her ...") do the same when they agree with one of them.
     When the article names several and none can be chosen, the speaker is marked
     ``speaker_local`` (kept to its article).
     """
@@ -212,6 +214,9 @@ def resolve_surname(attribution: Attribution, people: list[Attribution], entitie
             attribution.speaker_type, attribution.speaker_local = PERSON, True
             return
         candidates = possible if len(possible) <= 1 else known
+    elif len(candidates) > 1:  # no title: the pronouns after the bare surname may tell ("Clinton ... her")
+        hinted = genders.get(person_name(attribution.speaker or "").key)
+        candidates = [p for p in candidates if hinted and p.gender(genders) == hinted] or candidates
     if not candidates:  # no one, or only people of the other gender ("Mrs. Clinton" with Bill Clinton)
         if attribution.speaker_type == UNKNOWN and wanted:
             attribution.speaker_type = PERSON  # "Mr. Obama" in an article that never gives his first name

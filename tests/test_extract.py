@@ -246,3 +246,10 @@ def test_a_pronoun_skips_a_person_whose_given_name_says_otherwise(extract):
 def test_names_coordinated_under_a_title_are_several_speakers(extract):
     article, (a,) = extract("Democratic presidential candidates Hillary Clinton and Bernie Sanders said that the debate was fair.")
     assert a.speaker_local and a.speaker.endswith("Hillary Clinton and Bernie Sanders")
+
+
+def test_pronouns_after_a_bare_surname_choose_between_namesakes(extract):
+    # Bill Clinton is named last; "Clinton ... her" says which Clinton the article means.
+    article, found = extract("Hillary Clinton spoke in Iowa on Monday. Bill Clinton campaigned in Ohio. "
+                             "Clinton is facing criticism for her comments. Clinton said that the plan would work.")
+    assert with_cue(article, found, "said").speaker == "Hillary Clinton"
