@@ -11,6 +11,7 @@ import sqlite3
 from urllib.parse import quote
 
 import pytest
+from conftest import Quote, store_quoted_article
 
 from claims import export, publish, store, types
 
@@ -243,6 +244,16 @@ def test_speaker_and_channel_names_link_to_their_pages(ds):
     rows = get(ds, f"/claims/speaker.json?_shape=array&speaker_id={speaker_id}").json()
     assert rows and {r["speaker"] for r in rows} == {"Sinem Koseoglu"}
     assert any(r["quote_cluster"] is not None for r in rows)  # both articles carry her claims
+
+
+def test_anonymous_sources_page_counts_them_per_outlet(db_path):
+    official = Quote("A senior official", None, speaker_type=types.ANONYMOUS)
+    with store.open_db(db_path) as db:
+        store_quoted_article(db, "a1", [official, Quote("Abbas Araghchi", "Abbas Araghchi")])
+        store_quoted_article(db, "a2", [official], publisher="Other Daily")
+    rows = get(publish.make_datasette(db_path), "/claims/anonymous_sources.json?_shape=array").json()
+    assert [(r["publisher"], r["source_text"], r["claim_count"]) for r in rows] == [
+        ("Example News", "A senior official", 1), ("Other Daily", "A senior official", 1)]
 
 
 def test_make_datasette_refuses_a_missing_file(tmp_path):
