@@ -58,6 +58,12 @@ def read_manifest(model_dir: Path) -> dict[str, Any]:
     return json.loads(manifest.read_text(encoding="utf-8"))
 
 
+# Words per dependency-parser batch. stanza's default (5000) made the parser's score tensors the
+# largest allocation: annotating 24 PolNeAR dev articles peaked at 2,346 MB of RSS; with 1000 it
+# peaks at 894 MB and runs no slower (benchmarks/bench_ingest.py has the whole-corpus figures).
+DEPPARSE_BATCH_SIZE = 1000
+
+
 def manifest_pipeline_kwargs(model_dir: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     """The keyword arguments that load a manifest-described model with stanza.Pipeline."""
     kwargs: dict[str, Any] = {
@@ -66,6 +72,7 @@ def manifest_pipeline_kwargs(model_dir: Path, manifest: dict[str, Any]) -> dict[
         "dir": str(model_dir),
         "download_method": None,
         "allow_unknown_language": True,  # the bundle's resources.json is empty: nothing to look up
+        "depparse_batch_size": DEPPARSE_BATCH_SIZE,
     }
     for processor, entry in manifest["files"].items():
         kwargs[f"{processor}_model_path"] = str(model_dir / entry["file"])
@@ -87,7 +94,8 @@ def resolve_model(name: str | None = None) -> ModelSpec:
                 'Where the network allows, run: python -c "import stanza; stanza.download(\'en\')"; '
                 "or use the bundled model (--model bundled)."
             )
-        kwargs = {"lang": "en", "processors": PROCESSORS, "dir": str(stanza_dir), "download_method": None}
+        kwargs = {"lang": "en", "processors": PROCESSORS, "dir": str(stanza_dir), "download_method": None,
+                  "depparse_batch_size": DEPPARSE_BATCH_SIZE}
         return ModelSpec("official", f"stanza-official-{stanza.__version__}", tuple(sorted(kwargs.items())))
     model_dir = bundled_model_dir() if name == "bundled" else Path(name)
     if name != "bundled" and not model_dir.is_dir():
@@ -98,7 +106,8 @@ def resolve_model(name: str | None = None) -> ModelSpec:
         version = manifest.get("version", "unknown")
         return ModelSpec(name, version, tuple(sorted(kwargs.items())))
     # A stanza resources folder (as stanza.download writes it).
-    kwargs = {"lang": "en", "processors": PROCESSORS, "dir": str(model_dir), "download_method": None}
+    kwargs = {"lang": "en", "processors": PROCESSORS, "dir": str(model_dir), "download_method": None,
+              "depparse_batch_size": DEPPARSE_BATCH_SIZE}
     return ModelSpec(str(model_dir), f"stanza-dir-{model_dir.name}", tuple(sorted(kwargs.items())))
 
 
