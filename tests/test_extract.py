@@ -253,3 +253,12 @@ def test_pronouns_after_a_bare_surname_choose_between_namesakes(extract):
     article, found = extract("Hillary Clinton spoke in Iowa on Monday. Bill Clinton campaigned in Ohio. "
                              "Clinton is facing criticism for her comments. Clinton said that the plan would work.")
     assert with_cue(article, found, "said").speaker == "Hillary Clinton"
+
+
+def test_an_anonymous_source_is_affiliated_with_the_name_that_modifies_it(extract):
+    article, found = extract("A White House official said that the talks had stalled. "
+                             "New York primary voters, who said that the race was close, lined up early.")
+    official, voters = sorted(found, key=lambda a: a.cue[0].start)
+    assert official.speaker_type == ANONYMOUS and official.affiliation == "White House"
+    assert voters.speaker_type == ANONYMOUS and voters.affiliation == "New York"
+    assert spans(article, voters, "source") == "who" and voters.role == "New York primary voters"

@@ -269,6 +269,12 @@ def test_anonymous_sources_view_counts_them_per_outlet(db_path):
                      "source_text": "A senior official", "claim_count": 2, "articles": 2,
                      "first_seen": "2025-07-01", "last_seen": "2025-07-03"}]
         assert list(db.query("SELECT * FROM anonymous_sources")) == expected
+        # "officials, who said": the view words the source by the phrase the pronoun stands for.
+        store_quoted_article(db, "a3", [Quote("who", None, speaker_type=ANONYMOUS, role="senior officials")],
+                             publisher="Other Daily")
+        assert [(r["publisher"], r["source_text"]) for r in db.query("SELECT * FROM anonymous_sources")][-1] == (
+            "Other Daily", "senior officials")
+        expected = list(db.query("SELECT * FROM anonymous_sources"))
     # A version-3 database had the view looking for a type no claim has; opening it mends the view.
     conn = sqlite3.connect(db_path)
     sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'anonymous_sources'").fetchone()[0]

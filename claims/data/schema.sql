@@ -13,7 +13,8 @@
 -- Version 3: quote provenance (quote_clusters, cluster_claims, the cluster_appearances view; see
 -- claims.provenance) and the anonymous_sources view.
 -- Version 4: the anonymous_sources view selects speaker_type 'anonymous_person' (version 3 looked
--- for 'anonymous', which no claim has, so the view was always empty).
+-- for 'anonymous', which no claim has, so the view was always empty), and words a source that is
+-- a relative pronoun ("who") by the phrase it stands for.
 
 BEGIN;
 
@@ -336,7 +337,9 @@ CREATE VIEW anonymous_sources AS
 SELECT
     coalesce(a.publisher, a.site_name, '(unknown publisher)') AS publisher,
     coalesce(c.affiliation, '') AS affiliation,
-    c.source_text AS source_text,
+    -- "officials, who said": the wording is the phrase the relative pronoun stands for (its role).
+    CASE WHEN lower(c.source_text) IN ('who', 'which', 'that') AND c.role IS NOT NULL
+         THEN c.role ELSE c.source_text END AS source_text,
     count(*) AS claim_count,
     count(DISTINCT c.article_id) AS articles,
     min(a.published) AS first_seen,

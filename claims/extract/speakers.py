@@ -224,7 +224,7 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
         elif lemma in ("group", "party", "campaign", "committee", "company", "agency", "force", "organization",
                        "coalition", "council", "department", "office", "court", "union", "bank", "commission"):
             attribution.speaker_type = ORGANIZATION
-        describe_anonymous(attribution, tree, head, phrase, text)
+        describe_anonymous(attribution, tree, head, phrase, text, entities)
         return
     describe_titles(attribution, tree, head, phrase, text, entity, found.appositives)
     if attribution.speaker and attribution.speaker_type in (PERSON, UNKNOWN):
@@ -299,7 +299,8 @@ def possessive_spans(tree: Tree, head: Word):
     return spans
 
 
-def describe_anonymous(attribution, tree: Tree, head: Word, phrase: list[Word], text: str) -> None:
+def describe_anonymous(attribution, tree: Tree, head: Word, phrase: list[Word], text: str,
+                       entities: list[Entity] | None = None) -> None:
     """'A senior Syrian military source' -> role 'senior military source', affiliation 'Syrian military'."""
     modifiers = [w for w in phrase if w.index < head.index and w.deprel in ("amod", "compound", "nmod:npmod")]
     nationality = next((w for w in modifiers if w.text.lower() in NATIONALITIES), None)
@@ -309,9 +310,19 @@ def describe_anonymous(attribution, tree: Tree, head: Word, phrase: list[Word], 
         between = [w for w in modifiers if nationality.index <= w.index < head.index and w.deprel != "amod" or w is nationality]
         attribution.affiliation = phrase_text(sorted(between, key=lambda w: w.index), text)
     elif attribution.affiliation is None:  # "Sanders aides", "the Clinton campaign"
-        named = [w for w in modifiers if w.upos == "PROPN" and w.deprel == "compound"]
-        if named:
-            attribution.affiliation = phrase_text(named, text)
+        named = [x for w in modifiers if w.upos == "PROPN" and w.deprel == "compound" for x in tree.subtree(w)]
+        if named:  # the whole name: "White House official" (White tagged ADJ), not "House"
+            by_index = {w.index: w for w in modifiers}
+            first = min(w.index for w in named)
+            while (first - 1) in by_index and by_index[first - 1].text[:1].isupper() and (
+                    first - 1 > 1 or by_index[first - 1].upos == "PROPN"):
+                first -= 1
+                named.append(by_index[first])
+            start, end = min(w.start for w in named), max(w.end for w in named)
+            for entity in entities or []:  # the tagger's name may run further: "New York"
+                if entity.start < end and start < entity.end:
+                    start, end = min(start, entity.start), max(end, entity.end)
+            attribution.affiliation = strip_possessive(text[start:end])
     for nmod in tree.kids(head, "nmod"):
         if any(c.text.lower() in ("of", "for", "at", "from", "in", "with", "to") for c in tree.kids(nmod, "case")):
             words = [w for w in tree.subtree(nmod) if not (w.head == nmod.index and w.deprel == "case")]
