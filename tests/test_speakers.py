@@ -562,3 +562,28 @@ def test_a_group_the_extractor_keeps_local_is_one_row_per_article(db):
 def test_pronouns_with_curly_apostrophes_are_not_aliases(db):
     store_quoted_article(db, "a1", [Quote("Abbas Araghchi", "Abbas Araghchi"), Quote("He\u2019s", "Abbas Araghchi")])
     assert json.loads(persons(db)["Abbas Araghchi"]["aliases"]) == ["Abbas Araghchi"]
+
+
+def test_manual_decisions_hold_against_the_prominent_namesake_and_reconcile(db):
+    store_quoted_article(db, "a1", [Quote("Barack Obama", "Barack Obama")] * 12)
+    store_quoted_article(db, "a2", [Quote("Michelle Obama", "Michelle Obama")])
+    store_quoted_article(db, "a3", [Quote("Obama", "Obama")])
+    barack = persons(db)["Barack Obama"]
+    assert barack["claim_count"] == 13, "rule (f) sent the bare surname to him"
+    split_id = speakers.split_alias(db, barack["id"], "Obama", note="a3 means Michelle")
+    # Neither a new article nor the end-of-ingest reconcile sends the split alias back.
+    store_quoted_article(db, "a4", [Quote("Obama", "Obama")])
+    speakers.reconcile_speakers(db)
+    rows = persons(db)
+    assert rows["Barack Obama"]["claim_count"] == 12 and rows["Obama"]["id"] == split_id
+    assert rows["Obama"]["claim_count"] == 2
+    # A manual merge into Michelle holds too; with 12 of 15 claims Barack is no longer prominent
+    # enough, so a new bare "Obama" stays a row of its own, flagged ambiguous.
+    speakers.merge_speakers(db, split_id, rows["Michelle Obama"]["id"])
+    store_quoted_article(db, "a5", [Quote("Obama", "Obama")])
+    speakers.reconcile_speakers(db)
+    rows = persons(db)
+    assert sorted(rows) == ["Barack Obama", "Michelle Obama", "Obama"]
+    assert rows["Michelle Obama"]["claim_count"] == 3 and rows["Barack Obama"]["claim_count"] == 12
+    assert rows["Obama"]["key"] == "person:obama" and rows["Obama"]["ambiguous"] == 1
+    assert_counts_consistent(db)
