@@ -42,7 +42,9 @@ Rules for persons (a *full name* has a given name; a *surname-only* name has non
     (e) A full name without middle names and the same name with them are one speaker when it is
         the only such pair: ``Hillary Clinton`` joins ``Hillary Rodham Clinton``, ``Donald
         Trump`` joins ``Donald J. Trump``; ``George Bush`` joins neither ``George H. W. Bush`` nor
-        ``George W. Bush`` when both exist, and two different middle names never join.
+        ``George W. Bush`` when both exist, and two different middle names never join. When a
+        second variant arrives later, :func:`reconcile_speakers` sends the claims the bare name
+        gave the first back to a row of their own.
     (f) The prominent namesake: a surname-only name with several candidates joins the one that
         holds at least nine in ten of the candidates' claims (:data:`PROMINENT_SHARE`) and has at
         least :data:`PROMINENT_MIN_CLAIMS` claims: in a corpus of 2016 campaign news a bare
@@ -53,11 +55,12 @@ Rules for persons (a *full name* has a given name; a *surname-only* name has non
     Within one article full names are resolved before surname-only ones. Rules (b), (d) and (f)
     look at the database as it is when an article is stored; speakers left without claims by the
     article being replaced do not count. Re-ingesting an article re-applies them.
-    :func:`reconcile_speakers` applies (b), (d) and (f) again to every surname-only row at the
-    end of each ingest run, claim by claim as the source was written (``Mr. Clinton`` and
-    ``Mrs. Clinton`` in one row may go different ways), so that the outcome does not hang on the
-    order articles came in. A row it folds is gone; a fold is never undone by later counts
-    (:func:`split_alias` undoes one by hand).
+    :func:`reconcile_speakers` applies them again at the end of each ingest run: (e) to the
+    names joined to a middle-name variant, and (b), (d) and (f) to every surname-only row, claim
+    by claim as the source was written (``Mr. Clinton`` and ``Mrs. Clinton`` in one row may go
+    different ways), so that the outcome does not hang on the order articles came in. A surname
+    row it folds is gone, and that fold is never undone by later counts (:func:`split_alias`
+    undoes one by hand).
 
 Everything else
     Anonymous sources, unnamed reports and the speakers the extractor keeps to their article
@@ -577,6 +580,32 @@ class _Resolver:
         (speaker_id, other_has_middle), = found
         return speaker_id if other_has_middle != (len(parsed.given) > 1) else None
 
+    def unfold_middle_names(self) -> int:
+        """Rule (e) again over the stored rows: the claims a full name joined to a middle-name
+        variant ("George Bush" to George W. Bush, when he was the only one) go back to a row of
+        their own once the rule no longer gives that variant alone (George H. W. Bush has come).
+        Names a decision points at or from are left alone. Returns the claims moved."""
+        moved = 0
+        rows = self.db.execute("SELECT id, key, name FROM speakers WHERE speaker_type = ?", [PERSON]).fetchall()
+        for speaker_id, key, name in rows:
+            row_name = person_name(name)
+            if not row_name.is_full or key != f"{PERSON}:{row_name.key}" or key in self.targets:
+                continue
+            for source_text, speaker_name in self.db.execute(
+                "SELECT DISTINCT source_text, speaker_name FROM claims WHERE speaker_id = ?", [speaker_id]
+            ).fetchall():
+                written = person_name(speaker_name or "")
+                natural = f"{PERSON}:{written.key}"
+                if (not written.is_full or written.key == row_name.key or written.given[0] != row_name.given[0]
+                        or written.surname_key != row_name.surname_key or written.suffix != row_name.suffix
+                        or self.follow(natural)[0] != natural or natural in self.targets):
+                    continue
+                if self.middle_name_match(written) == speaker_id:
+                    continue
+                target = self.get_or_create(natural, speaker_name or name, PERSON)
+                moved += self.reassign(speaker_id, target, only=(source_text, speaker_name))
+        return moved
+
     def foldable(self, surname_key: str) -> list[dict[str, Any]]:
         """Surname-only rows that rules (d) and (f) may fold: natural (keyed by the surname, not by
         an article or a decision), not given claims in this call, no decision pointing at them."""
@@ -730,15 +759,17 @@ def rekey_speakers(db: sqlite_utils.Database) -> int:
 
 
 def reconcile_speakers(db: sqlite_utils.Database) -> int:
-    """Apply rules (b), (d) and (f) to the whole database: every surname-only row's claims move to
-    the full name the rules give them now; rows left with candidates are flagged ambiguous. Run at
-    the end of each ingest, so rule (f) sees the claim counts of everything stored. Returns the
-    claims moved."""
+    """Apply rules (e), (b), (d) and (f) to the whole database: claims a name without middle names
+    gave a variant that is no longer the only one go back to their own row; every surname-only
+    row's claims move to the full name the rules give them now; rows left with candidates are
+    flagged ambiguous. Run at the end of each ingest, so the rules see everything stored. Returns
+    the claims moved."""
     resolver = _Resolver(db)
+    moved = resolver.unfold_middle_names()
     rows = db.execute(
         "SELECT DISTINCT surname FROM speakers WHERE speaker_type = ? AND surname IS NOT NULL", [PERSON]
     ).fetchall()
-    return sum(resolver.fold_surnames(surname) for (surname,) in rows)
+    return moved + sum(resolver.fold_surnames(surname) for (surname,) in rows)
 
 
 # -- manual decisions -------------------------------------------------------------------------------

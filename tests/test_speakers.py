@@ -539,6 +539,7 @@ def test_a_name_without_middle_names_joins_the_one_with_them(db):
     assert rows["Hillary Rodham Clinton"]["claim_count"] == 2 and "Hillary Clinton" not in rows
     assert rows["Donald Trump"]["claim_count"] == 2 and "Donald J. Trump" not in rows
     assert rows["Donald Trump Jr."]["claim_count"] == 1
+    assert speakers.reconcile_speakers(db) == 0, "one variant each: the joins stand"
     assert_counts_consistent(db)
 
 
@@ -586,4 +587,19 @@ def test_manual_decisions_hold_against_the_prominent_namesake_and_reconcile(db):
     assert sorted(rows) == ["Barack Obama", "Michelle Obama", "Obama"]
     assert rows["Michelle Obama"]["claim_count"] == 3 and rows["Barack Obama"]["claim_count"] == 12
     assert rows["Obama"]["key"] == "person:obama" and rows["Obama"]["ambiguous"] == 1
+    assert_counts_consistent(db)
+
+
+def test_a_bare_name_leaves_its_middle_name_variant_when_a_second_one_arrives(db):
+    # Order matters to rule (e) as names arrive; reconcile makes the outcome the same either way.
+    store_quoted_article(db, "a1", [Quote("George W. Bush", "George W. Bush")])
+    store_quoted_article(db, "a2", [Quote("George Bush", "George Bush")])
+    assert persons(db)["George W. Bush"]["claim_count"] == 2, "the only variant so far"
+    store_quoted_article(db, "a3", [Quote("George H. W. Bush", "George H. W. Bush")])
+    assert speakers.reconcile_speakers(db) == 1
+    rows = persons(db)
+    assert sorted(rows) == ["George Bush", "George H. W. Bush", "George W. Bush"]
+    assert all(row["claim_count"] == 1 for row in rows.values())
+    assert speaker_of(db, "a2", 1)["name"] == "George Bush"
+    assert speakers.reconcile_speakers(db) == 0, "nothing left to move"
     assert_counts_consistent(db)
