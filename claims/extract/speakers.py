@@ -311,15 +311,11 @@ def describe_anonymous(attribution, tree: Tree, head: Word, phrase: list[Word], 
         attribution.affiliation = phrase_text(sorted(between, key=lambda w: w.index), text)
     elif attribution.affiliation is None:  # "Sanders aides", "the Clinton campaign"
         named = [x for w in modifiers if w.upos == "PROPN" and w.deprel == "compound" for x in tree.subtree(w)]
-        if named:  # the whole name: "White House official" (White tagged ADJ), not "House"
-            by_index = {w.index: w for w in modifiers}
-            first = min(w.index for w in named)
-            while (first - 1) in by_index and by_index[first - 1].text[:1].isupper() and (
-                    first - 1 > 1 or by_index[first - 1].upos == "PROPN"):
-                first -= 1
-                named.append(by_index[first])
+        if named:
             start, end = min(w.start for w in named), max(w.end for w in named)
-            for entity in entities or []:  # the tagger's name may run further: "New York"
+            # The tagger's name may run further than the compound: "White House official" (White
+            # is tagged ADJ), "New York primary voters".
+            for entity in entities or []:
                 if entity.start < end and start < entity.end:
                     start, end = min(start, entity.start), max(end, entity.end)
             attribution.affiliation = strip_possessive(text[start:end])
