@@ -69,8 +69,7 @@ def main(argv: list[str] | None = None) -> int:
             store_one(db, with_metadata(article, metadata[doc.stem]), parsed, spec, summary)
         store_s = time.time() - started
         started = time.time()
-        with db.atomic():
-            moved = reconcile_speakers(db)
+        moved = reconcile_speakers(db)
         reconcile_s = time.time() - started
         clusters = rebuild_clusters(db)
         figures = {

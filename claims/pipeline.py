@@ -107,8 +107,7 @@ def ingest(
     if summary.added or summary.replaced:
         # Both span articles, so they run once per run, not per article: surname-only speakers
         # against the claim counts of all that is stored (rule (f)), then the quote clusters.
-        with db.atomic():
-            reconcile_speakers(db)
+        reconcile_speakers(db)
         rebuild_clusters(db)
     summary.speakers = db["speakers"].count
     summary.clusters = db["quote_clusters"].count

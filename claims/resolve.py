@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from claims.extract.rules import Found, overlaps
 from claims.extract.speakers import strip_possessive
-from claims.speakers import PersonName, given_name_gender, person_name, title_gender
+from claims.speakers import PersonName, given_name_gender, mention_gender, person_name
 from claims.types import ANONYMOUS, GOVERNMENT, ORGANIZATION, PERSON, UNKNOWN, Attribution, Entity, ParsedSentence
 
 MALE = {"he", "him", "his"}
@@ -117,18 +117,9 @@ def pronoun_genders(entities: list[Entity], text: str, subjects: set[int] | None
         limit = min(entity.end + _PRONOUN_REACH, following.start if following else len(text))
         match = PRONOUN.search(text, entity.end, max(limit, entity.end))
         if match and not QUOTE_MARKS.intersection(text[entity.end : match.start()]):  # a quote's "he" is someone else
-            male = match.group(1).lower() in ("he", "him", "his", "himself")
+            male = match.group(1).lower() in MALE | {"himself"}
             votes.setdefault(parsed.key, [0, 0])[0 if male else 1] += 1
     return {key: "male" if m >= 2 * f else "female" for key, (m, f) in votes.items() if m >= 2 * f or f >= 2 * m}
-
-
-def title_gender_before(source_text: str, name: str) -> str | None:
-    """The gender of the title written right before the name in the source ("Mrs. Clinton's campaign")."""
-    words = name.split()
-    if not words:
-        return None
-    match = re.search(r"(\w+)\.?\s+" + re.escape(words[-1]), source_text)
-    return title_gender(f"{match.group(1)} {words[-1]}") if match else None
 
 
 def is_surname_only(name: str) -> bool:
@@ -205,7 +196,7 @@ def resolve_surname(attribution: Attribution, people: list[Attribution], entitie
     ``speaker_local`` (kept to its article).
     """
     at = attribution.cue[0].start
-    wanted = title_gender(attribution.speaker or "") or title_gender_before(source_text, attribution.speaker or "")
+    wanted = mention_gender(attribution.speaker or "", [source_text])
     candidates = namesakes(person_name(attribution.speaker or ""), people, entities, at)
     if wanted:  # "Mrs. Clinton" in an article naming Bill and Hillary Clinton
         possible = [p for p in candidates if p.gender(genders) in (wanted, None)]

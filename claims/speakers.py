@@ -111,6 +111,7 @@ __all__ = [
     "Mention",
     "PersonName",
     "given_name_gender",
+    "mention_gender",
     "merge_speakers",
     "name_key",
     "normalize_name",
@@ -396,9 +397,16 @@ def source_gender(source_text: str) -> str | None:
 
 
 def mention_gender(name: str, surfaces: Iterable[str | None]) -> str | None:
-    """The gender a mention's title gives ("Mrs. Clinton", "Mr. Trump's campaign"), from its name
-    or the way the source was written; None when untitled or the two disagree."""
-    found = {title_gender(name)} | {title_gender(s) for s in surfaces if s}
+    """The gender a mention's title gives ("Mrs. Clinton", "Mr. Trump's campaign"): on its name, or
+    written right before the name's last word in the source; None when untitled or they disagree."""
+    words = name.split()
+    found = {title_gender(name)}
+    if words:
+        before_name = re.compile(r"(\w+)\.?\s+" + re.escape(words[-1]))
+        for surface in surfaces:
+            match = before_name.search(surface or "")
+            if match:
+                found.add(title_gender(f"{match.group(1)} {words[-1]}"))
     found.discard(None)
     return found.pop() if len(found) == 1 else None
 
@@ -762,14 +770,15 @@ def reconcile_speakers(db: sqlite_utils.Database) -> int:
     """Apply rules (e), (b), (d) and (f) to the whole database: claims a name without middle names
     gave a variant that is no longer the only one go back to their own row; every surname-only
     row's claims move to the full name the rules give them now; rows left with candidates are
-    flagged ambiguous. Run at the end of each ingest, so the rules see everything stored. Returns
-    the claims moved."""
-    resolver = _Resolver(db)
-    moved = resolver.unfold_middle_names()
-    rows = db.execute(
-        "SELECT DISTINCT surname FROM speakers WHERE speaker_type = ? AND surname IS NOT NULL", [PERSON]
-    ).fetchall()
-    return moved + sum(resolver.fold_surnames(surname) for (surname,) in rows)
+    flagged ambiguous. Run at the end of each ingest, so the rules see everything stored; one
+    transaction. Returns the claims moved."""
+    with db.atomic():
+        resolver = _Resolver(db)
+        moved = resolver.unfold_middle_names()
+        rows = db.execute(
+            "SELECT DISTINCT surname FROM speakers WHERE speaker_type = ? AND surname IS NOT NULL", [PERSON]
+        ).fetchall()
+        return moved + sum(resolver.fold_surnames(surname) for (surname,) in rows)
 
 
 # -- manual decisions -------------------------------------------------------------------------------
