@@ -45,6 +45,8 @@ class Article:
     body_start: int = 0  # the body yields claims; page chrome outside it never does
     body_end: int | None = None
     decoding: str = "utf-8"  # the encoding used, with a note when a fallback was needed
+    # What the reader had to do to the input that a user should know (stored in articles.notes).
+    notes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.body_end is None:
@@ -115,6 +117,9 @@ class ParsedArticle:
     sentences: list[ParsedSentence]
     entities: list[Entity]
     model_version: str
+    # What the NLP layer had to do to the text that a user should know ("an overlong line was cut
+    # into pieces before parsing"); stored in articles.notes with the reader's notes.
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
