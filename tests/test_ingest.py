@@ -402,15 +402,14 @@ def test_missing_file() -> None:
 
 def test_folder_is_read_recursively_in_sorted_order() -> None:
     corpus = INGEST / "corpus"
-    items = list(read_paths([str(corpus)]))
-    assert all(isinstance(item, Article) for item in items)
+    items = [item for item in read_paths([str(corpus)]) if isinstance(item, Article)]
     assert [item.source for item in items] == [
         os.path.join(str(corpus), "a-note.txt"),
         os.path.join(str(corpus), "sub", "b-records.ndjson") + ":1",
         os.path.join(str(corpus), "sub", "b-records.ndjson") + ":2",
         os.path.join(str(corpus), "sub", "deeper", "c-page.htm"),
         os.path.join(str(corpus), "z-last.text"),
-    ]  # readme.md and .hidden.txt are skipped
+    ]  # readme.md (reported) and .hidden.txt are skipped
     assert [item.format for item in items] == ["txt", "jsonl", "jsonl", "html", "txt"]
 
 
@@ -429,9 +428,12 @@ def test_paths_keep_input_order_and_errors_do_not_stop_the_run() -> None:
 
 
 def test_empty_folder(tmp_path: Path) -> None:
-    (tmp_path / "ignored.pdf").write_bytes(b"%PDF")
+    (tmp_path / ".hidden.txt").write_text("Hidden files are skipped silently.\n", encoding="utf-8")
     (item,) = list(read_paths([str(tmp_path)]))
     assert isinstance(item, IngestError) and item.kind == "empty"
+    (tmp_path / "ignored.pdf").write_bytes(b"%PDF")
+    (item,) = list(read_paths([str(tmp_path)]))  # the skipped file is reported, not the folder
+    assert isinstance(item, IngestError) and item.kind == "unsupported"
 
 
 def test_file_deleted_between_listing_and_reading(tmp_path: Path) -> None:
@@ -475,3 +477,179 @@ def test_stdin_jsonl(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_unknown_stdin_format_is_a_caller_error() -> None:
     with pytest.raises(ValueError, match="unknown stdin format 'pdf'"):
         read_paths(["-"], stdin_format="pdf")
+
+
+# --- hostile input: issue 11 (findings 1, 8, 9, 11, 14) ------------------------------------------
+
+GOOD_LINE = "The minister said the talks would go on next week in Geneva. "
+
+
+def test_nul_after_the_first_8_kb_is_replaced_and_noted(tmp_path: Path) -> None:
+    head = GOOD_LINE * 200  # 12 KB: past the binary check's sniff
+    path = tmp_path / "late-nul.txt"
+    path.write_bytes(head.encode() + b"Officials\x00 agreed.\x07\n")
+    item = article(path)
+    assert item.text == head + "Officials  agreed. \n"  # same length: offsets stay where they were
+    assert "\x00" not in item.text
+    assert any("2 control characters" in note and "NUL" in note for note in item.notes), item.notes
+
+
+def test_many_nuls_after_the_first_8_kb_are_binary(tmp_path: Path) -> None:
+    path = tmp_path / "half-binary.txt"
+    path.write_bytes((GOOD_LINE * 200).encode() + b"\x00\x01\x02" * 20_000)
+    assert error(path).kind == "binary"
+
+
+def test_control_characters_and_lone_surrogates_in_records_are_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "controls.jsonl"
+    records = [{"text": "Police said\u0000 so \ud800 today.", "title": "A\u0000B"}, {"text": "Clean text, officials said."}]
+    path.write_text("\n".join(json.dumps(record) for record in records) + "\n", encoding="utf-8")
+    first, second = read_file(str(path))
+    assert isinstance(first, Article) and isinstance(second, Article)
+    assert first.text == "Police said  so \ufffd today." and first.title == "A B"
+    assert first.notes and not second.notes
+    csv_path = tmp_path / "controls.csv"
+    csv_path.write_bytes(b"id,text\nn1,Officials\x1b said it again.\n")  # a NUL this early is binary
+    (row,) = read_file(str(csv_path))
+    assert isinstance(row, Article) and row.text == "Officials  said it again." and row.notes
+
+
+def test_html_with_a_nul_after_the_first_8_kb(tmp_path: Path) -> None:
+    paragraph = f"<p>{GOOD_LINE * 3}</p>"
+    path = tmp_path / "late-nul.html"
+    path.write_bytes(f"<html><body><article>{paragraph * 60}".encode() + b"<p>A\x00B said so, officials told reporters on Monday in the capital.</p></article></body></html>")
+    item = article(path)
+    assert "\x00" not in item.text
+
+
+def test_deeply_nested_json_line_is_that_line_s_error() -> None:
+    data = b'{"text": "The first good record."}\n' + b"[" * 1000 + b'\n{"text": "The second good record."}\n'
+    items = list(read_paths_bytes(data, "jsonl"))
+    assert [type(item).__name__ for item in items] == ["Article", "IngestError", "Article"]
+    assert (items[1].line, items[1].kind) == (2, "malformed_json")
+    assert "nested" in items[1].message
+
+
+def read_paths_bytes(data: bytes, fmt: str, tmp: Path | None = None) -> list[Article | IngestError]:
+    from claims.ingest import csv_from_bytes, jsonl_from_bytes
+
+    reader = {"jsonl": jsonl_from_bytes, "csv": csv_from_bytes}[fmt]
+    return list(reader(data, f"input.{fmt}"))
+
+
+def test_html_with_a_charset_that_is_not_a_text_encoding(tmp_path: Path) -> None:
+    paragraph = "The spokesman said the “reforms” would be debated again next week in the assembly."
+    html = f'<html><head><meta charset="rot13"><title>Reforms</title></head><body><article>' \
+           f"<p>{paragraph}</p><p>{paragraph}</p></article></body></html>"
+    path = tmp_path / "rot13.html"
+    path.write_bytes(html.encode("cp1252"))
+    item = article(path)
+    assert "“reforms”" in item.text and item.decoding.startswith("cp1252")
+
+
+def test_csv_header_with_a_bare_carriage_return() -> None:
+    items = read_paths_bytes(b'id,te\rxt\nc1,"Officials said so."\n', "csv")
+    assert [(type(item).__name__, getattr(item, "line", None), getattr(item, "kind", None)) for item in items] == [
+        ("IngestError", 1, "malformed_csv")
+    ]
+
+
+def test_unexpected_failure_in_a_record_is_that_record_s_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import claims.ingest.records as records_module
+
+    real = records_module._record
+
+    def flaky(fields, source, line, decoding, fmt):  # type: ignore[no-untyped-def]
+        if fields.get("id") == "boom":
+            raise RuntimeError("unexpected")
+        return real(fields, source, line, decoding, fmt)
+
+    monkeypatch.setattr(records_module, "_record", flaky)
+    data = b'{"id": "boom", "text": "x"}\n{"id": "ok", "text": "Police said so."}\n'
+    first, second = read_paths_bytes(data, "jsonl")
+    assert isinstance(first, IngestError) and (first.line, first.kind) == (1, "reader_failed")
+    assert "RuntimeError: unexpected" in first.message and first.message.startswith("input.jsonl:1: ")
+    assert isinstance(second, Article) and second.external_id == "ok"
+
+
+def test_unexpected_failure_in_a_file_is_that_file_s_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import claims.ingest.page as page_module
+
+    def broken(text: str) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    (tmp_path / "a.txt").write_text("The first article said little.\n", encoding="utf-8")
+    monkeypatch.setattr(text_module, "detect_page", broken)
+    items = list(read_paths([str(tmp_path / "a.txt"), str(INGEST / "articles.jsonl")]))
+    assert isinstance(items[0], IngestError) and items[0].kind == "reader_failed"
+    assert items[0].source == str(tmp_path / "a.txt") and "RecursionError" in items[0].message
+    assert [type(item).__name__ for item in items[1:]] == ["Article"] * 3
+    del page_module
+
+
+def test_named_pipe_is_not_read(tmp_path: Path) -> None:
+    import threading
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes on this system")
+    results: list[list[Article | IngestError]] = []
+    for name in ("pipe.txt", "pipe.jsonl"):
+        fifo = tmp_path / name
+        os.mkfifo(fifo)
+        thread = threading.Thread(target=lambda: results.append(list(read_paths([str(fifo)]))), daemon=True)
+        thread.start()
+        thread.join(5)
+        if thread.is_alive():  # unblock the reader before failing, so the test run can end
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+            pytest.fail(f"reading the named pipe {name} blocked")
+    for (item,) in results:
+        assert isinstance(item, IngestError) and item.kind == "unreadable"
+        assert "named pipe" in item.message and "regular file" in item.message
+
+
+def test_missing_path_given_by_name_says_so_without_the_vanished_hint() -> None:
+    path = FIXTURES / "does-not-exist.txt"
+    (item,) = list(read_paths([str(path)]))
+    assert isinstance(item, IngestError) and item.kind == "unreadable"
+    assert item.message.startswith(f"{path}: no such file or folder")
+    assert "moved or deleted" not in item.message
+
+
+def test_vanished_file_gets_the_moved_or_deleted_hint(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("The first article said little.\n", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text('{"text": "The second article vanished."}\n', encoding="utf-8")
+    items = read_paths([str(tmp_path)])
+    next(items)
+    (tmp_path / "b.jsonl").unlink()
+    (gone,) = list(items)
+    assert isinstance(gone, IngestError) and gone.kind == "unreadable"
+    assert "moved or deleted" in gone.message
+
+
+def test_folder_reports_files_of_unknown_type() -> None:
+    corpus = INGEST / "corpus"
+    items = list(read_paths([str(corpus)]))
+    skipped = [item for item in items if isinstance(item, IngestError)]
+    assert [(item.source, item.kind) for item in skipped] == [(os.path.join(str(corpus), "readme.md"), "unsupported")]
+    assert "extension" in skipped[0].message and "name it explicitly" in skipped[0].message
+    assert not any(".hidden" in item.source for item in items)
+
+
+def test_overlong_jsonl_line_is_that_line_s_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(text_module, "MAX_FILE_BYTES", 100)
+    data = b'{"text": "' + b"\\u0041" * 200 + b'"}\n{"text": "Police said so."}\n'
+    first, second = read_paths_bytes(data, "jsonl")
+    assert isinstance(first, IngestError) and (first.line, first.kind) == (1, "too_large")
+    assert isinstance(second, Article) and second.source == "input.jsonl:2"
+
+
+def test_overlong_csv_record_is_that_row_s_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(text_module, "MAX_FILE_BYTES", 100)
+    data = b"id,text\nr1," + b"x" * 300 + b"\nr2,\"" + b"y\n" * 150 + b"\"\nr3,Police said so.\n"
+    items = read_paths_bytes(data, "csv")
+    assert [(type(item).__name__, item.line if isinstance(item, IngestError) else item.source) for item in items] == [
+        ("IngestError", 2),
+        ("IngestError", 3),
+        ("Article", "input.csv:154"),
+    ]
+    assert all(item.kind == "too_large" for item in items[:2])

@@ -18,7 +18,7 @@ from claims.types import Article, IngestError
 
 from .html import html_from_bytes, read_html
 from .records import csv_from_bytes, jsonl_from_bytes, read_csv, read_jsonl
-from .text import os_error, read_text, text_from_bytes
+from .text import os_error, read_text, reader_failed, text_from_bytes
 
 __all__ = ["KNOWN_EXTENSIONS", "STDIN", "STDIN_FORMATS", "read_file", "read_paths", "read_stdin"]
 
@@ -59,9 +59,20 @@ STDIN_FORMATS = tuple(_STDIN_READERS)
 
 
 def read_file(path: str) -> Iterator[Article | IngestError]:
-    """Read one file, choosing the reader by extension (unknown extensions are read as text)."""
+    """Read one file, choosing the reader by extension (unknown extensions are read as text).
+
+    Never raises for what is in the file: if a reader fails in a way nobody foresaw, the file
+    becomes one IngestError (after any articles already read from it).
+    """
     reader = _READERS.get(os.path.splitext(path)[1].lower(), read_text)
-    return reader(path)
+    return _guarded(path, lambda: reader(path))
+
+
+def _guarded(source: str, read: Callable[[], Iterator[Article | IngestError]]) -> Iterator[Article | IngestError]:
+    try:
+        yield from read()
+    except Exception as exc:  # noqa: BLE001 - one broken input must not stop the run
+        yield reader_failed(source, exc)
 
 
 def read_stdin(stdin_format: str = "txt") -> Iterator[Article | IngestError]:
@@ -79,7 +90,7 @@ def _read_stdin(reader: Callable[[bytes, str], Iterator[Article | IngestError]])
     except (OSError, ValueError) as exc:  # ValueError: stdin already closed
         yield IngestError(STDIN_SOURCE, f"{STDIN_SOURCE}: could not be read ({exc}); pipe the input in again")
         return
-    yield from reader(data, STDIN_SOURCE)
+    yield from _guarded(STDIN_SOURCE, lambda: reader(data, STDIN_SOURCE))
 
 
 def _stdin_reader(stdin_format: str) -> Callable[[bytes, str], Iterator[Article | IngestError]]:
@@ -115,10 +126,19 @@ def _read_folder(folder: str) -> Iterator[Article | IngestError]:
     found = False
     for item in _walk(folder):
         if isinstance(item, IngestError):
+            found = found or item.kind == "unsupported"
             yield item
-        else:
-            found = True
-            yield from read_file(item)
+            continue
+        found = True
+        for read in read_file(item):
+            if isinstance(read, IngestError) and read.kind == "unreadable" and not os.path.lexists(item):
+                read = IngestError(
+                    item,
+                    f"{item}: was listed in {folder} but is gone now (moved or deleted while the folder was "
+                    "read); read it again from where it is now",
+                    kind="unreadable",
+                )
+            yield read
     if not found:
         yield IngestError(
             folder,
@@ -131,7 +151,9 @@ def _read_folder(folder: str) -> Iterator[Article | IngestError]:
 def _walk(folder: str) -> Iterator[str | IngestError]:
     """Files with a known extension under ``folder``, depth first, each folder's entries sorted.
 
-    Hidden entries (".git", ".DS_Store") are skipped, and so are links to folders (they can loop).
+    A file of another type is an IngestError of kind ``unsupported``, so nothing is skipped
+    without a word; hidden entries (".git", ".DS_Store") are skipped silently, and so are links to
+    folders (they can loop).
     """
     try:
         with os.scandir(folder) as scan:
@@ -148,7 +170,16 @@ def _walk(folder: str) -> Iterator[str | IngestError]:
             is_file = entry.is_file()
         except OSError:
             is_folder = is_file = False
+        extension = os.path.splitext(entry.name)[1].lower()
         if is_folder:
             yield from _walk(path)
-        elif is_file and os.path.splitext(entry.name)[1].lower() in _READERS:
+        elif is_file and extension in _READERS:
             yield path
+        elif is_file:
+            yield IngestError(
+                path,
+                f"{path}: skipped because {'its extension ' + repr(extension) if extension else 'it has no extension'} "
+                f"is not one claims reads from a folder ({', '.join(KNOWN_EXTENSIONS)}); name it explicitly "
+                "to read it as plain text",
+                kind="unsupported",
+            )

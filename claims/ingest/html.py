@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from claims.types import Article, IngestError
 
 from .dates import parse_date
-from .text import binary_error, binary_reason, decode_or_error, empty_error, load_bytes
+from .text import binary_error, binary_reason, clean_text, decode_or_error, empty_error, load_bytes
 
 # On a page with no article trafilatura falls back to whatever text it finds (menus, a cookie
 # banner); fewer words than this is not an article.
@@ -43,7 +43,7 @@ def _extract(html: str) -> dict[str, object] | None:
 def _string(value: object) -> str | None:
     if not isinstance(value, str):
         return None
-    return value.strip() or None
+    return clean_text(value)[0].strip() or None
 
 
 def _iso_date(value: str | None) -> str | None:
@@ -55,7 +55,7 @@ def _string_list(value: object) -> list[str]:
         value = value.split(",")
     if not isinstance(value, list):
         return []
-    return [item.strip() for item in value if isinstance(item, str) and item.strip()]
+    return [clean_text(item)[0].strip() for item in value if isinstance(item, str) and item.strip()]
 
 
 def html_from_bytes(data: bytes, source: str) -> Article | IngestError:
@@ -69,6 +69,9 @@ def html_from_bytes(data: bytes, source: str) -> Article | IngestError:
     if isinstance(decoded, IngestError):
         return decoded
     html, decoding = decoded
+    # Controls are removed before lxml sees the page (it stops at a NUL); Article.text is the
+    # extracted text, so its offsets do not depend on the HTML.
+    html, note = clean_text(html)
     if not html.strip():
         return empty_error(source, "holds only whitespace")
     try:
@@ -89,7 +92,7 @@ def html_from_bytes(data: bytes, source: str) -> Article | IngestError:
             kind="no_text",
         )
     assert found is not None
-    text = "\n\n".join(paragraphs)
+    text = clean_text("\n\n".join(paragraphs))[0]
     title = _string(found.get("title"))
     body_start = 0
     if title and len(paragraphs) > 1 and paragraphs[0].casefold() == title.casefold():
@@ -106,6 +109,7 @@ def html_from_bytes(data: bytes, source: str) -> Article | IngestError:
         tags=list(dict.fromkeys(_string_list(found.get("categories")) + _string_list(found.get("tags")))),
         body_start=body_start,
         decoding=decoding,
+        notes=[note] if note else [],
     )
 
 
