@@ -151,18 +151,28 @@ def export(db_path, fmt, query, out_path) -> None:
 def evaluate(gold, model, pred_dir, out_dir, as_json, per_doc) -> None:
     """Score extraction against gold: a PolNeAR-format folder (text/, attributions/) or the seed expected.json.
 
+    PolNeAR is not part of the repository: point at your copy, e.g. the dev split of the data
+    folder that CLAIMS_DATA names. The seed gold ships in fixtures/seed/.
+
     \b
     Example:
-        claims eval ../shared/data/polnear/dev --per-doc 5
-        claims eval ../shared/data/seed/expected.json
+        claims eval fixtures/seed/expected.json
+        claims eval $CLAIMS_DATA/polnear/dev --per-doc 5
     """
     from claims import evaluate as scoring
     from claims.quicklook import extract_to_spans
 
     gold_path = Path(gold)
+    # Bad gold (or --pred files) ends in a plain message, not a traceback: the loaders say what
+    # the gold must hold (GoldError is a ValueError) or which file is missing.
+    try:
+        if gold_path.is_file():
+            _, text_path = scoring.load_seed_gold(gold_path)
+        else:
+            gold_docs = scoring.load_polnear_gold(gold_path)
+    except (ValueError, OSError) as error:
+        fail(str(error))
     if gold_path.is_file():
-        expected = json.loads(gold_path.read_text(encoding="utf-8"))
-        text_path = gold_path.parent / expected["file"]
         with tempfile.TemporaryDirectory() as tmp:
             target = Path(out_dir or tmp)
             extract_to_spans([str(text_path)], target, model)
@@ -170,13 +180,16 @@ def evaluate(gold, model, pred_dir, out_dir, as_json, per_doc) -> None:
         scores = scoring.score_seed(str(gold_path), predictions)
         click.echo(json.dumps(scores, indent=2) if as_json else scoring.format_seed_report(scores))
         return
-    gold_docs = scoring.load_polnear_gold(gold_path)
     with tempfile.TemporaryDirectory() as tmp:
         if pred_dir is None:
             pred_dir = out_dir or tmp
             texts = [str(gold_path / "text" / f"{stem}.txt") for stem in sorted(gold_docs)]
             extract_to_spans(texts, Path(pred_dir), model)
-        scores = scoring.score_polnear(gold_docs, scoring.load_predictions(pred_dir))
+        try:
+            predictions = scoring.load_predictions(pred_dir)
+        except (ValueError, OSError) as error:
+            fail(str(error))
+        scores = scoring.score_polnear(gold_docs, predictions)
     if as_json:
         click.echo(json.dumps(scores, indent=2))
     else:
@@ -275,14 +288,18 @@ def info(model, as_json) -> None:
         click.echo(f"  {name}: {json.dumps(score)}")
 
 
-@model.command()
+# The recipe's own options (--data, --work, ...) pass through to it untouched.
+@model.command(context_settings={"ignore_unknown_options": True})
 @click.argument("recipe_args", nargs=-1, type=click.UNPROCESSED)
 def build(recipe_args) -> None:
     """Retrain the bundled model from the UD treebanks (see python -m claims.recipe --help).
 
+    The treebanks and PolNeAR are not part of the repository: pass --data DIR (or set CLAIMS_DATA)
+    to a folder holding ud/en_ewt, ud/en_gum and polnear/.
+
     \b
     Example:
-        claims model build --work build/model-work
+        claims model build --data /path/to/data --work build/model-work
     """
     from claims.recipe import main
 

@@ -1,8 +1,14 @@
 r"""Evaluation against gold: PolNeAR attribution scores, the seed article, and the CI gate.
 
-The PolNeAR scores agree exactly with the reference scorer ``../shared/tools/score_attr.py`` and
-the seed scores with ``../shared/tools/score_seed.py`` (``tests/test_evaluate.py`` checks every
-number against both). Standard library only, so evaluation runs without the NLP models.
+The PolNeAR scores agree exactly with the project's reference scorer ``score_attr.py`` and the
+seed scores with ``score_seed.py`` (both kept with the project's shared data, beside the data folder
+that ``CLAIMS_DATA`` names; ``tests/test_evaluate.py`` checks every number against both when they
+are there). Standard library only, so evaluation runs without the NLP models.
+
+Gold: a PolNeAR-format folder (``text/<stem>.txt`` and ``attributions/<stem>_<annotator>.ann``,
+e.g. ``$CLAIMS_DATA/polnear/dev``) or a seed-style ``expected.json`` (e.g.
+``fixtures/seed/expected.json``). Gold that is neither raises :class:`GoldError` saying what it
+must hold.
 
 Offsets are character offsets into a text read with ``open(p, encoding="utf-8", newline="")``:
 no newline translation, exactly as the reference scorers read it.
@@ -43,12 +49,14 @@ __all__ = [
     "SPAN_TYPES",
     "GoldAttribution",
     "GoldDoc",
+    "GoldError",
     "check_gate",
     "format_polnear_report",
     "format_seed_report",
     "gold_hash",
     "load_polnear_gold",
     "load_predictions",
+    "load_seed_gold",
     "polnear_gate_scores",
     "score_polnear",
     "score_seed",
@@ -66,6 +74,20 @@ _BRAT_ROLES = {"cue": "Cue", "source": "Source", "content": "Content"}
 
 
 # ------------------------------------------------------------------------------------ loading
+
+POLNEAR_GOLD_LAYOUT = (
+    "a PolNeAR gold folder holds text/<stem>.txt and attributions/<stem>_<annotator>.ann "
+    "(e.g. $CLAIMS_DATA/polnear/dev)"
+)
+SEED_GOLD_LAYOUT = (
+    'a seed gold file is JSON {"file": "<text file next to it>", "attributions": [{"content": '
+    '{"text": ..., "span": [start, end]}, "cue": {...} or null, "speaker": ..., "channel": ...}, ...]} '
+    "(e.g. fixtures/seed/expected.json)"
+)
+
+
+class GoldError(ValueError):
+    """Gold that is not in a format the scorers read; the message says what it must hold."""
 
 
 @dataclass
@@ -166,10 +188,10 @@ def load_polnear_gold(gold_dir: str | os.PathLike[str]) -> dict[str, GoldDoc]:
     ann_dir = Path(gold_dir, "attributions")
     stems = [name[: -len(".txt")] for name in _visible_names(text_dir, ".txt")]
     if not stems:
-        raise FileNotFoundError(
-            f"no texts in {text_dir}: a PolNeAR gold folder holds text/<stem>.txt and "
-            "attributions/<stem>_<annotator>.ann (e.g. ../shared/data/polnear/dev)"
-        )
+        raise GoldError(f"no texts in {text_dir}: {POLNEAR_GOLD_LAYOUT}")
+    if not ann_dir.is_dir():
+        # Texts alone are not gold: every score would be measured against nothing.
+        raise GoldError(f"no folder {ann_dir}: {POLNEAR_GOLD_LAYOUT}")
     ann_names = _visible_names(ann_dir, ".ann")
     docs = {}
     for stem in stems:
@@ -561,6 +583,38 @@ def _field_matches(gold: Any, pred: Any, contains: bool) -> bool:
     return contains and bool(g) and bool(p) and (g in p or p in g)
 
 
+def load_seed_gold(expected_json_path: str | os.PathLike[str]) -> tuple[dict[str, Any], Path]:
+    """The seed gold and the path of the text it annotates (``file``, relative to the gold).
+
+    Raises GoldError, naming what is wrong and what a seed gold file holds, for anything else:
+    a file that is not UTF-8 JSON, JSON of another shape, or a ``file`` that is not there.
+    """
+    path = Path(expected_json_path)
+    try:
+        expected = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise GoldError(f"{path} is not JSON ({error}): {SEED_GOLD_LAYOUT}") from None
+    if not isinstance(expected, dict) or not isinstance(expected.get("file"), str):
+        raise GoldError(f'{path} has no "file" naming the annotated text: {SEED_GOLD_LAYOUT}')
+    attributions = expected.get("attributions")
+    if not isinstance(attributions, list) or not all(
+        isinstance(a, dict)
+        and isinstance(a.get("content"), dict)
+        and isinstance(a["content"].get("span"), list)
+        and len(a["content"]["span"]) == 2
+        and "speaker" in a
+        and "channel" in a
+        and (a.get("cue") is None or isinstance(a["cue"], dict) and isinstance(a["cue"].get("span"), list))
+        for a in attributions
+    ):
+        raise GoldError(f'{path} has no list of "attributions" in the seed format: {SEED_GOLD_LAYOUT}')
+    text_path = path.parent / expected["file"]
+    if not text_path.is_file():
+        raise GoldError(f'{path} names the text "{expected["file"]}", but {text_path} is not a file; '
+                        "keep the gold next to the text it annotates")
+    return expected, text_path
+
+
 def score_seed(expected_json_path: str | os.PathLike[str], predictions: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Score predicted attributions for the seed article against its hand-made gold.
 
@@ -569,9 +623,8 @@ def score_seed(expected_json_path: str | os.PathLike[str], predictions: Sequence
     ``role_right``, ``affiliation_right`` and their ``*_accuracy``; ``false_positives``
     (predictions matched to no gold attribution); ``pairs`` ([gold index, prediction index]).
     """
-    with open(expected_json_path, encoding="utf-8") as f:
-        expected = json.load(f)
-    text = _read_text(Path(expected_json_path).parent / expected["file"])
+    expected, text_path = load_seed_gold(expected_json_path)
+    text = _read_text(text_path)
     preds = list(predictions)
     golds = expected["attributions"]
     found = speaker_right = channel_right = channel_n = 0
@@ -714,17 +767,23 @@ def check_gate(
     scores: Mapping[str, float],
     baseline_path: str | os.PathLike[str],
     gold_hashes: Mapping[str, str] | None = None,
+    golds: Iterable[str] | None = None,
 ) -> list[str]:
     """Failure messages: scores below their pinned minimum, and gold that changed; [] = pass.
 
     A score may be up to ``GATE_TOLERANCE`` below its minimum. ``gold_hashes`` (name -> hash
     from ``gold_hash``) are compared with the pinned ones; leave it out to skip that check.
+    ``golds`` checks only the minimums of those golds (the part of a name before its first dot,
+    e.g. ``seed``), for a run that has only some of the gold; None checks them all.
     """
     if not os.path.exists(baseline_path):
         return [f"no baseline at {baseline_path}: pin one with update_gate (the eval command's --update)"]
     baseline = _load_baseline(baseline_path)
+    wanted = None if golds is None else set(golds)
     failures = []
     for name, minimum in sorted(baseline["minimums"].items()):
+        if wanted is not None and name.split(".", 1)[0] not in wanted:
+            continue
         if name not in scores:
             failures.append(f"{name}: pinned at {minimum:.4f} but not scored; score it or drop it from {baseline_path}")
         elif scores[name] < minimum - GATE_TOLERANCE:

@@ -1,6 +1,7 @@
 """Score the trained models end to end and copy them into the package as the bundled model.
 
-Part of the recipe (``python -m claims.recipe``); not used at run time. Scores:
+Part of the recipe (``python -m claims.recipe``); not used at run time. Scores, from the data
+folder the recipe is given (``--data DIR`` or ``CLAIMS_DATA``):
 - UD: the whole pipeline from raw EWT test (and dev) text, scored with stanza's wrapper of the
   CoNLL 2018 scorer (``stanza.models.common.utils.ud_scores``);
 - NER: entity-level P/R/F1 per label on the PolNeAR silver dev tags (tokens given), and PER/ORG/LOC
@@ -16,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from claims.recipe import SHARED, log
+from claims.recipe import log
 
 # processor -> (model file in the work dir, whether it needs the pretrain)
 PROCESSOR_FILES = {
@@ -359,8 +360,9 @@ def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     return {"p": round(100 * p, 2), "r": round(100 * r, 2), "f1": round(100 * f, 2), "support": tp + fn}
 
 
-def bundle(work: Path, bundle_dir: Path, short: str, steps: dict[str, int], note: str = "") -> dict[str, Any]:
-    """Copy the models into the package, score the bundled copy, write manifest.json."""
+def bundle(work: Path, bundle_dir: Path, short: str, steps: dict[str, int], data: Path,
+           note: str = "") -> dict[str, Any]:
+    """Copy the models into the package, score the bundled copy on ``data`` (ud/, polnear/), write manifest.json."""
     import stanza
 
     from claims.nlp import manifest_pipeline_kwargs
@@ -380,7 +382,7 @@ def bundle(work: Path, bundle_dir: Path, short: str, steps: dict[str, int], note
     }
     kwargs = manifest_pipeline_kwargs(bundle_dir, manifest)
     pipeline = stanza.Pipeline(**kwargs, logging_level="WARN")
-    ud_dir = SHARED / "data" / "ud" / "en_ewt"
+    ud_dir = data / "ud" / "en_ewt"
     scores: dict[str, Any] = {}
     for split in ("test",):  # dev chose the checkpoints; test is the reported figure
         started = time.time()
@@ -390,11 +392,11 @@ def bundle(work: Path, bundle_dir: Path, short: str, steps: dict[str, int], note
     ner_kwargs.update(processors="tokenize,ner", tokenize_pretokenized=True)
     ner_pipeline = stanza.Pipeline(**ner_kwargs, logging_level="WARN")
     scores["ner_polnear_silver_dev"] = score_ner_silver(
-        ner_pipeline, SHARED / "data" / "polnear" / "corenlp-ner" / "dev.bio",
+        ner_pipeline, data / "polnear" / "corenlp-ner" / "dev.bio",
         {kind: label for kind, label in NER_LABELS.items()})
     log(f"NER PolNeAR silver dev: {scores['ner_polnear_silver_dev']}")
     scores["ner_gum_test_named"] = score_ner_gum(
-        ner_pipeline, SHARED / "data" / "ud" / "en_gum" / "en_gum-ud-test.conllu")
+        ner_pipeline, data / "ud" / "en_gum" / "en_gum-ud-test.conllu")
     log(f"NER GUM test, named entities: {scores['ner_gum_test_named']}")
     manifest["scores"] = scores
     for entry in files.values():

@@ -8,8 +8,9 @@ scores the whole pipeline from raw text on EWT dev and test, NER on the PolNeAR 
 and on GUM test named entities, then copies the models (fp16 where safe) into
 ``claims/data/model`` with a ``manifest.json`` holding the scores.
 
-Data: UD English EWT + GUM (``../shared/data/ud``), PolNeAR train texts for the word vectors and
-PolNeAR CoreNLP silver tags for NER (``../shared/data/polnear``).
+Data: UD English EWT + GUM (``ud/en_ewt``, ``ud/en_gum``), PolNeAR train texts for the word vectors
+and PolNeAR CoreNLP silver tags for NER (``polnear/train/text``, ``polnear/corenlp-ner``), all under
+the data folder given by ``--data DIR`` or the environment variable ``CLAIMS_DATA``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import sys
 import time
 from pathlib import Path
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 BUNDLE_DIR = Path(__file__).resolve().parent / "data" / "model"
 TREEBANK = "UD_English-Combo"  # EWT + GUM train; EWT dev and test
 SHORT = "en_combo"
@@ -48,6 +48,47 @@ NER_LABELS = {
     "DATE": "DATE",
     "TIME": "DATE",
 }
+
+
+DATA_ENV = "CLAIMS_DATA"
+DATA_LAYOUT = ("a folder laid out as ud/en_ewt, ud/en_gum (UD CoNLL-U treebanks) and polnear/train, "
+               "polnear/dev, polnear/corenlp-ner, polnear/metadata.tsv (the PolNeAR corpus)")
+
+
+class DataDirError(Exception):
+    """The training or evaluation data folder is not given, or lacks what a command needs."""
+
+
+def data_dir(given: str | os.PathLike[str] | None, needs: tuple[str, ...] = (),
+             fallback: Path | None = None) -> Path:
+    """The data folder: ``given`` (a --data option), else $CLAIMS_DATA, else ``fallback``.
+
+    The package never guesses a location beside the repository: training and evaluation data are
+    not part of a clone, so a user must say where they are. ``needs`` are paths inside the folder
+    the caller reads (e.g. ``"polnear/train"``); a missing one is an error naming it. Raises
+    DataDirError with a message saying what to pass.
+    """
+    if given is not None:
+        folder, origin = Path(given), "--data"
+    elif os.environ.get(DATA_ENV):
+        folder, origin = Path(os.environ[DATA_ENV]), DATA_ENV
+    elif fallback is not None and fallback.is_dir():
+        folder, origin = fallback, "the default"
+    else:
+        raise DataDirError(f"no data folder: pass --data DIR or set {DATA_ENV}=DIR, {DATA_LAYOUT}")
+    if not folder.is_dir():
+        raise DataDirError(f"data folder {folder} (from {origin}) does not exist; pass --data DIR or set "
+                           f"{DATA_ENV}=DIR, {DATA_LAYOUT}")
+    missing = [need for need in needs if not (folder / need).exists()]
+    if missing:
+        raise DataDirError(f"data folder {folder} (from {origin}) has no {', '.join(missing)}; it must be "
+                           f"{DATA_LAYOUT}")
+    return folder
+
+
+def add_data_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", type=Path, default=None, metavar="DIR",
+                        help=f"the data folder (default: ${DATA_ENV}): {DATA_LAYOUT}")
 
 
 def log(message: str) -> None:
@@ -226,10 +267,10 @@ def model_path(work: Path, kind: str) -> Path:
     return work / "models" / kind / f"{SHORT}_{kind}.pt"
 
 
-def train_all(work: Path, steps: dict[str, int], budgets: dict[str, float], only: set[str] | None,
+def train_all(work: Path, data: Path, steps: dict[str, int], budgets: dict[str, float], only: set[str] | None,
               continue_depparse: bool = False) -> None:
-    ud_dir = SHARED / "data" / "ud"
-    polnear_dir = SHARED / "data" / "polnear"
+    ud_dir = data / "ud"
+    polnear_dir = data / "polnear"
     lay_out_treebanks(work, ud_dir)
     wanted = lambda stage: only is None or stage in only  # noqa: E731
 
@@ -293,6 +334,7 @@ def train_all(work: Path, steps: dict[str, int], budgets: dict[str, float], only
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--work", type=Path, default=Path("build/model-work"), help="scratch folder (resumable)")
+    add_data_option(parser)
     parser.add_argument("--only", nargs="*", help="train only these stages: tokenize mwt pos lemma depparse ner")
     parser.add_argument("--tokenize-steps", type=int, default=4000)
     parser.add_argument("--mwt-epochs", type=int, default=10)
@@ -309,19 +351,26 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--note", default="", help="how this build was trained, written to the manifest")
     parser.add_argument("--no-bundle", action="store_true", help="train only; score and bundle later")
     args = parser.parse_args(argv)
+    # Training and scoring both read the data; check it before any work is done.
+    needs = ("ud/en_ewt", "ud/en_gum", "polnear/corenlp-ner")
+    needs += () if args.skip_train else ("polnear/train/text",)
+    try:
+        data = data_dir(args.data, needs)
+    except DataDirError as error:
+        parser.error(str(error))
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
     steps = {"tokenize": args.tokenize_steps, "mwt": args.mwt_epochs, "pos": args.pos_steps,
              "lemma": args.lemma_epochs, "depparse": args.depparse_steps, "ner": args.ner_steps}
     if not args.skip_train:
         budgets = {stage: getattr(args, f"{stage}_minutes") for stage in ("pos", "lemma", "depparse", "ner")}
-        train_all(work, steps, {k: v for k, v in budgets.items() if v}, set(args.only) if args.only else None,
+        train_all(work, data, steps, {k: v for k, v in budgets.items() if v}, set(args.only) if args.only else None,
                   continue_depparse=args.continue_depparse)
     if args.no_bundle:
         return
     from claims.model_bundle import bundle
 
-    bundle(work, BUNDLE_DIR, SHORT, steps, note=args.note)
+    bundle(work, BUNDLE_DIR, SHORT, steps, data, note=args.note)
 
 
 if __name__ == "__main__":

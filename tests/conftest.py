@@ -1,4 +1,12 @@
-"""Shared fixtures: real database files built from the packaged schema.sql, and synthetic articles."""
+"""Shared fixtures: real database files built from the packaged schema.sql, and synthetic articles.
+
+Data (tests/data_paths.py decides it): the seed article and its gold are always in
+fixtures/seed/. PolNeAR, the UD treebanks and the reference scorers are not in the repository:
+they come from the folder CLAIMS_DATA names (laid out as polnear/dev/text, polnear/dev/attributions,
+...), else from ../shared/data beside the checkout; tests that need them skip, saying so, when they
+are absent. CLAIMS_DATA set to a folder that does not exist means "no data" with no fallback, so
+``CLAIMS_DATA=/nonexistent python -m pytest`` runs the suite as a fresh clone sees it.
+"""
 
 from __future__ import annotations
 
@@ -293,11 +301,9 @@ def populated_path(db_path: Path) -> Path:
 
 # --- The real bundled model, loaded once per test session -------------------------------------
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-SEED_TEXT = REPO / "fixtures" / "seed" / "syria-russia-airstrikes.txt"
-SEED_GOLD = SHARED / "data" / "seed" / "expected.json"
-POLNEAR_DEV = SHARED / "data" / "polnear" / "dev"
+# Data paths live in tests/data_paths.py (the seed in fixtures/, PolNeAR through CLAIMS_DATA or
+# ../shared/data; CLAIMS_DATA=/nonexistent shows what a clone sees): read its docstring.
+from data_paths import POLNEAR_DEV, REPO, SEED_GOLD, SEED_TEXT  # noqa: E402,F401
 
 
 @pytest.fixture(scope="session")

@@ -6,11 +6,13 @@ import csv
 import io
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from claims.cli import cli
 
 from conftest import REPO, SEED_GOLD, SEED_TEXT
+from data_paths import POLNEAR_DEV, needs_data
 
 
 def invoke(*args):
@@ -57,9 +59,55 @@ def test_extract_jsonl_and_spans(tmp_path, model_spec):
 
 
 def test_eval_seed(model_spec):
+    assert SEED_GOLD.parent == REPO / "fixtures" / "seed"  # in the repository: runs on a clone
     result = invoke("eval", SEED_GOLD, "--json")
     scores = json.loads(result.output)
     assert scores["n_gold"] == 17 and scores["found"] >= 1
+
+
+def test_eval_help_points_inside_the_repository():
+    result = invoke("eval", "--help")
+    assert "claims eval fixtures/seed/expected.json" in result.output
+    assert "../shared" not in result.output
+
+
+@pytest.mark.parametrize("folder", ["fixtures", "empty", "texts-only"])
+def test_eval_on_a_folder_that_is_not_gold_is_a_clean_error(tmp_path, folder):
+    if folder == "fixtures":
+        gold = REPO / "fixtures"
+    else:
+        gold = tmp_path / folder
+        (gold / "text").mkdir(parents=True)
+        if folder == "texts-only":
+            (gold / "text" / "a.txt").write_text("He said so.", encoding="utf-8")
+    result = invoke("eval", gold)  # catch_exceptions=False: a traceback fails the test
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and "text/<stem>.txt and attributions/" in result.output
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [("notes.txt", "not json"), ("meta.json", '{"title": "a Datasette metadata file"}'), ("list.json", "[1, 2]")],
+)
+def test_eval_on_a_file_that_is_not_seed_gold_is_a_clean_error(tmp_path, name, content):
+    gold = tmp_path / name
+    gold.write_text(content, encoding="utf-8")
+    result = invoke("eval", gold)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and '{"file": ' in result.output
+
+
+@needs_data("polnear/dev/text", "polnear/dev/attributions")
+def test_eval_polnear_dev_with_given_predictions(tmp_path):
+    """A PolNeAR folder is scored (no predictions: recall 0) and bad prediction files are a clean error."""
+    pred = tmp_path / "pred"
+    pred.mkdir()
+    result = invoke("eval", POLNEAR_DEV, "--pred", pred, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["attribution"]["n_gold"] > 2000
+    (pred / "broken.json").write_text('{"attributions": 3}', encoding="utf-8")
+    result = invoke("eval", POLNEAR_DEV, "--pred", pred)
+    assert result.exit_code == 1 and result.output.startswith("Error: ") and "broken.json" in result.output
 
 
 def test_serve_passes_through_to_datasette(tmp_path, model_spec):

@@ -1,7 +1,10 @@
-"""claims.evaluate agrees with the reference scorers in ../shared/tools, and the gate holds.
+"""claims.evaluate agrees with the reference scorers, and the gate holds.
 
-Parity tests run the reference scorers as subprocesses on the same predictions and compare every
-number they report. Fast: PolNeAR dev scores in well under a second per run.
+Parity tests run the reference scorers (score_attr.py, score_seed.py) as subprocesses on the same
+predictions and compare every number they report. Fast: PolNeAR dev scores in well under a second
+per run. The scorers and PolNeAR dev are not in the repository (tests/data_paths.py says where they
+are looked for); the tests that need them skip, saying how to provide them, when they are absent.
+The seed gold is fixtures/seed/expected.json.
 """
 
 from __future__ import annotations
@@ -18,12 +21,14 @@ import pytest
 
 from claims.evaluate import (
     GoldAttribution,
+    GoldError,
     check_gate,
     format_polnear_report,
     format_seed_report,
     gold_hash,
     load_polnear_gold,
     load_predictions,
+    load_seed_gold,
     polnear_gate_scores,
     score_polnear,
     score_seed,
@@ -31,16 +36,13 @@ from claims.evaluate import (
     update_gate,
 )
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-SCORE_ATTR = SHARED / "tools" / "score_attr.py"
-SCORE_SEED = SHARED / "tools" / "score_seed.py"
-DEV = SHARED / "data" / "polnear" / "dev"
-SEED_EXPECTED = SHARED / "data" / "seed" / "expected.json"
+from data_paths import POLNEAR_DEV as DEV
+from data_paths import SCORE_ATTR, SCORE_SEED, needs_data, needs_tools
+from data_paths import SEED_GOLD as SEED_EXPECTED
 
-pytestmark = pytest.mark.skipif(
-    not (SCORE_ATTR.exists() and DEV.exists() and SEED_EXPECTED.exists()),
-    reason=f"the shared data and reference scorers are not at {SHARED}",
-)
+needs_dev = needs_data("polnear/dev/text", "polnear/dev/attributions")
+needs_score_attr = needs_tools("score_attr.py")
+needs_score_seed = needs_tools("score_seed.py")
 
 
 def _run(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -137,6 +139,8 @@ def perturbed_dir(gold_pred_dir: Path, tmp_path_factory: pytest.TempPathFactory)
     return out
 
 
+@needs_dev
+@needs_score_attr
 def test_gold_as_predictions_scores_perfectly_like_the_reference(dev_gold: dict[str, Any], gold_pred_dir: Path) -> None:
     reference, _ = reference_attr(DEV, gold_pred_dir)
     ours = score_polnear(dev_gold, load_predictions(gold_pred_dir))
@@ -145,6 +149,8 @@ def test_gold_as_predictions_scores_perfectly_like_the_reference(dev_gold: dict[
     assert ours["gold_files_ignored"] == 10 and ours["n_gold_events_skipped"] == 1
 
 
+@needs_dev
+@needs_score_attr
 @pytest.mark.parametrize("unanchored", [False, True])
 def test_perturbed_predictions_match_the_reference(
     dev_gold: dict[str, Any], perturbed_dir: Path, unanchored: bool
@@ -163,6 +169,7 @@ def test_perturbed_predictions_match_the_reference(
     assert any("no gold text" in w for w in ours["warnings"]) and "no gold text" in stderr
 
 
+@needs_score_attr
 def test_brat_events_as_the_reference_reads_them(tmp_path: Path) -> None:
     gold_dir = tmp_path / "gold"
     (gold_dir / "text").mkdir(parents=True)
@@ -207,6 +214,7 @@ def test_brat_events_as_the_reference_reads_them(tmp_path: Path) -> None:
     assert_same(reference, score_polnear(gold, load_predictions(pred_dir)))
 
 
+@needs_score_attr
 def test_ties_prefer_the_pair_whose_source_agrees(tmp_path: Path) -> None:
     """Two gold attributions with one content: the content-only match takes the one whose source agrees."""
     gold_dir = tmp_path / "gold"
@@ -230,11 +238,50 @@ def test_ties_prefer_the_pair_whose_source_agrees(tmp_path: Path) -> None:
     assert ours["speaker_accuracy"]["n_overlap"] == 1 and ours["attribution_content_only"]["matched"] == 1
 
 
+def test_a_folder_that_is_not_polnear_gold_is_a_gold_error(tmp_path: Path) -> None:
+    with pytest.raises(GoldError, match=r"no texts in .*text/<stem>\.txt and attributions/"):
+        load_polnear_gold(tmp_path)  # empty
+    (tmp_path / "text").mkdir()
+    (tmp_path / "text" / "a.txt").write_text("He said so.", encoding="utf-8")
+    with pytest.raises(GoldError, match=r"no folder .*attributions"):
+        load_polnear_gold(tmp_path)  # texts alone are not gold
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"not json at all", "is not JSON"),
+        (b"\xff\xfe garbage", "is not JSON"),
+        (b'["a", "list"]', 'no "file"'),
+        (b'{"file": "nowhere.txt", "attributions": []}', "is not a file"),
+        (b'{"file": "t.txt", "attributions": [{"content": "x"}]}', 'no list of "attributions"'),
+        (b'{"file": "t.txt"}', 'no list of "attributions"'),
+    ],
+)
+def test_a_file_that_is_not_seed_gold_is_a_gold_error(tmp_path: Path, content: bytes, message: str) -> None:
+    (tmp_path / "t.txt").write_text("He said so.", encoding="utf-8")
+    gold = tmp_path / "gold.json"
+    gold.write_bytes(content)
+    with pytest.raises(GoldError, match=message) as raised:
+        load_seed_gold(gold)
+    assert "fixtures/seed/expected.json" in str(raised.value) or "next to the text" in str(raised.value)
+    with pytest.raises(GoldError):
+        score_seed(gold, [])
+
+
+def test_the_seed_gold_in_fixtures_names_its_text() -> None:
+    expected, text_path = load_seed_gold(SEED_EXPECTED)
+    assert text_path == SEED_EXPECTED.parent / "syria-russia-airstrikes.txt" and text_path.is_file()
+    assert len(expected["attributions"]) == 17
+
+
 def test_missing_prediction_folder_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="does not exist"):
         load_predictions(tmp_path / "nowhere")
 
 
+@needs_dev
+@needs_score_attr
 def test_polnear_report_reads_as_a_table(dev_gold: dict[str, Any], perturbed_dir: Path) -> None:
     scores = score_polnear(dev_gold, load_predictions(perturbed_dir))
     report = format_polnear_report(scores, n_worst=3)
@@ -295,6 +342,7 @@ def assert_seed_same(reference: dict[str, Any], ours: dict[str, Any]) -> None:
     assert ("; ".join(ours["misses"]) if ours["misses"] else None) == reference["missed"]
 
 
+@needs_score_seed
 def test_seed_gold_as_predictions(tmp_path: Path) -> None:
     preds = _seed_predictions_from_gold()
     ours = score_seed(SEED_EXPECTED, preds)
@@ -308,6 +356,7 @@ def test_seed_gold_as_predictions(tmp_path: Path) -> None:
     assert report.splitlines()[0] == f"seed: found 17/17, speaker right 17/17, channel right {n_channels}/{n_channels}"
 
 
+@needs_score_seed
 def test_seed_perturbed(tmp_path: Path) -> None:
     preds = _seed_predictions_from_gold()
     p = {i: preds[i] for i in range(len(preds))}
@@ -341,6 +390,7 @@ def test_seed_perturbed(tmp_path: Path) -> None:
     assert seed_gate_scores(ours)["seed.found"] == 14 / 17
 
 
+@needs_score_seed
 def test_seed_two_word_content_is_found_through_its_cue(tmp_path: Path) -> None:
     """The cue rule covers gold contents of one or two words (checked on an edited copy of the gold)."""
     expected = json.loads(SEED_EXPECTED.read_text(encoding="utf-8"))
@@ -401,6 +451,16 @@ def test_gate_passes_then_fails_on_a_drop(tmp_path: Path) -> None:
     failures = check_gate({"seed.found": 0.9}, baseline)
     assert len(failures) == 1 and "not scored" in failures[0]
     assert "no baseline" in check_gate(scores, tmp_path / "missing.json")[0]
+
+
+def test_gate_checks_only_the_golds_asked_for(tmp_path: Path) -> None:
+    """A run without PolNeAR dev checks the seed part of the gate alone."""
+    baseline = tmp_path / "eval_baseline.json"
+    update_gate({"polnear_dev.attribution_f1": 0.7, "seed.found": 0.9}, baseline, {"polnear_dev": "a", "seed": "b"})
+    assert check_gate({"seed.found": 0.95}, baseline, {"seed": "b"}, golds=["seed"]) == []
+    failures = check_gate({"seed.found": 0.5}, baseline, {"seed": "b"}, golds=["seed"])
+    assert len(failures) == 1 and "seed.found" in failures[0]
+    assert "not scored" in check_gate({"seed.found": 0.95}, baseline, {"seed": "b"})[0]  # all golds by default
 
 
 def test_gate_fails_when_the_gold_changed(tmp_path: Path, gold_files: list[Path]) -> None:

@@ -1,4 +1,6 @@
-"""Score extraction on the held-out tenth of PolNeAR train: ``python -m claims.learn.heldout``.
+"""Score extraction on the held-out tenth of PolNeAR train: ``python -m claims.learn.heldout --data DIR``.
+
+DIR (or the environment variable ``CLAIMS_DATA``) is the data folder holding ``polnear/train``.
 
 The trainer holds out every tenth train article (claims.learn.train.HELD_OUT_EVERY); this scores
 the whole extractor on exactly those, from the cached parses, so design choices are compared
@@ -15,7 +17,7 @@ from claims.extract import METHODS, extract_attributions
 from claims.extract.learned import AttributionModel
 from claims.learn.corpus import annotated_split
 from claims.quicklook import attribution_record
-from claims.recipe import SHARED
+from claims.recipe import DataDirError, add_data_option, data_dir
 
 HELD_OUT_EVERY = 10
 
@@ -27,12 +29,19 @@ def is_held_out(position: int) -> bool:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--train-dir", type=Path, default=SHARED / "data" / "polnear" / "train")
+    add_data_option(parser)
+    parser.add_argument("--train-dir", type=Path, default=None,
+                        help="the PolNeAR train split (text/, attributions/); default: polnear/train of the data folder")
     parser.add_argument("--cache", type=Path, default=Path("build/polnear-parses"))
     parser.add_argument("--method", choices=METHODS, default="learned")
     parser.add_argument("--model", type=Path, default=None, help="an attribution model file (default: the bundled one)")
     parser.add_argument("--worst", type=int, default=0, help="also list the N worst articles")
     args = parser.parse_args(argv)
+    if args.train_dir is None:
+        try:
+            args.train_dir = data_dir(args.data, ("polnear/train",)) / "polnear" / "train"
+        except DataDirError as error:
+            parser.error(str(error))
     rows = [row for i, row in enumerate(annotated_split(args.train_dir, args.cache)) if is_held_out(i)]
     model = AttributionModel.load(args.model) if args.model else None
     gold = {doc.stem: doc for doc, _, _ in rows}

@@ -1,4 +1,7 @@
-"""Train the attribution taggers on PolNeAR train: ``python -m claims.learn.train``.
+"""Train the attribution taggers on PolNeAR train: ``python -m claims.learn.train --data DIR``.
+
+DIR (or the environment variable ``CLAIMS_DATA``) is the data folder holding ``polnear/train``;
+``--train-dir`` names a PolNeAR train split directly instead.
 
 Every tenth training article (by sorted name; claims.learn.heldout) is held out to pick each
 tagger's best epoch; PolNeAR dev is never read here (``claims eval`` measures on it afterwards).
@@ -24,7 +27,7 @@ from claims.learn.examples import CUE_TAGS, ROLE_TAGS, ArticleView, Example, gol
 from claims.learn.features import Vocabularies
 from claims.learn.heldout import is_held_out
 from claims.learn.model import Tagger, decode, load_pretrain, pad, spans_from_tags
-from claims.recipe import SHARED
+from claims.recipe import DataDirError, add_data_option, data_dir
 
 MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "attribution" / "attribution.pt"
 
@@ -107,13 +110,20 @@ def train_tagger(name: str, tag_names: list[str], train: list[Example], held_out
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--train-dir", type=Path, default=SHARED / "data" / "polnear" / "train")
+    add_data_option(parser)
+    parser.add_argument("--train-dir", type=Path, default=None,
+                        help="the PolNeAR train split (text/, attributions/); default: polnear/train of the data folder")
     parser.add_argument("--cache", type=Path, default=Path("build/polnear-parses"))
     parser.add_argument("--epochs", type=int, default=12)
     parser.add_argument("--minutes", type=float, default=25.0, help="time budget per tagger")
     parser.add_argument("--limit", type=int, default=None, help="use only the first N articles (a quick trial)")
     parser.add_argument("--out", type=Path, default=MODEL_FILE)
     args = parser.parse_args(argv)
+    if args.train_dir is None:
+        try:
+            args.train_dir = data_dir(args.data, ("polnear/train",)) / "polnear" / "train"
+        except DataDirError as error:
+            parser.error(str(error))
     random.seed(13)
     torch.manual_seed(13)
     torch.set_num_threads(2)
