@@ -35,6 +35,8 @@ from dataclasses import dataclass
 import sqlite_utils
 from rapidfuzz import fuzz
 
+from claims.store import write_transaction
+
 SAME_TEXT = 85.0
 FRAGMENT = 92.0
 MIN_FRAGMENT_WORDS = 8
@@ -195,7 +197,7 @@ def rebuild_clusters(db: sqlite_utils.Database) -> dict[str, float]:
     clusters = [sorted(group, key=Appearance.order) for group in groups.values()
                 if len({a.article_id for a in group}) >= 2]
     clusters.sort(key=lambda group: group[0].order())
-    with db.conn:
+    with write_transaction(db):  # a savepoint when the caller holds the transaction
         db.execute("DELETE FROM cluster_claims")
         db.execute("DELETE FROM quote_clusters")
         for cluster_id, group in enumerate(clusters, start=1):

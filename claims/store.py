@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from importlib import resources
@@ -45,6 +47,7 @@ from claims.types import (
     ParsedSentence,
     Span,
     Word,
+    text_key,
 )
 
 __all__ = [
@@ -54,8 +57,13 @@ __all__ = [
     "StoreError",
     "StoreResult",
     "channel_key",
+    "check_db_path",
+    "clear_end_of_run_owed",
+    "end_of_run_owed",
     "find_article",
+    "has_annotations",
     "load_annotations",
+    "mark_end_of_run_owed",
     "mention",
     "normalize_name",
     "open_db",
@@ -64,11 +72,12 @@ __all__ = [
     "schema_sql",
     "speaker_key",
     "store_article",
+    "write_transaction",
 ]
 
-SCHEMA_VERSION = 4  # must equal PRAGMA user_version in schema.sql (a test checks)
+SCHEMA_VERSION = 5  # must equal PRAGMA user_version in schema.sql (a test checks)
 
-_UPGRADABLE = {1, 2, 3, SCHEMA_VERSION}  # versions open_db() accepts; older ones are upgraded in place
+_UPGRADABLE = {1, 2, 3, 4, SCHEMA_VERSION}  # versions open_db() accepts; older ones are upgraded in place
 
 # Columns each version added, in order, as they stand in schema.sql (a test checks that an upgraded
 # database has the same schema as a new one). Tables, indexes and views come from schema.sql itself.
@@ -78,7 +87,15 @@ _ADDED_COLUMNS: dict[int, list[tuple[str, str]]] = {
         ("speakers", "ambiguous INTEGER NOT NULL DEFAULT 0 CHECK (ambiguous IN (0, 1))"),
         ("claims", "speaker_name TEXT"),
     ],
+    5: [
+        ("articles", "notes TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(notes))"),
+    ],
 }
+
+# The meta row that says the end-of-run stages (speaker reconcile, quote clusters) must run again:
+# set in the transaction of every article stored, cleared in the transaction that runs them, so a
+# run killed before or during those stages leaves it set and the next ingest runs them.
+END_OF_RUN_OWED = "end_of_run_owed"
 
 # The values claims.types defines; the schema leaves them to this check so that they live in one place.
 SPEAKER_TYPES = frozenset({PERSON, ORGANIZATION, GOVERNMENT, ANONYMOUS, UNNAMED_REPORTS, PUBLICATION, UNKNOWN})
@@ -108,37 +125,38 @@ def schema_sql() -> str:
     return resources.files("claims").joinpath("data/schema.sql").read_text(encoding="utf-8")
 
 
+# How long a writer waits for another process's transaction before giving up. Articles commit in
+# well under a second, but the end-of-run stages hold the write lock while they recompute speakers
+# and quote clusters over the whole database (about 15 s for 924 articles), so the wait is long.
+BUSY_TIMEOUT_SECONDS = 600
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating when new) a claims database with foreign keys on and WAL journaling.
 
-    A version-1 database is upgraded in place (new columns, the ``speaker_merges`` table and the
-    ``speaker_roles`` view; named speakers re-keyed and merged by the rules of :mod:`claims.speakers`).
-    Raises :class:`StoreError` for a file that is not SQLite, holds other tables, or was made
-    with a schema version this code does not know.
+    Several processes may open and write the same file at once: a new file's schema is created
+    under SQLite's write lock (the second process finds it made), writers wait up to
+    :data:`BUSY_TIMEOUT_SECONDS` for each other, and no file is ever deleted. A database of an
+    older schema version is upgraded in place. Raises :class:`StoreError` for a file that is not
+    SQLite, holds other tables, or was made with a schema version this code does not know.
     """
-    path = Path(path)
-    if path.is_dir():
-        raise StoreError(f"{path} is a directory; pass a database file path such as {path / 'claims.db'}")
-    if not path.parent.exists():
-        raise StoreError(f"cannot create {path}: directory {path.parent} does not exist; create it first")
-    is_new = not path.exists() or path.stat().st_size == 0
-    db = sqlite_utils.Database(path)
+    path = check_db_path(path)
+    db = sqlite_utils.Database(sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS))
     try:
         db.execute("PRAGMA foreign_keys = ON")
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        names = set(db.table_names()) | set(db.view_names())
-        if version == 0 and not names:
-            db.executescript(schema_sql())
-        else:
-            _check_version(path, version, names)
-            if version < SCHEMA_VERSION:
-                _upgrade(db, version)
-        db.enable_wal()
+        if not _is_current(*_schema_state(db)):  # new, older or foreign: one process at a time decides
+            with write_transaction(db):
+                version, names = _schema_state(db)  # again: another process may have been first
+                if version == 0 and not names:
+                    for statement in _schema_statements():
+                        db.execute(statement)
+                elif not _is_current(version, names):
+                    _check_version(path, version, names)
+                    _upgrade(db, version)
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.enable_wal()
     except sqlite3.DatabaseError as error:
-        db.rollback()
         db.close()
-        if is_new and path.exists():
-            path.unlink()
         raise StoreError(
             f"{path} is not a usable SQLite database ({error}); "
             "pass the path of a claims database or of a new file"
@@ -147,6 +165,70 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
         db.close()
         raise
     return db
+
+
+def check_db_path(path: str | Path) -> Path:
+    """Refuse at once a database path that cannot be a database file (a folder, a missing folder)."""
+    path = Path(path)
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory; pass a database file path such as {path / 'claims.db'}")
+    if not path.parent.exists():
+        raise StoreError(f"cannot create {path}: directory {path.parent} does not exist; create it first")
+    if path.exists() and not path.is_file():
+        raise StoreError(f"{path} is not a regular file; pass the path of a claims database or of a new file")
+    return path
+
+
+def _schema_state(db: sqlite_utils.Database) -> tuple[int, set[str]]:
+    """``(user_version, names of tables and views)``; ``(0, set())`` for a new file."""
+    return db.execute("PRAGMA user_version").fetchone()[0], set(db.table_names()) | set(db.view_names())
+
+
+def _is_current(version: int, names: set[str]) -> bool:
+    return version == SCHEMA_VERSION and {"meta", "articles", "claims"} <= names
+
+
+def _schema_statements() -> list[str]:
+    """The statements of schema.sql without its own BEGIN and COMMIT (the caller holds the transaction)."""
+    statements, pending = [], ""
+    for line in schema_sql().splitlines(keepends=True):
+        if not pending and (not line.strip() or line.lstrip().startswith("--")):
+            continue  # comments between statements
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statement = pending.strip()
+            pending = ""
+            if statement.upper() not in ("BEGIN;", "COMMIT;"):
+                statements.append(statement)
+    if pending.strip():
+        raise ValueError(f"schema.sql ends in an incomplete statement: {pending.strip()[:80]!r}")
+    return statements
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A transaction that takes SQLite's write lock at once (``BEGIN IMMEDIATE``).
+
+    A plain ``BEGIN`` reads first and asks for the write lock later, and in WAL mode a writer whose
+    snapshot another process changed meanwhile fails at once with "database is locked", whatever
+    the timeout. Taking the lock first makes concurrent writers wait their turn instead. Inside an
+    open transaction this is a savepoint, as ``db.atomic()`` would make.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    try:
+        db.execute("COMMIT")
+    except BaseException:
+        db.rollback()
+        raise
 
 
 def _check_version(path: Path, version: int, names: set[str]) -> None:
@@ -174,7 +256,8 @@ def _upgrade(db: sqlite_utils.Database, version: int) -> None:
     with db.atomic():
         for added in range(version + 1, SCHEMA_VERSION + 1):
             for table, column in _ADDED_COLUMNS.get(added, []):
-                db.execute(f"ALTER TABLE [{table}] ADD COLUMN {column}")
+                if column.split()[0] not in db.table(table).columns_dict:  # a hand-edited file may have it
+                    db.execute(f"ALTER TABLE [{table}] ADD COLUMN {column}")
         # Views hold no data: all are made again, so a corrected view reaches old databases.
         for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'view'").fetchall():
             db.execute(f"DROP VIEW [{name}]")
@@ -193,8 +276,48 @@ def _upgrade(db: sqlite_utils.Database, version: int) -> None:
             )
             speakers.rekey_speakers(db)
             speakers.reconcile_speakers(db)
+        if version < 5:
+            _rekey_articles_by_text(db)
+            mark_end_of_run_owed(db)  # a version-4 run may have been killed in those stages
         db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _rekey_articles_by_text(db: sqlite_utils.Database) -> None:
+    """Version 5: articles without a given id or URL are keyed by their text, not by their path.
+
+    The same text stored under several paths was several articles; the first stored stays and the
+    others go with their claims (speakers and channels left without claims go too).
+    """
+    rows = db.execute(
+        "SELECT id, key, text FROM articles WHERE external_id IS NULL AND url IS NULL ORDER BY id"
+    ).fetchall()
+    for article_id, key, text in rows:
+        new_key = text_key(text)
+        if new_key == key:
+            continue
+        if db.execute("SELECT 1 FROM articles WHERE key = ?", [new_key]).fetchone():
+            touched_speakers, touched_channels = _clear_article(db, article_id, text_changed=True, model_version="")
+            db.execute("DELETE FROM articles WHERE id = ?", [article_id])
+            speakers.refresh_speakers(db, touched_speakers)
+            _drop_unused_channels(db, touched_channels)
+        else:
+            db.execute("UPDATE articles SET key = ? WHERE id = ?", [new_key, article_id])
+
+
+def mark_end_of_run_owed(db: sqlite_utils.Database) -> None:
+    """Record that the end-of-run stages must run (inside the caller's transaction)."""
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, '1')", [END_OF_RUN_OWED])
+
+
+def end_of_run_owed(db: sqlite_utils.Database) -> bool:
+    """Whether articles changed since the end-of-run stages last completed."""
+    return db.execute("SELECT 1 FROM meta WHERE key = ?", [END_OF_RUN_OWED]).fetchone() is not None
+
+
+def clear_end_of_run_owed(db: sqlite_utils.Database) -> None:
+    """Record that the end-of-run stages are done (in the transaction that ran them)."""
+    db.execute("DELETE FROM meta WHERE key = ?", [END_OF_RUN_OWED])
 
 
 # -- names and keys -------------------------------------------------------------------------------
@@ -340,7 +463,9 @@ def _claim_order(claim: Claim) -> tuple[int, int, int]:
     return claim.sentence_index, claim.content_start, claim.content_end
 
 
-def _article_row(article: Article, extractor_version: str, model_version: str) -> dict[str, Any]:
+def _article_row(
+    article: Article, parsed: ParsedArticle, extractor_version: str, model_version: str
+) -> dict[str, Any]:
     return {
         "key": article.key,
         "source": article.source,
@@ -362,6 +487,7 @@ def _article_row(article: Article, extractor_version: str, model_version: str) -
         "model_version": model_version,
         "extractor_version": extractor_version,
         "ingested_at": _now(),
+        "notes": json.dumps([*article.notes, *parsed.notes], ensure_ascii=False),
     }
 
 
@@ -398,25 +524,28 @@ def store_article(
 ) -> StoreResult:
     """Write an article, its sentences and its claims in one transaction.
 
-    Unchanged (same key, content hash and versions): nothing is written. Changed: its sentences
-    and claims are replaced (and its cached annotations dropped when the text or model changed).
+    Unchanged (same key, content hash and versions): nothing is written but a missing annotation
+    cache. Changed: its sentences and claims are replaced. The parse is cached in the same
+    transaction (:func:`load_annotations`), and the end-of-run stages are marked as owed.
     Speakers are found or created by :func:`claims.speakers.resolve_speakers` (one row per speaker
     across articles, manual merges and splits applied), channels by normalized name; speakers and
     channels left without claims by a replacement are removed. Raises ValueError on offsets outside
     the text or unknown types, before writing.
     """
     _check_claims(article, parsed, claims)
-    found = db.execute(
-        "SELECT id, content_hash, extractor_version, model_version FROM articles WHERE key = ?",
-        [article.key],
-    ).fetchone()
-    if found and tuple(found[1:]) == (article.content_hash, extractor_version, model_version):
-        return _result(db, found[0], UNCHANGED)
-
-    row = _article_row(article, extractor_version, model_version)
-    # db.atomic() issues BEGIN and COMMIT (ROLLBACK on any error), and sqlite-utils' own writes
-    # inside it become savepoints: the old rows survive any failure below.
-    with db.atomic():
+    row = _article_row(article, parsed, extractor_version, model_version)
+    # BEGIN IMMEDIATE: the lookup and the writes see one state of the database even when another
+    # process ingests into it; sqlite-utils' own writes inside become savepoints, and any failure
+    # rolls back to the old rows.
+    with write_transaction(db):
+        found = db.execute(
+            "SELECT id, content_hash, extractor_version, model_version FROM articles WHERE key = ?",
+            [article.key],
+        ).fetchone()
+        if found and tuple(found[1:]) == (article.content_hash, extractor_version, model_version):
+            if not has_annotations(db, found[0], model_version):  # lost by a run killed before v5
+                save_annotations(db, found[0], parsed)
+            return _result(db, found[0], UNCHANGED)
         touched_speakers: set[int] = set()
         touched_channels: set[int] = set()
         if found:
@@ -450,7 +579,10 @@ def store_article(
         _verify_offsets(db, article_id)
         speakers.refresh_speakers(db, touched_speakers)
         _drop_unused_channels(db, touched_channels)
-    return _result(db, article_id, status)
+        # In the article's own transaction: a killed run never leaves an article without its cache.
+        save_annotations(db, article_id, parsed)
+        mark_end_of_run_owed(db)
+        return _result(db, article_id, status)
 
 
 def _result(db: sqlite_utils.Database, article_id: int, status: str) -> StoreResult:
@@ -601,11 +733,17 @@ def _drop_unused_channels(db: sqlite_utils.Database, channel_ids: set[int]) -> N
 
 def record_error(db: sqlite_utils.Database, error: IngestError) -> int:
     """Record an input that could not be read; returns the row id."""
-    table = db.table("ingest_errors")
-    table.insert(
-        {"source": error.source, "line": error.line, "kind": error.kind, "message": error.message, "at": _now()}
-    )
-    return int(table.last_pk)
+    with write_transaction(db):
+        cursor = db.execute(
+            "INSERT INTO ingest_errors (source, line, kind, message, at) VALUES (?, ?, ?, ?, ?)",
+            [_storable(error.source), error.line, error.kind, _storable(error.message), _now()],
+        )
+    return int(cursor.lastrowid)
+
+
+def _storable(text: str) -> str:
+    """Text SQLite can hold: a lone surrogate (from a JSON escape or a file name) becomes "?"."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 # -- annotation cache -------------------------------------------------------------------------------
@@ -618,6 +756,13 @@ def save_annotations(db: sqlite_utils.Database, article_id: int, parsed: ParsedA
         {"article_id": article_id, "model_version": parsed.model_version, "data": data, "saved_at": _now()},
         replace=True,
     )
+
+
+def has_annotations(db: sqlite_utils.Database, article_id: int, model_version: str) -> bool:
+    """Whether the article's parse is cached for this model."""
+    return db.execute(
+        "SELECT 1 FROM annotations WHERE article_id = ? AND model_version = ?", [article_id, model_version]
+    ).fetchone() is not None
 
 
 def load_annotations(db: sqlite_utils.Database, article_id: int) -> ParsedArticle | None:
@@ -635,5 +780,6 @@ def load_annotations(db: sqlite_utils.Database, article_id: int) -> ParsedArticl
         ],
         entities=[Entity(**e) for e in data["entities"]],
         model_version=data["model_version"],
+        notes=data.get("notes", []),
     )
 

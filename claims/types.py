@@ -63,8 +63,20 @@ class Article:
 
     @property
     def key(self) -> str:
-        """Identity of the article across re-ingests: given id, else URL, else where it came from."""
-        return self.external_id or self.url or self.source
+        """Identity of the article across re-ingests and inputs: the id the input gives, else its URL,
+        else its text (``sha256:`` and 32 hex digits of the text's SHA-256).
+
+        Never the local path it was read from: the same file read as ``../x/a.txt`` and
+        ``/abs/x/a.txt``, or piped twice through stdin, is one article, and two different texts piped
+        in are two. The path stays in ``source`` as provenance. Records of different files that give
+        the same ``id`` are one article: the later one replaces the earlier.
+        """
+        return self.external_id or self.url or text_key(self.text)
+
+
+def text_key(text: str) -> str:
+    """The key of an article known only by its text (see :attr:`Article.key`)."""
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 import shutil
 import sqlite3
 
@@ -67,16 +69,43 @@ def test_reingest_unchanged_adds_nothing(seed_db, model_spec):
 
 
 def test_changed_article_is_replaced(tmp_path, model_spec):
-    path = tmp_path / "story.txt"
-    path.write_text("The mayor said the bridge will reopen in May. Traffic was light.\n", encoding="utf-8")
+    # An article that names itself (an id or a URL) is replaced when its text changes.
+    path = tmp_path / "story.jsonl"
+    record = {"id": "story-1", "text": "The mayor said the bridge will reopen in May. Traffic was light."}
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
     db_path = tmp_path / "c.db"
     ingest([str(path)], db_path, model=model_spec)
-    path.write_text("The mayor said the bridge will stay closed until June.\n", encoding="utf-8")
+    record["text"] = "The mayor said the bridge will stay closed until June."
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
     summary = ingest([str(path)], db_path, model=model_spec)
     assert summary.replaced == 1
     assert rows(db_path, "select count(*) from articles") == [(1,)]
     texts = " ".join(r[0] for r in rows(db_path, "select text from claims"))
     assert "June" in texts and "May" not in texts
+
+
+def test_an_article_is_its_text_not_the_path_it_was_read_from(tmp_path, model_spec, monkeypatch):
+    folder = tmp_path / "x"
+    folder.mkdir()
+    path = folder / "a.txt"
+    path.write_text("The mayor said the bridge will reopen in May.\n", encoding="utf-8")
+    db_path = tmp_path / "c.db"
+    monkeypatch.chdir(folder)
+    first = ingest(["a.txt", str(path), "../x/a.txt"], db_path, model=model_spec)
+    assert (first.added, first.unchanged) == (1, 2)
+    assert rows(db_path, "select count(*), count(distinct text) from articles") == [(1, 1)]
+    assert rows(db_path, "select count(*) from quote_clusters") == [(0,)]  # no article quoting itself
+    # Two different texts piped in are two articles; the same text piped again is the first.
+    for text in ("Officials said the port was closed.\n", "Police said the road was open.\n",
+                 "Officials said the port was closed.\n"):
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode("utf-8"))))
+        ingest(["-"], db_path, model=model_spec)
+    assert rows(db_path, "select source, count(*) from articles where source = '<stdin>' group by 1") == [
+        ("<stdin>", 2)]
+    # An edited file without an id is another text, so another article; the first is kept.
+    path.write_text("The mayor said the bridge will stay closed until June.\n", encoding="utf-8")
+    edited = ingest([str(path)], db_path, model=model_spec)
+    assert edited.added == 1 and rows(db_path, "select count(*) from articles") == [(4,)]
 
 
 def test_bad_inputs_are_recorded_and_good_ones_kept(tmp_path, model_spec):

@@ -462,6 +462,7 @@ def downgrade_to_version_1(path: Path) -> None:
         ALTER TABLE speakers DROP COLUMN ambiguous;
         ALTER TABLE speakers DROP COLUMN surname;
         ALTER TABLE claims DROP COLUMN speaker_name;
+        ALTER TABLE articles DROP COLUMN notes;
         UPDATE meta SET value = '1' WHERE key = 'schema_version';
         PRAGMA user_version = 1;
         """

@@ -34,6 +34,12 @@ def store_default(db, key="article-1", **kwargs):
     return store.store_article(db, article, parsed, claims, EXTRACTOR_VERSION, MODEL_VERSION)
 
 
+def result_start(db, result) -> int:
+    return db.execute(
+        "SELECT start FROM sentences WHERE article_id = ? AND sentence_index = 0", [result.article_id]
+    ).fetchone()[0]
+
+
 def fts_ids(db, table: str, query: str) -> set[int]:
     return {row[0] for row in db.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ?", [query])}
 
@@ -229,8 +235,9 @@ def test_changed_article_replaces_its_sentences_and_claims(db):
     assert "the advance had slowed near Hama" not in texts
     assert texts[0] == "A new opening sentence."
     assert fts_ids(db, "claims_fts", "Hama") == set()
-    # the text changed, so its cached annotations no longer apply
-    assert store.load_annotations(db, first.article_id) is None
+    # the text changed: the cache holds the new parse, saved in the same transaction
+    cached = store.load_annotations(db, first.article_id)
+    assert cached.sentences[0].words[0].text == "A" and cached.sentences[0].start == result_start(db, first)
     # the speaker lost the surface form only the old sentence used
     speaker = db.execute("SELECT aliases, claim_count FROM speakers WHERE key = 'person:sinem koseoglu'").fetchone()
     assert json.loads(speaker[0]) == ["Koseoglu"] and speaker[1] == 1
@@ -246,8 +253,10 @@ def test_new_extractor_version_reextracts_and_keeps_annotations(db):
     assert result.status == "replaced"
     assert {r[0] for r in db.execute("SELECT extractor_version FROM claims")} == {"test-extractor-2"}
     assert store.load_annotations(db, first.article_id) == parsed  # same text and model: still valid
+    parsed.model_version = "test-model-2"
     store.store_article(db, article, parsed, claims, "test-extractor-2", "test-model-2")
-    assert store.load_annotations(db, first.article_id) is None
+    assert store.load_annotations(db, first.article_id).model_version == "test-model-2"  # the new parse
+    assert db["annotations"].count == 1
 
 
 def test_failed_replace_leaves_the_old_article_intact(db, monkeypatch):
@@ -362,7 +371,7 @@ def test_record_error(db):
 def test_annotations_round_trip(db):
     result = store_default(db)
     _, parsed, _ = make_stored_article()
-    assert store.load_annotations(db, result.article_id) is None
+    assert store.load_annotations(db, result.article_id) == parsed  # saved with the article
     store.save_annotations(db, result.article_id, parsed)
     loaded = store.load_annotations(db, result.article_id)
     assert loaded == parsed
@@ -403,4 +412,4 @@ def test_split_quote_over_two_sentences(db):
     assert json.loads(rows[1]["content_spans"]) == [[second_start, len(text)]]
     assert [r["text"] for r in rows] == [text[:first_end], text[second_start:]]
     speaker = db.execute("SELECT key, name, claim_count FROM speakers").fetchone()
-    assert speaker == ("anonymous_person:split.txt:she", "she", 2)
+    assert speaker == (f"anonymous_person:{article.key}:she", "she", 2)

@@ -15,22 +15,26 @@
 -- Version 4: the anonymous_sources view selects speaker_type 'anonymous_person' (version 3 looked
 -- for 'anonymous', which no claim has, so the view was always empty), and words a source that is
 -- a relative pronoun ("who") by the phrase it stands for.
+-- Version 5: articles.notes (what the reader or the parser had to do to the input); an article's
+-- key is its given id, else its URL, else its text's hash (never the path it was read from); the
+-- meta row 'end_of_run_owed' says the speaker reconcile and the quote clusters must run again.
 
 BEGIN;
 
-PRAGMA user_version = 4;
+PRAGMA user_version = 5;
 
 CREATE TABLE meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
 INSERT INTO meta (key, value) VALUES
-    ('schema_version', '4'),
+    ('schema_version', '5'),
     ('created_at', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
 
 CREATE TABLE articles (
     id INTEGER PRIMARY KEY,
-    key TEXT NOT NULL UNIQUE,            -- Article.key: given id, else URL, else source
+    key TEXT NOT NULL UNIQUE,            -- Article.key: given id, else URL, else sha256: of the text
+    -- source: where it was read from when last stored (path, path:line, <stdin>): provenance, not identity
     source TEXT NOT NULL,
     format TEXT NOT NULL,
     external_id TEXT,
@@ -50,6 +54,7 @@ CREATE TABLE articles (
     model_version TEXT,
     extractor_version TEXT,
     ingested_at TEXT NOT NULL,
+    notes TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(notes)),  -- JSON list: inputs cut, characters removed
     CHECK (0 <= body_start AND body_start <= body_end)
 );
 CREATE INDEX idx_articles_publisher ON articles (publisher);
