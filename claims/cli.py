@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import click
@@ -40,12 +41,14 @@ def cli() -> None:
 @click.option("--stdin-format", default="txt", type=click.Choice(["txt", "html", "jsonl", "csv"]),
               help="format of '-' (standard input)")
 @click.option("--batch-size", default=8, show_default=True, help="articles annotated together")
-@click.option("--quiet", is_flag=True, help="no progress bar")
+@click.option("--quiet", is_flag=True, help="no progress (errors and the summary are still printed)")
 def ingest(paths, db_path, model, stdin_format, batch_size, quiet) -> None:
     """Read articles (files, folders, '-') and store their claims in DB.
 
     Formats: .txt (plain or scraped page), .html/.htm, .jsonl, .csv. Unchanged articles are
-    skipped; changed ones are re-extracted. Exit status 1 when any input failed.
+    skipped; changed ones are re-extracted. An input that cannot be read or processed is
+    reported, recorded in the ingest_errors table and skipped; the run goes on. Progress shows
+    as a bar on a terminal and as a line every 30 s otherwise. Exit status 1 when any input failed.
 
     \b
     Example:
@@ -55,11 +58,15 @@ def ingest(paths, db_path, model, stdin_format, batch_size, quiet) -> None:
     from claims.pipeline import ingest as run_ingest
     from claims.store import StoreError
 
+    progress = None if quiet else IngestProgress(sys.stderr)
     try:
-        summary = run_ingest(list(paths), db_path, model=model, batch_size=batch_size,
-                             progress=not quiet and sys.stderr.isatty(), stdin_format=stdin_format)
+        summary = run_ingest(list(paths), db_path, model=model, batch_size=batch_size, stdin_format=stdin_format,
+                             on_progress=progress and progress.update, on_stage=progress and progress.stage)
     except (ModelError, StoreError) as error:
         fail(str(error))
+    finally:
+        if progress is not None:
+            progress.close()
     for error in summary.errors:
         where = error.source + (f":{error.line}" if error.line and f":{error.line}" not in error.source else "")
         message = error.message if error.message.startswith(error.source) else f"{where}: {error.message}"
@@ -67,6 +74,46 @@ def ingest(paths, db_path, model, stdin_format, batch_size, quiet) -> None:
     click.echo(summary.line(), err=True)
     if summary.errors:
         sys.exit(1)
+
+
+class IngestProgress:
+    """Progress of a long ingest: a bar on a terminal, else a line every ``every`` seconds (logs, CI)."""
+
+    def __init__(self, stream, every: float = 30.0):
+        self.stream = stream
+        self.every = every
+        self.clock = time.monotonic
+        self.started = self.last_line = self.clock()
+        self.bar = None
+        if stream.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(unit=" articles", file=stream, leave=False)
+
+    def update(self, summary) -> None:
+        if self.bar is not None:
+            self.bar.update(summary.articles + len(summary.errors) - self.bar.n)
+            return
+        now = self.clock()
+        if now - self.last_line >= self.every:
+            self.last_line = now
+            rate = summary.articles / max(now - self.started, 1e-9)
+            click.echo(
+                f"ingest: {summary.articles:,} articles read ({summary.added:,} added, {summary.replaced:,} replaced, "
+                f"{summary.unchanged:,} unchanged), {len(summary.errors):,} skipped, {rate:.1f} articles/s, "
+                f"{now - self.started:.0f} s",
+                file=self.stream,
+            )
+
+    def stage(self, description: str) -> None:
+        if self.bar is not None:
+            self.bar.set_description(description)
+        else:
+            click.echo(f"ingest: {description} ...", file=self.stream)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 @cli.command()
