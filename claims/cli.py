@@ -161,8 +161,13 @@ def serve(db_path, host, port, extra) -> None:
         claims serve claims.db --port 8001
     """
     from claims.publish import serve as run_serve
+    from claims.store import StoreError
 
-    sys.exit(run_serve(db_path, host=host, port=port, extra=list(extra)))
+    try:
+        status = run_serve(db_path, host=host, port=port, extra=list(extra))
+    except StoreError as error:  # not a claims database: say so, as `claims ingest` does
+        fail(str(error))
+    sys.exit(status)
 
 
 @cli.command()

@@ -1,13 +1,18 @@
-"""Datasette plugin (registered by the package's ``datasette`` entry point): links between pages.
+"""Datasette plugin (registered by the package's ``datasette`` entry point): links between pages,
+and the search function of the "Search claims" canned query.
 
 Wherever a claims row shows a speaker or a channel by name next to its id (``claims_view``,
 ``cluster_appearances``), the name links to that speaker's or channel's page: the ``speaker`` and
 ``channel`` canned queries of datasette-metadata.json, which list every claim with its date,
 role, channel and article, offer the CSV, and link on to the claims-over-time dashboard.
+
+Every name shown comes from an article, so it is escaped; a link is built only from a whole-number
+id and the database's encoded path, never from article text.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from datasette import hookimpl
@@ -31,7 +36,37 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
         target_id = row[id_column]
     except (KeyError, IndexError):
         return None  # the id column was left out of this page (?_col=...)
-    if target_id is None:
+    # Only a stored row id makes a link; anything else (a custom query's text, a float) keeps
+    # Datasette's own escaped rendering rather than failing the page.
+    if type(target_id) is not int:
         return None
-    href = datasette.urls.path(f"/{database}/{query}?{parameter}={int(target_id)}")
-    return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
+    href = f"{datasette.urls.query(database, query)}?{parameter}={target_id}"
+    return Markup('<a href="{}">{}</a>').format(href, value)
+
+
+# A double-quoted phrase, or a run of anything else up to the next space or quote.
+_PHRASE_OR_WORD = re.compile(r'"([^"]*)"|([^\s"]+)')
+
+
+def fts_phrases(text: Any) -> str:
+    """The user's search text as an SQLite FTS5 query that every row must match word by word.
+
+    Each word, and each "double-quoted phrase", becomes one FTS phrase, so that the query
+    language's operators and syntax (AND, OR, NOT, NEAR, *, ^, -, column:, parentheses, a stray
+    quote) are searched for as plain words instead of failing the query. Empty text gives the
+    empty phrase ``""``, which matches nothing (FTS5 rejects an empty query outright).
+    """
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    phrases = []
+    for match in _PHRASE_OR_WORD.finditer(text):
+        words = match.group(1) if match.group(1) is not None else match.group(2)
+        if words.strip():
+            phrases.append('"' + words.replace('"', '""') + '"')
+    return " ".join(phrases) or '""'
+
+
+@hookimpl
+def prepare_connection(conn: Any) -> None:
+    # deterministic: the same text always gives the same query, so SQLite may reuse it in a plan
+    conn.create_function("fts_phrases", 1, fts_phrases, deterministic=True)

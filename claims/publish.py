@@ -9,9 +9,10 @@ canned queries, and the dashboards' charts query it.
 from __future__ import annotations
 
 import json
-import subprocess
+import signal
 import sys
 import tempfile
+import threading
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,6 +55,9 @@ def _check_database(db_path: str | Path) -> Path:
     path = Path(db_path)
     if not path.is_file():
         raise StoreError(f"{path} does not exist; create it first with `claims ingest ... --db {path}`")
+    if path.stat().st_size == 0:
+        # open_db would write a new schema into it: serving must not change somebody's file
+        raise StoreError(f"{path} is empty, not a claims database; fill it first with `claims ingest ... --db {path}`")
     open_db(path).close()  # refuses a file that is not a claims database of a known version
     return path
 
@@ -100,9 +104,41 @@ def serve_command(
 
 
 def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001, extra: list[str] | None = None) -> int:
-    """Run Datasette on ``db_path`` until it stops; returns its exit status."""
+    """Run ``datasette serve`` on ``db_path`` in this process until it stops; returns its exit status.
+
+    Datasette runs here rather than in a child process, so whatever stops this process (Ctrl-C,
+    SIGTERM, SIGKILL, a closed terminal) stops the server and frees its port: nothing is left
+    behind. Raises :class:`StoreError` for a file that is not a claims database.
+    """
+    from datasette.cli import cli as datasette_cli  # imported here: only serving needs it, and it is slow
+
     path = _check_database(db_path)
     with tempfile.TemporaryDirectory(prefix="claims-serve-") as tmp:
         metadata = Path(tmp) / "metadata.json"
         metadata.write_text(json.dumps(metadata_for(path), ensure_ascii=False), encoding="utf-8")
-        return subprocess.run(serve_command(path, host, port, extra, metadata=metadata), check=False).returncode
+        arguments = serve_command(path, host, port, extra, metadata=metadata)[3:]  # from "serve" on
+        # uvicorn stops gracefully on SIGTERM and then raises it again; Python's default action would
+        # end the process without removing the metadata file, so SIGTERM and SIGHUP become exits.
+        previous = {}
+        if threading.current_thread() is threading.main_thread():  # only the main thread may set handlers
+            for name in ("SIGTERM", "SIGHUP"):  # Windows has no SIGHUP
+                if hasattr(signal, name):
+                    previous[getattr(signal, name)] = signal.signal(getattr(signal, name), _exit_on_signal)
+        # `--reload` restarts the server from sys.argv: make that the datasette command line.
+        argv, sys.argv = sys.argv, ["datasette", *arguments]
+        try:
+            datasette_cli.main(args=arguments, prog_name="datasette")
+        except SystemExit as stop:
+            if stop.code is None or isinstance(stop.code, int):
+                return stop.code or 0
+            print(stop.code, file=sys.stderr)  # sys.exit("message"): say it, as Python would
+            return 1
+        finally:
+            sys.argv = argv
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+    return 0
+
+
+def _exit_on_signal(number: int, frame: object) -> None:
+    raise SystemExit(128 + number)  # the status a shell reports for a process ended by that signal
