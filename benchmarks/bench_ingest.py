@@ -2,7 +2,10 @@
 
 Two runs, each into a fresh database in a temporary folder:
   (a) seed     the seed article (fixtures/seed/syria-russia-airstrikes.txt);
-  (b) polnear  the 84 PolNeAR dev articles (../shared/data/polnear/dev/text).
+  (b) polnear  the 84 PolNeAR dev articles: ``--polnear DIR``, else polnear/dev/text of the data
+               folder ``CLAIMS_DATA`` names, else of ``../shared/data`` beside the repository
+               when it is there (the project's shared data, as developers have it). PolNeAR is
+               not part of the repository; without it, run ``--only seed``.
 For each: seconds, articles/s, sentences/s, claims, speakers, database size (MB: the SQLite file
 plus its WAL, after a checkpoint) and the process's peak RSS so far (resource.getrusage; it only
 grows, so run ``--only polnear`` for that run's own peak). The model is loaded once, before and
@@ -30,7 +33,8 @@ from pathlib import Path
 from report import ROOT, fmt, peak_rss_mb, per_second, resolve_input, table
 
 DEFAULT_SEED = Path("fixtures/seed/syria-russia-airstrikes.txt")
-DEFAULT_POLNEAR = Path("../shared/data/polnear/dev/text")
+# The project's shared data, where a development checkout has it; a clone has not (CLAIMS_DATA).
+SHARED_DATA = ROOT.parent / "shared" / "data"
 CASES = ("seed", "polnear")
 
 
@@ -49,8 +53,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=Path, default=DEFAULT_SEED,
                         help=f"the seed article (default: {DEFAULT_SEED})")
-    parser.add_argument("--polnear", type=Path, default=DEFAULT_POLNEAR,
-                        help=f"folder of PolNeAR dev texts (default: {DEFAULT_POLNEAR}, relative to the repository root)")
+    parser.add_argument("--polnear", type=Path, default=None,
+                        help="folder of PolNeAR dev texts (default: polnear/dev/text of $CLAIMS_DATA, else of "
+                             "../shared/data beside the repository when it is there)")
     parser.add_argument("--only", choices=CASES, help="run one case only")
     parser.add_argument("--model", default=None,
                         help="bundled | official | a model directory (default: $CLAIMS_MODEL or bundled)")
@@ -80,7 +85,19 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, str(ROOT))
 
     cases = [args.only] if args.only else list(CASES)
-    inputs = {"seed": resolve_input(args.seed), "polnear": resolve_input(args.polnear)}
+    inputs = {"seed": resolve_input(args.seed)}
+    if "polnear" in cases:
+        if args.polnear is not None:
+            inputs["polnear"] = resolve_input(args.polnear)
+        else:
+            from claims.recipe import DataDirError, data_dir
+
+            try:
+                inputs["polnear"] = data_dir(None, ("polnear/dev/text",), fallback=SHARED_DATA, option=None) / "polnear/dev/text"
+            except DataDirError as error:
+                print(f"error: no PolNeAR dev texts: pass --polnear DIR, set CLAIMS_DATA, or run --only seed "
+                      f"({error})", file=sys.stderr)
+                return 2
     for case in cases:
         if not inputs[case].exists():
             print(f"error: {case} input {inputs[case]} does not exist", file=sys.stderr)

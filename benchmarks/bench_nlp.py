@@ -1,6 +1,9 @@
 """Throughput of the NLP layer on the CPU: the full stanza pipeline, then the claim extractor.
 
-Measures, on the PolNeAR dev texts (84 articles) by default:
+Measures, on the PolNeAR dev texts (84 articles) by default (polnear/dev/text of the data folder
+``CLAIMS_DATA`` names, else of ``../shared/data`` beside the repository when it is there: the
+project's shared data, as developers have it; PolNeAR is not part of the repository, so on a
+clone pass a folder of articles or set CLAIMS_DATA):
 - model load: ``claims.nlp.resolve_model`` + ``load_pipeline`` (stanza loads every processor);
 - stanza: ``claims.nlp.annotate`` (tokenize, mwt, pos, lemma, depparse, ner and the conversion to
   ParsedArticle) over all articles, in sentences/s, tokens/s and articles/s;
@@ -13,6 +16,7 @@ article is annotated first, untimed, so that lazy initialisation is not counted 
 Run from the repository root, once the bundled model exists (``python -m claims.recipe``)::
 
     python benchmarks/bench_nlp.py                       # PolNeAR dev, bundled model, 2 threads
+    python benchmarks/bench_nlp.py fixtures/seed         # any folder or file of articles
     python benchmarks/bench_nlp.py DIR --model official --threads 1 --json
 """
 
@@ -28,7 +32,8 @@ from pathlib import Path
 
 from report import ROOT, fmt, peak_rss_mb, per_second, resolve_input, table
 
-DEFAULT_TEXTS = Path("../shared/data/polnear/dev/text")
+# The project's shared data, where a development checkout has it; a clone has not (CLAIMS_DATA).
+SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -36,9 +41,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description=__doc__.split("\n\n")[0],
         epilog="Prints a table; --json prints the same figures as JSON instead.",
     )
-    parser.add_argument("texts", nargs="?", type=Path, default=DEFAULT_TEXTS,
-                        help=f"folder (or file) of articles to annotate (default: {DEFAULT_TEXTS}, "
-                             "relative to the repository root when it is not found here)")
+    parser.add_argument("texts", nargs="?", type=Path, default=None,
+                        help="folder (or file) of articles to annotate, relative to the repository root when "
+                             "it is not found here (default: polnear/dev/text of $CLAIMS_DATA, else of "
+                             "../shared/data beside the repository when it is there)")
     parser.add_argument("--model", default=None,
                         help="bundled | official | a model directory (default: $CLAIMS_MODEL or bundled)")
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default: 2)")
@@ -72,7 +78,17 @@ def main(argv: list[str] | None = None) -> int:
     except RuntimeError:  # only settable before any parallel work
         pass
 
-    texts = resolve_input(args.texts)
+    if args.texts is not None:
+        texts = resolve_input(args.texts)
+    else:
+        from claims.recipe import DataDirError, data_dir
+
+        try:
+            texts = data_dir(None, ("polnear/dev/text",), fallback=SHARED_DATA, option=None) / "polnear" / "dev" / "text"
+        except DataDirError as error:
+            print(f"error: no articles to annotate: pass a folder or file of articles (e.g. fixtures/seed), or "
+                  f"set CLAIMS_DATA for PolNeAR dev ({error})", file=sys.stderr)
+            return 2
     if not texts.exists():
         print(f"error: {args.texts} does not exist (looked in {Path.cwd()} and {ROOT})", file=sys.stderr)
         return 2

@@ -7,6 +7,11 @@ one or two words changed or dropped, as outlets do when they re-quote), and time
 ``claims.provenance.rebuild_clusters``. Prints the time, peak memory, and how many planted
 repeats ended up in the same cluster as their original (recall) and how many clustered pairs
 were never planted (spurious links between unrelated claims).
+
+PolNeAR is not part of the repository: its texts are read from ``--data DIR`` (a data folder
+holding polnear/train/text and polnear/dev/text), else from the folder ``CLAIMS_DATA`` names,
+else from ``../shared/data`` beside the repository when it is there (the project's shared data,
+as developers have it).
 """
 
 from __future__ import annotations
@@ -25,14 +30,15 @@ from report import ROOT, fmt, peak_rss_mb, table
 from claims.provenance import rebuild_clusters
 from claims.store import open_db
 
-SHARED = ROOT.parent / "shared" / "data" / "polnear"
+# The project's shared data, where a development checkout has it; a clone has not (--data, CLAIMS_DATA).
+SHARED_DATA = ROOT.parent / "shared" / "data"
 CLAIMS_PER_ARTICLE = 10
 
 
-def news_sentences() -> list[str]:
+def news_sentences(polnear: Path) -> list[str]:
     """Distinct sentences of 8 to 60 words from the PolNeAR texts."""
     seen, out = set(), []
-    for path in sorted(SHARED.glob("*/text/*.txt")):
+    for path in sorted(polnear.glob("*/text/*.txt")):
         for sentence in re.split(r"(?<=[.!?])\s+", path.read_text(encoding="utf-8")):
             sentence = " ".join(sentence.split())
             if 8 <= len(sentence.split()) <= 60 and sentence not in seen:
@@ -65,10 +71,10 @@ def edited(text: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
-def build(db_path: Path, n_claims: int, repeat_share: float, seed: int) -> list[tuple[int, int]]:
+def build(db_path: Path, polnear: Path, n_claims: int, repeat_share: float, seed: int) -> list[tuple[int, int]]:
     """Fill the database; returns the planted (original claim id, repeat claim id) pairs."""
     rng = random.Random(seed)
-    pool = news_sentences()
+    pool = news_sentences(polnear)
     texts = unique_texts(pool, n_claims, rng)
     db = open_db(db_path)
     db["speakers"].insert_all([{"id": i, "key": f"person:speaker {i}", "name": f"Speaker {i}",
@@ -110,17 +116,26 @@ def build(db_path: Path, n_claims: int, repeat_share: float, seed: int) -> list[
     return planted
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=None, metavar="DIR",
+                        help="data folder holding polnear/ (default: $CLAIMS_DATA, else ../shared/data when it is there)")
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--repeat-share", type=float, default=0.05, help="share of claims that re-quote an earlier one")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)
+    from claims.recipe import DataDirError, data_dir
+
+    try:
+        polnear = data_dir(args.data, ("polnear/train/text", "polnear/dev/text"), fallback=SHARED_DATA) / "polnear"
+    except DataDirError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "bench.db"
         started = time.time()
-        planted = build(db_path, args.claims, args.repeat_share, args.seed)
+        planted = build(db_path, polnear, args.claims, args.repeat_share, args.seed)
         build_s = time.time() - started
         db = open_db(db_path)
         stats = rebuild_clusters(db)
@@ -140,6 +155,7 @@ def main(argv: list[str] | None = None) -> None:
     print(table(["figure", "value"], [[k, fmt(v) if not isinstance(v, str) else v] for k, v in figures.items()]))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
+    return 0
 
 
 if __name__ == "__main__":

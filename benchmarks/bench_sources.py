@@ -1,7 +1,10 @@
 """Source tracking over a real corpus: ``python benchmarks/bench_sources.py``.
 
 Ingests PolNeAR train + dev (924 articles, with publisher and date from metadata.tsv) into a new
-database: extraction and storage of every article, then the quote clusters. Stanza's parses come
+database. PolNeAR is not part of the repository: it is read from ``--data DIR`` (a data folder
+holding polnear/train, polnear/dev and polnear/metadata.tsv), else from the folder ``CLAIMS_DATA``
+names, else from ``../shared/data`` beside the repository when it is there (the project's shared
+data, as developers have it). Then: extraction and storage of every article, then the quote clusters. Stanza's parses come
 from the cache ``python -m claims.learn.corpus`` fills (build/polnear-parses; what is missing is
 parsed first), so the figures time the claims side, not stanza (benchmarks/bench_ingest.py does).
 
@@ -26,7 +29,8 @@ from report import ROOT, fmt, peak_rss_mb, table
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-POLNEAR = ROOT.parent / "shared" / "data" / "polnear"
+# The project's shared data, where a development checkout has it; a clone has not (--data, CLAIMS_DATA).
+SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
 def with_metadata(article, row: dict[str, str]):
@@ -38,11 +42,21 @@ def with_metadata(article, row: dict[str, str]):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=None, metavar="DIR",
+                        help="data folder holding polnear/ (default: $CLAIMS_DATA, else ../shared/data when it is there)")
     parser.add_argument("--cache", type=Path, default=ROOT / "build" / "polnear-parses")
     parser.add_argument("--keep", type=Path, default=None, help="keep the database here (must not exist)")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)
+    from claims.recipe import DataDirError, data_dir
+
+    try:
+        polnear = data_dir(args.data, ("polnear/train", "polnear/dev", "polnear/metadata.tsv"),
+                           fallback=SHARED_DATA) / "polnear"
+    except DataDirError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
 
     from claims.learn.corpus import annotated_split
     from claims.nlp import resolve_model
@@ -51,12 +65,12 @@ def main(argv: list[str] | None = None) -> int:
     from claims.speakers import reconcile_speakers
     from claims.store import open_db
 
-    with open(POLNEAR / "metadata.tsv", encoding="utf-8") as f:
+    with open(polnear / "metadata.tsv", encoding="utf-8") as f:
         metadata = {row["filename"]: row for row in csv.DictReader(f, delimiter="\t")}
     spec = resolve_model()
     rows = []
     for split in ("train", "dev"):
-        rows += annotated_split(POLNEAR / split, args.cache, spec)
+        rows += annotated_split(polnear / split, args.cache, spec)
     with tempfile.TemporaryDirectory() as tmp:
         if args.keep and args.keep.exists():
             print(f"error: --keep {args.keep} exists", file=sys.stderr)
