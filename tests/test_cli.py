@@ -23,7 +23,7 @@ def test_ingest_then_export_csv_and_jsonl(tmp_path, model_spec):
     db = tmp_path / "c.db"
     result = invoke("ingest", SEED_TEXT, "--db", db)
     assert result.exit_code == 0, result.output
-    assert "1 articles (1 added" in result.output
+    assert "1 article read (1 added" in result.output
     out = invoke("export", db, "--format", "csv")
     table = list(csv.DictReader(io.StringIO(out.output)))
     assert table and {"speaker", "claim_type", "claim", "content_start"} <= set(table[0])
@@ -37,6 +37,36 @@ def test_ingest_reports_bad_input_with_nonzero_exit(tmp_path, model_spec):
     result = invoke("ingest", REPO / "fixtures" / "bad" / "empty.txt", "--db", db)
     assert result.exit_code == 1
     assert "empty" in result.output
+
+
+def test_ingest_summary_counts_this_run_apart_from_the_database(tmp_path, model_spec):
+    db = tmp_path / "c.db"
+    invoke("ingest", SEED_TEXT, "--db", db)
+    result = invoke("ingest", SEED_TEXT, REPO / "fixtures" / "bad" / "empty.txt", "--db", db)
+    assert result.exit_code == 1
+    summary = result.output.strip().splitlines()[-1]
+    # this run stored nothing; the speakers and clusters are the database's, and say so
+    assert summary.startswith("1 article read (0 added, 0 replaced, 1 unchanged), 0 sentences and 0 claims stored, "
+                              "1 error, ")
+    assert "; database now: 1 article, " in summary and " speakers, 0 quote clusters" in summary
+    assert "1 errors" not in result.output
+
+
+def test_ingest_progress_is_a_line_now_and_then_when_output_is_not_a_terminal(tmp_path, model_spec):
+    from claims.cli import IngestProgress
+    from claims.pipeline import IngestSummary
+
+    stream = io.StringIO()  # not a terminal
+    progress = IngestProgress(stream, every=0.0)
+    progress.update(IngestSummary(articles=12, added=10, unchanged=2))
+    progress.stage("updating speakers across articles and quote clusters")
+    progress.close()
+    lines = stream.getvalue().splitlines()
+    assert lines[0].startswith("ingest: 12 articles read (10 added, 0 replaced, 2 unchanged), 0 skipped, ")
+    assert lines[1] == "ingest: updating speakers across articles and quote clusters ..."
+    quiet = IngestProgress(io.StringIO(), every=3600.0)
+    quiet.update(IngestSummary(articles=1))
+    assert quiet.stream.getvalue() == ""  # no more than one line per period
 
 
 def test_export_bad_query_is_a_clear_error(tmp_path, model_spec):
@@ -108,6 +138,45 @@ def test_eval_polnear_dev_with_given_predictions(tmp_path):
     (pred / "broken.json").write_text('{"attributions": 3}', encoding="utf-8")
     result = invoke("eval", POLNEAR_DEV, "--pred", pred)
     assert result.exit_code == 1 and result.output.startswith("Error: ") and "broken.json" in result.output
+
+
+def test_model_build_without_data_says_what_to_pass(tmp_path, monkeypatch):
+    """Training data is not in the repository: the recipe asks for it before doing any work."""
+    monkeypatch.delenv("CLAIMS_DATA", raising=False)
+    work = tmp_path / "work"
+    result = invoke("model", "build", "--work", work)
+    assert result.exit_code == 2 and "pass --data DIR or set CLAIMS_DATA" in result.output
+    assert not work.exists()
+    result = invoke("model", "build", "--data", tmp_path, "--work", work)
+    assert result.exit_code == 2 and f"data folder {tmp_path}" in result.output and "has no ud/en_ewt" in result.output
+    monkeypatch.setenv("CLAIMS_DATA", str(tmp_path / "nowhere"))
+    result = invoke("model", "build", "--work", work)
+    assert result.exit_code == 2 and "(from CLAIMS_DATA) does not exist" in result.output
+
+
+@pytest.mark.parametrize("module", ["claims.learn.train", "claims.learn.heldout"])
+def test_tagger_training_and_held_out_scoring_without_data_say_what_to_pass(module, monkeypatch, capsys):
+    import importlib
+
+    monkeypatch.delenv("CLAIMS_DATA", raising=False)
+    with pytest.raises(SystemExit) as exited:
+        importlib.import_module(module).main([])
+    assert exited.value.code == 2 and "pass --data DIR or set CLAIMS_DATA" in capsys.readouterr().err
+
+
+def test_the_package_and_the_docs_never_point_outside_the_repository():
+    """A clone has no ../shared: the package reads data only from options, the docs name repository paths.
+
+    The README may name `../shared/data` only as the place the tests and benchmarks fall back to.
+    """
+    texts = {path: path.read_text(encoding="utf-8") for path in (REPO / "claims").rglob("*.py")}
+    texts[REPO / "fixtures" / "README.md"] = (REPO / "fixtures" / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    texts[REPO / "README.md"] = readme.replace("else `../shared/data`", "")
+    for path, text in texts.items():
+        assert "../shared" not in text and '/ "shared"' not in text, f"{path} points at ../shared"
+        assert "/work/" not in text, f"{path} names a path of the development machine"
+    assert "claims ingest fixtures/seed/syria-russia-airstrikes.txt" in readme
 
 
 def test_serve_passes_through_to_datasette(tmp_path, model_spec):
