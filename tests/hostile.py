@@ -51,3 +51,28 @@ def build(path: Path) -> Path:
         rebuild_clusters(db)
         store.record_error(db, IngestError(ERROR_SOURCE, f"{ERROR_SOURCE}: {LEAD}", line=1, kind="malformed_json"))
     return path
+
+
+def pages(first, metadata: dict) -> list[str]:
+    """Every page a user reaches from the home page of the hostile database ``claims``: tables,
+    views, rows, canned queries with parameters that select the hostile rows, search-all and
+    dashboards. ``first(sql)`` gives the first value the served database returns for ``sql``."""
+    database = metadata["databases"]["claims"]
+    speaker = first("select min(id) from speakers where speaker_type = 'person'")
+    channel = first("select min(id) from channels where name like '%Evil%'")
+    cluster = first("select min(id) from quote_clusters")
+    params = {
+        "claims_by_speaker": "speaker=img", "claims_by_channel": "channel=Evil", "article_claims": "article_id=1",
+        "search_claims": f"q={SEARCH_WORD}", "speaker_history": "speaker=img", "speaker": f"speaker_id={speaker}",
+        "channel": f"channel_id={channel}", "quote_cluster": f"cluster_id={cluster}",
+    }
+    paths = ["/", "/claims", f"/-/search?q={SEARCH_WORD}", "/-/dashboards"]
+    paths += [f"/claims/{name}" for name, table in database["tables"].items() if not table.get("hidden")]
+    paths += [f"/claims/{name}?{params.get(name, '')}" for name in database["queries"]]
+    paths += [f"/claims/{table}/1" for table in ("articles", "claims", "sentences", "quote_clusters", "ingest_errors")]
+    paths += [f"/claims/speakers/{speaker}", f"/claims/channels/{channel}"]
+    for slug, dashboard in metadata["plugins"]["datasette-dashboards"].items():
+        query = f"speaker_id={speaker}&channel_id={channel}"
+        paths += [f"/-/dashboards/{slug}?{query}"]
+        paths += [f"/-/dashboards/{slug}/{chart}?{query}" for chart in dashboard["charts"]]
+    return paths

@@ -1,12 +1,15 @@
 """A fact-checker's flow in a real browser: Debian's Chromium driven by Playwright against
-``datasette serve`` on 127.0.0.1 with the packaged metadata and plugins.
+``claims serve`` on 127.0.0.1 (Datasette with the packaged metadata and plugins).
 
 search a quote -> open the speaker's page -> download that speaker's claims as CSV; and the
-claims-over-time dashboard draws its charts.
+claims-over-time dashboard draws its charts. Then a database whose every article value is hostile
+markup: on every page a user reaches, no script runs, no injected element exists, and the values
+show as text.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -14,13 +17,16 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
+import tempfile
 import time
 import urllib.request
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 from pathlib import Path
 
 import pytest
 
+import hostile
 from claims import publish
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -35,28 +41,37 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def server(populated_path: Path, tmp_path: Path):
-    """datasette serve on a free local port; yields its base URL."""
-    metadata = tmp_path / "metadata.json"
-    metadata.write_text(json.dumps(publish.metadata_for(populated_path)), encoding="utf-8")
+@contextlib.contextmanager
+def serving(db_path: Path):
+    """`claims serve DB` on a free local port, as a user runs it; yields its base URL."""
     port = free_port()
-    process = subprocess.Popen(publish.serve_command(populated_path, "127.0.0.1", port, metadata=metadata),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = tempfile.TemporaryFile()  # not a pipe: the request log would fill it and stall the server
+    process = subprocess.Popen([sys.executable, "-m", "claims", "serve", str(db_path), "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=2)
-            break
-        except OSError:
-            if process.poll() is not None or time.time() > deadline:
-                process.kill()
-                raise RuntimeError(f"datasette did not start: {process.stderr.read().decode()[-2000:]}")
-            time.sleep(0.3)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=2)
+                break
+            except OSError:
+                if process.poll() is not None or time.time() > deadline:
+                    process.kill()
+                    log.seek(0)
+                    raise RuntimeError(f"claims serve did not start: {log.read().decode()[-2000:]}")
+                time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture
+def server(populated_path: Path):
+    with serving(populated_path) as base:
+        yield base
 
 
 @pytest.fixture
@@ -110,3 +125,79 @@ def test_dashboard_draws_the_claims_over_time_charts(server, page):
     page.goto(f"{server}/-/dashboards/claims-over-time?speaker_id=1&channel_id=1")
     page.wait_for_selector("#card-speaker-claims svg, #card-speaker-claims canvas", timeout=20000)
     assert page.locator(".vega-embed").count() >= 2
+
+
+# -- a database of hostile articles ---------------------------------------------------------------
+
+METADATA = json.loads(publish.metadata_path().read_text(encoding="utf-8"))
+
+# Elements or attributes that exist only if a hostile value was rendered as markup. (The hostile
+# <b>Evil</b> is checked apart: a b element holding "Evil".)
+INJECTED = "img[src='x'], svg[onload], [onerror], [onload], a[href^='javascript:' i], script:not([src])"
+
+# Pages and the hostile values each must show as visible text.
+SHOWN = {
+    "/claims/articles": [hostile.PUBLISHER, hostile.URL, hostile.AUTHOR, hostile.TITLE],
+    "/claims/claims_view": [hostile.SPEAKER, hostile.CHANNEL, hostile.ROLE, hostile.AFFILIATION],
+    "/claims/articles/1": [hostile.LEAD, hostile.URL],
+    "/claims/ingest_errors": [hostile.ERROR_SOURCE],
+    "/claims/search_claims?q=Evil": ["[Evil]"],
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    with serving(hostile.build(tmp_path_factory.mktemp("hostile") / "claims.db")) as base:
+        yield base
+
+
+def first(base: str, sql: str):
+    url = f"{base}/claims.json?_shape=array&sql={quote(sql)}"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return next(iter(json.load(response)[0].values()))
+
+
+def injected(page) -> list[str]:
+    """Elements on the page made from hostile markup, as HTML."""
+    found = page.locator(INJECTED).evaluate_all(
+        "els => els.filter(e => e.tagName !== 'SCRIPT' || /^\\s*alert\\(/.test(e.textContent))"
+        ".map(e => e.outerHTML.slice(0, 200))")
+    return found + page.locator("b", has_text="Evil").evaluate_all("els => els.map(e => e.outerHTML)")
+
+
+def test_hostile_values_never_run_or_render_as_markup(hostile_server, page):
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    paths = hostile.pages(lambda sql: first(hostile_server, sql), METADATA)
+    for path in paths:
+        response = page.goto(hostile_server + path)
+        assert response.ok, f"{path}: {response.status}"
+        if path.startswith("/-/dashboards/"):
+            # The charts fetch their data after the page loads: wait until each one is drawn.
+            page.wait_for_function("[...document.querySelectorAll('.dashboard-card-chart, .chart-container')]"
+                                   ".every(c => c.querySelector('svg, canvas'))", timeout=20000)
+        if path.startswith("/-/search?"):
+            page.wait_for_selector("#search-all-results table", timeout=15000)
+        page.wait_for_load_state("networkidle")
+        assert not dialogs, f"{path}: a script from an article ran: {dialogs}"
+        assert not injected(page), f"{path}: article markup became elements: {injected(page)}"
+        text = page.inner_text("body")
+        for value in SHOWN.get(path, []):
+            assert value in text, f"{path} does not show {value!r} as text"
+    assert len(paths) > 30
+
+
+def test_dashboard_bars_name_hostile_speakers_as_text(hostile_server, page):
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{hostile_server}/-/dashboards/claims-over-time")
+    bar = page.locator("#chart-top-speakers .mark-rect path").first
+    bar.wait_for(timeout=20000)
+    labels = page.locator("#chart-top-speakers svg.marks text").all_text_contents()
+    assert any(label.startswith("<img src=x") for label in labels), f"no speaker name drawn as text: {labels}"
+    bar.hover()  # vega's tooltip is HTML: its values must be escaped there too
+    tooltip = page.locator("#vg-tooltip-element")
+    tooltip.wait_for(state="visible", timeout=5000)
+    assert hostile.SPEAKER in tooltip.inner_text()
+    assert tooltip.locator("img").count() == 0
+    assert not dialogs and not injected(page)
