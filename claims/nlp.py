@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -111,12 +112,30 @@ def resolve_model(name: str | None = None) -> ModelSpec:
     return ModelSpec(str(model_dir), f"stanza-dir-{model_dir.name}", tuple(sorted(kwargs.items())))
 
 
+class _QuietUnsupportedLanguage(logging.Filter):
+    """Drops stanza's "unsupported language: en" warning, and only that one.
+
+    stanza warns because the bundled model's resources.json is empty on purpose (it loads
+    offline and has nothing to look up); the warning says nothing a user can act on.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Trying to create pipeline for unsupported language")
+
+
+def _silence_unsupported_language_warning() -> None:
+    logger = logging.getLogger("stanza")
+    if not any(isinstance(existing, _QuietUnsupportedLanguage) for existing in logger.filters):
+        logger.addFilter(_QuietUnsupportedLanguage())
+
+
 @lru_cache(maxsize=2)
 def load_pipeline(spec: ModelSpec) -> Any:
     """Load the stanza pipeline once per process and model."""
     import stanza
 
     logging.getLogger("stanza").setLevel(logging.WARNING)
+    _silence_unsupported_language_warning()
     kwargs = spec.kwargs()
     resources_json = Path(kwargs["dir"]) / "resources.json"
     if not resources_json.exists():
@@ -159,8 +178,127 @@ def convert_document(document: Any, article_text: str, offset: int, model_versio
     return ParsedArticle(sentences=sentences, entities=entities, model_version=model_version)
 
 
+# Bounds on what one stanza document may hold. The parser's time and memory grow with the square
+# of a sentence's length, and a text with no sentence end is one sentence: a 1 MB line had not been
+# parsed after 150 s at 2.5 GB. Texts are parsed in pieces of at most this many characters and
+# words, cut between paragraphs (which stanza parses independently anyway, so normal articles come
+# out exactly as when parsed whole); only a paragraph over the bounds is cut inside, and noted.
+MAX_PIECE_CHARS = 5000
+MAX_PIECE_WORDS = 1000
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")  # how stanza's tokenizer splits paragraphs
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
+_WHITESPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\S+")
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text``'s paragraphs, each with the blank lines after it; together they cover it."""
+    spans = []
+    start = 0
+    for match in _PARAGRAPH_BREAK.finditer(text):
+        spans.append((start, match.end()))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _words_end(text: str, start: int, end: int, max_words: int) -> int:
+    """``end``, or earlier: where the word after the first ``max_words`` of ``text[start:end]`` begins."""
+    for count, match in enumerate(_WORD.finditer(text, start, end)):
+        if count == max_words:
+            return match.start()
+    return end
+
+
+def _cut_paragraph(text: str, start: int, end: int, limit: int, max_words: int) -> tuple[list[tuple[int, int]], list[str]]:
+    """An overlong paragraph cut into pieces: at the last sentence-like end that fits, else after
+    the last whitespace, else hard at the limit. Also says how each cut was made."""
+    pieces: list[tuple[int, int]] = []
+    cuts: list[str] = []
+    position = start
+    while True:
+        window = _words_end(text, position, min(end, position + limit), max_words)
+        if window >= end:
+            pieces.append((position, end))
+            return pieces, cuts
+        cut, how = 0, "hard"
+        for match in _SENTENCE_END.finditer(text, position, window):
+            cut, how = match.end(), "sentence"
+        if not cut:
+            for match in _WHITESPACE.finditer(text, position, window):
+                cut, how = match.end(), "space"
+        if cut <= position:
+            cut, how = (window if window > position else position + limit), "hard"
+        pieces.append((position, cut))
+        cuts.append(how)
+        position = cut
+
+
+def split_pieces(
+    text: str, limit: int | None = None, max_words: int | None = None
+) -> tuple[list[tuple[int, int]], list[str]]:
+    """Cut ``text`` into contiguous spans of at most ``limit`` characters and ``max_words`` words.
+
+    Whole paragraphs are packed into each piece; a paragraph over the bounds is cut inside
+    (``_cut_paragraph``). Returns the spans and, for each cut made inside a paragraph, how it was
+    made ("sentence", "space" or "hard"); no such cuts means the text was only cut between
+    paragraphs, or not at all.
+    """
+    limit = MAX_PIECE_CHARS if limit is None else limit
+    max_words = MAX_PIECE_WORDS if max_words is None else max_words
+    if len(text) <= limit and _words_end(text, 0, len(text), max_words) == len(text):
+        return [(0, len(text))], []
+    pieces: list[tuple[int, int]] = []
+    cuts: list[str] = []
+    piece_start = piece_end = 0
+    piece_words = 0
+    for start, end in _paragraphs(text):
+        words = sum(1 for _ in _WORD.finditer(text, start, end))
+        if end - start > limit or words > max_words:
+            if piece_end > piece_start:
+                pieces.append((piece_start, piece_end))
+            inside, how = _cut_paragraph(text, start, end, limit, max_words)
+            pieces.extend(inside)
+            cuts.extend(how)
+            piece_start = piece_end = end
+            piece_words = 0
+        elif end - piece_start > limit or piece_words + words > max_words:
+            pieces.append((piece_start, piece_end))
+            piece_start, piece_end, piece_words = start, end, words
+        else:
+            piece_end, piece_words = end, piece_words + words
+    if piece_end > piece_start:
+        pieces.append((piece_start, piece_end))
+    return pieces, cuts
+
+
+def _cut_note(text: str, pieces: list[tuple[int, int]], cuts: list[str], limit: int, max_words: int) -> str | None:
+    """What a user should know about the cuts made inside paragraphs, or None when there were none."""
+    if not cuts:
+        return None
+    long = [(start, end) for start, end in _paragraphs(text) if end - start > limit
+            or _words_end(text, start, end, max_words) < end]
+    longest = max(len(text[start:end].rstrip("\r\n")) for start, end in long) if long else 0
+    what = (f"a paragraph of {longest:,} characters" if len(long) == 1
+            else f"{len(long):,} paragraphs over {limit:,} characters (the longest {longest:,})")
+    kinds = {"sentence": "at sentence ends", "space": "at spaces", "hard": "inside words"}
+    how = ", ".join(f"{cuts.count(kind):,} {label}" for kind, label in kinds.items() if cuts.count(kind))
+    no_end = "" if "sentence" in cuts else " with no sentence end"
+    return (
+        f"{what}{no_end} was cut into pieces of at most {limit:,} characters and {max_words:,} words before "
+        f"parsing ({len(cuts):,} cuts: {how}); a sentence may be split where it was cut"
+    )
+
+
 def annotate(articles: Iterable[Article], spec: ModelSpec | None = None, batch_size: int = 16) -> list[ParsedArticle]:
-    """Annotate the body of each article; offsets point into the whole article text."""
+    """Annotate the body of each article; offsets point into the whole article text.
+
+    Each body is parsed in pieces bounded by ``MAX_PIECE_CHARS`` / ``MAX_PIECE_WORDS``
+    (``split_pieces``), ``batch_size`` pieces at a time, so time and memory per article stay
+    bounded; sentence indexes run 0..n-1 across the pieces.
+    """
     import stanza
 
     spec = spec or resolve_model()
@@ -169,8 +307,36 @@ def annotate(articles: Iterable[Article], spec: ModelSpec | None = None, batch_s
     results: list[ParsedArticle] = []
     for first in range(0, len(articles), batch_size):
         batch = articles[first : first + batch_size]
-        documents = [stanza.Document([], text=a.text[a.body_start : a.body_end]) for a in batch]
-        documents = pipeline.bulk_process(documents)
-        for article, document in zip(batch, documents):
-            results.append(convert_document(document, article.text, article.body_start, spec.version))
+        # (article number in the batch, offset of the piece in the article text, piece text)
+        pieces: list[tuple[int, int, str]] = []
+        notes: list[list[str]] = []
+        for number, article in enumerate(batch):
+            body = article.text[article.body_start : article.body_end]
+            spans, cuts = split_pieces(body)
+            note = _cut_note(body, spans, cuts, MAX_PIECE_CHARS, MAX_PIECE_WORDS)
+            notes.append([note] if note else [])
+            pieces.extend((number, article.body_start + start, body[start:end]) for start, end in spans)
+        parsed: list[list[ParsedArticle]] = [[] for _ in batch]
+        for chunk in range(0, len(pieces), batch_size):
+            group = pieces[chunk : chunk + batch_size]
+            documents = pipeline.bulk_process([stanza.Document([], text=piece) for _, _, piece in group])
+            for (number, offset, _), document in zip(group, documents):
+                parsed[number].append(convert_document(document, batch[number].text, offset, spec.version))
+        for number, parts in enumerate(parsed):
+            results.append(_join(parts, notes[number], spec.version))
     return results
+
+
+def _join(parts: list[ParsedArticle], notes: list[str], model_version: str) -> ParsedArticle:
+    """One ParsedArticle from the parses of an article's pieces, sentence indexes running on."""
+    if len(parts) == 1:
+        parts[0].notes = notes
+        return parts[0]
+    sentences: list[ParsedSentence] = []
+    entities: list[Entity] = []
+    for part in parts:
+        for sentence in part.sentences:
+            sentence.index = len(sentences)
+            sentences.append(sentence)
+        entities.extend(part.entities)
+    return ParsedArticle(sentences=sentences, entities=entities, model_version=model_version, notes=notes)

@@ -652,3 +652,21 @@ def test_overlong_csv_record_is_that_row_s_error(monkeypatch: pytest.MonkeyPatch
         ("Article", "input.csv:154"),
     ]
     assert all(item.kind == "too_large" for item in items[:2])
+
+
+def test_csv_quote_never_closed_is_reported() -> None:
+    items = read_paths_bytes(b'id,text\nr1,"Police said so."\nr2,"Officials said, and then\nr3,more\n', "csv")
+    assert [(type(item).__name__, getattr(item, "line", None)) for item in items] == [("Article", None), ("IngestError", 3)]
+    assert items[1].kind == "malformed_csv" and "never closed" in items[1].message
+    (fine,) = read_paths_bytes(b'id,text\nr1,"Police said ""so""."', "csv")  # no final newline: still fine
+    assert isinstance(fine, Article) and fine.text == 'Police said "so".'
+
+
+def test_html_with_too_many_elements_is_refused_before_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import claims.ingest.html as html_module
+
+    monkeypatch.setattr(html_module, "MAX_HTML_ELEMENTS", 1000)  # the real limit takes seconds to reach
+    path = tmp_path / "many.html"
+    path.write_bytes(b"<html><body>" + b"<p>x " * 2000 + b"</body></html>")
+    item = error(path)
+    assert item.kind == "too_large" and "2,002 HTML elements, over the 1,000 limit" in item.message

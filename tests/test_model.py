@@ -73,3 +73,80 @@ def test_env_variable_selects_model(tmp_path, monkeypatch):
     monkeypatch.setenv("CLAIMS_MODEL", str(tmp_path / "nowhere"))
     with pytest.raises(ModelError):
         resolve_model()
+
+
+# --- bounded NLP input (issue 11, finding 10) and stanza's warning (finding 14) ------------------
+
+
+def test_split_pieces_keeps_short_text_whole():
+    from claims.nlp import split_pieces
+
+    assert split_pieces("Short text.\n\nTwo paragraphs.", limit=100) == ([(0, 28)], [])
+
+
+def test_split_pieces_cuts_at_paragraphs_then_sentences_then_spaces_then_hard():
+    from claims.nlp import split_pieces
+
+    paragraph = "One sentence here. Another one there.\n\n"  # 39 characters
+    text = paragraph * 3
+    pieces, cuts = split_pieces(text, limit=80)
+    assert pieces == [(0, 78), (78, 117)] and cuts == []  # two paragraphs fit, the third goes alone
+    pieces, cuts = split_pieces("A long sentence. " * 10, limit=40)  # one paragraph of 170
+    assert all(end - start <= 40 for start, end in pieces)
+    assert pieces[0] == (0, 34) and cuts[0] == "sentence"  # after "sentence. A long sentence. "
+    pieces, cuts = split_pieces("word " * 30, limit=42)
+    assert pieces[0] == (0, 40) and set(cuts) == {"space"}
+    pieces, cuts = split_pieces("x" * 100, limit=42)
+    assert pieces == [(0, 42), (42, 84), (84, 100)] and cuts == ["hard", "hard"]
+    for text, limit in ((paragraph * 3, 80), ("word " * 30, 42), ("x" * 100, 42)):
+        pieces, _ = split_pieces(text, limit=limit)
+        assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
+        assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))  # contiguous: no character lost
+
+
+def test_split_pieces_bounds_words_too():
+    from claims.nlp import split_pieces
+
+    pieces, cuts = split_pieces("a " * 100, limit=1000, max_words=30)
+    assert len(pieces) == 4 and all(len(("a " * 100)[s:e].split()) <= 30 for s, e in pieces)
+
+
+def test_overlong_line_is_parsed_in_pieces_and_noted(annotate_text, monkeypatch):
+    import claims.nlp as nlp
+
+    monkeypatch.setattr(nlp, "MAX_PIECE_CHARS", 300)
+    text = "Title line\n\n" + "the minister and the mayor spoke at length about roads " * 30 + "\n"
+    article, parsed = annotate_text(text)
+    assert [s.index for s in parsed.sentences] == list(range(len(parsed.sentences)))
+    assert all(s.end - s.start <= 300 for s in parsed.sentences)
+    for sentence in parsed.sentences:
+        for word in sentence.words:
+            assert text[word.start : word.end] == word.text
+    covered = "".join(text[w.start : w.end] for s in parsed.sentences for w in s.words)
+    assert covered == "".join(text.split())  # every word of the text parsed once
+    assert len(parsed.notes) == 1 and "cut into" in parsed.notes[0] and "1,650 characters" in parsed.notes[0]
+
+
+def test_long_article_split_at_paragraphs_is_annotated_as_a_whole(annotate_text, monkeypatch):
+    import claims.nlp as nlp
+
+    text = "\n\n".join(
+        f"Paragraph {n}: the spokesman said on Monday that talks in Geneva would go on. Critics disagreed." for n in range(6)
+    )
+    _, whole = annotate_text(text)
+    monkeypatch.setattr(nlp, "MAX_PIECE_CHARS", 250)
+    _, pieces = annotate_text(text)
+    assert pieces.sentences == whole.sentences and pieces.entities == whole.entities
+    assert pieces.notes == []  # cutting between paragraphs changes nothing a user should know
+
+
+def test_stanza_unsupported_language_warning_is_silenced(model_spec):
+    import logging
+
+    logger = logging.getLogger("stanza")
+
+    def record(message, *args):
+        return logger.makeRecord("stanza", logging.WARNING, __file__, 1, message, args, None)
+
+    assert not logger.filter(record("Trying to create pipeline for unsupported language: %s", "en"))
+    assert logger.filter(record("Some other warning: %s", "x"))

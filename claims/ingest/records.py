@@ -253,6 +253,8 @@ def _parse_csv(lines: _Lines, source: str) -> Iterator[Article | IngestError]:
         return
     fallbacks: dict[int, str] = {}  # physical line -> decoding, for lines that were not UTF-8
     dropped: dict[int, int] = {}  # physical line -> size, for lines over the limit
+    quotes: dict[int, int] = {}  # physical line -> quote characters on it, for the current row
+    at_end: list[bool] = []  # set once the csv module has asked past the last line
 
     def feed() -> Iterator[str]:
         for number, (line, decoding, size) in enumerate(_chain(first, lines), start=skipped + 1):
@@ -260,7 +262,24 @@ def _parse_csv(lines: _Lines, source: str) -> Iterator[Article | IngestError]:
                 fallbacks[number] = decoding
             if size is not None:
                 dropped[number] = size
+            quotes[number] = line.count('"')
             yield line
+        at_end.append(True)
+
+    def unclosed_quote(start: int) -> IngestError | None:
+        # The csv module ends a quoted field that is never closed at the end of the file, silently
+        # taking every line after the opening quote as its text. A row that only ended because the
+        # file did, with an odd number of quote characters, is such a row.
+        end = skipped + reader.line_num
+        if not at_end or sum(quotes.get(n, 0) for n in range(start, end + 1)) % 2 == 0:
+            return None
+        return IngestError(
+            source,
+            f"{source}:{start}: a quote opened in this row is never closed, so lines {start}-{end} were read as "
+            "one field; close the quote (the rows before were read)",
+            line=start,
+            kind="malformed_csv",
+        )
 
     def overlong(start: int) -> IngestError | None:
         end = skipped + reader.line_num
@@ -318,7 +337,9 @@ def _parse_csv(lines: _Lines, source: str) -> Iterator[Article | IngestError]:
                 kind="malformed_csv",
             )
             continue
-        if (too_large := overlong(start)) is not None:
+        for number in [n for n in quotes if n < start]:
+            del quotes[number]
+        if (too_large := overlong(start) or unclosed_quote(start)) is not None:
             seen = True
             yield too_large
             continue
