@@ -171,3 +171,145 @@ def test_every_format_ingests(tmp_path, model_spec):
     formats = {r[0] for r in rows(db_path, "select format from articles")}
     assert formats == {"html", "jsonl", "csv"}
     assert rows(db_path, "select count(*) from claims")[0][0] >= summary.sentences
+
+
+# -- nothing lost (issue 11) ------------------------------------------------------------------------
+
+QUOTE = '"The talks will resume in Geneva next week, and both sides have agreed to a ceasefire," the minister said.'
+
+
+def write_quoting_articles(folder, count: int = 2) -> list[str]:
+    """Articles by different outlets that carry the same quote, so the quote clusters are not empty."""
+    folder.mkdir(exist_ok=True)
+    paths = []
+    for number in range(count):
+        path = folder / f"story{number}.jsonl"
+        record = {"id": f"story-{number}", "publisher": f"Outlet {number}", "published": f"2025-07-0{number + 1}",
+                  "text": f"Report number {number} from the capital. {QUOTE} Officials said little else."}
+        path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+def test_end_of_run_stages_cut_short_run_at_the_next_ingest(tmp_path, model_spec, monkeypatch):
+    paths = write_quoting_articles(tmp_path / "in")
+    db_path = tmp_path / "c.db"
+
+    def killed(db):
+        raise KeyboardInterrupt  # what a kill during clustering leaves: the stages' transaction undone
+
+    monkeypatch.setattr("claims.pipeline.rebuild_clusters", killed)
+    with pytest.raises(KeyboardInterrupt):
+        ingest(paths, db_path, model=model_spec)
+    assert rows(db_path, "select count(*) from articles") == [(2,)]
+    assert rows(db_path, "select value from meta where key = 'end_of_run_owed'") == [("1",)]
+    monkeypatch.undo()
+    summary = ingest(paths, db_path, model=model_spec)  # every article unchanged: the stages still run
+    assert summary.unchanged == 2 and summary.end_of_run_stages
+    assert rows(db_path, "select count(*) from quote_clusters") == [(1,)]
+    assert rows(db_path, "select count(*) from meta where key = 'end_of_run_owed'") == [(0,)]
+    again = ingest(paths, db_path, model=model_spec)  # nothing owed now: nothing runs
+    assert not again.end_of_run_stages
+
+
+def test_a_lost_annotation_cache_comes_back_on_the_rerun(tmp_path, model_spec):
+    paths = write_quoting_articles(tmp_path / "in")
+    db_path = tmp_path / "c.db"
+    ingest(paths, db_path, model=model_spec)
+    claims_before = rows(db_path, "select * from claims order by id")
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("delete from annotations where article_id = 1")
+    summary = ingest(paths, db_path, model=model_spec)
+    assert summary.unchanged == 2 and summary.added == summary.replaced == 0
+    assert rows(db_path, "select article_id from annotations order by 1") == [(1,), (2,)]
+    assert rows(db_path, "select * from claims order by id") == claims_before
+
+
+def test_a_second_process_making_the_same_new_database_waits_and_deletes_nothing(tmp_path):
+    import threading
+
+    from claims import store
+
+    path = tmp_path / "new.db"
+    first = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    first.execute("BEGIN IMMEDIATE")  # another process is making the schema right now
+    for statement in store._schema_statements():
+        first.execute(statement)
+    commit = threading.Timer(1.0, lambda: first.execute("COMMIT"))
+    commit.start()
+    db = store.open_db(path)  # waits for the lock, then finds the schema made, and makes nothing twice
+    commit.join()
+    first.close()
+    assert path.exists() and db["meta"].get("schema_version")["value"] == str(store.SCHEMA_VERSION)
+    assert db["meta"].count == 2
+    db.close()
+
+
+def test_concurrent_ingests_into_one_database_both_complete(tmp_path):
+    import subprocess
+    import sys
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    db_path = tmp_path / "c.db"
+    # Two real processes at once, on a new database, then on the existing one with new texts. Each
+    # stores article by article (batch size 1), so their transactions interleave.
+    for round_, words in enumerate(["Officials in town {} said the bridge would reopen in May.",
+                                    "Police in town {} said the road was closed."]):
+        for number in range(6):
+            (inputs / f"a{number}.txt").write_text(words.format(number) + "\n", encoding="utf-8")
+        halves = [[str(inputs / f"a{n}.txt") for n in range(0, 3)], [str(inputs / f"a{n}.txt") for n in range(2, 6)]]
+        runs = [subprocess.Popen([sys.executable, "-m", "claims", "ingest", *half, "--db", str(db_path), "--quiet",
+                                  "--batch-size", "1"], stderr=subprocess.PIPE, text=True, cwd=REPO)
+                for half in halves]
+        for run in runs:
+            _, stderr = run.communicate(timeout=300)
+            assert run.returncode == 0, stderr
+            assert "Traceback" not in stderr
+        assert rows(db_path, "select count(*), count(distinct text) from articles") == [(6 * (round_ + 1),) * 2]
+        with sqlite3.connect(db_path) as conn:
+            assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
+            conn.execute("INSERT INTO claims_fts (claims_fts) VALUES ('integrity-check')")
+        assert rows(db_path, "select count(*) from meta where key = 'end_of_run_owed'") == [(0,)]
+
+
+def test_a_failed_first_ingest_leaves_no_database_file(tmp_path, model_spec):
+    db_path = tmp_path / "new.db"
+    summary = ingest([str(tmp_path / "missing.txt")], db_path, model=model_spec)
+    assert len(summary.errors) == 1 and not summary.database_written
+    assert not db_path.exists()
+    assert "no database written" in summary.line() and "1 error," in summary.line()
+
+
+def test_one_article_failing_in_any_stage_is_its_error_row_and_the_run_goes_on(tmp_path, model_spec, monkeypatch):
+    import claims.pipeline as pipeline
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    texts = {"a.txt": "Officials said the port was closed.\n", "b.txt": "BOOM-EXTRACT said the bridge fell.\n",
+             "c.txt": "BOOM-PARSE said the road was open.\n", "d.txt": "Police said the market reopened.\n"}
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    real_annotate, real_extract = pipeline.annotate, pipeline.extract_claims
+
+    def annotate(articles, spec):
+        if any("BOOM-PARSE" in a.text for a in articles):
+            raise RuntimeError("the parser fell over")
+        return real_annotate(articles, spec)
+
+    def extract(article, parsed):
+        if "BOOM-EXTRACT" in article.text:
+            raise IndexError("list index out of range")
+        return real_extract(article, parsed)
+
+    monkeypatch.setattr(pipeline, "annotate", annotate)
+    monkeypatch.setattr(pipeline, "extract_claims", extract)
+    db_path = tmp_path / "c.db"
+    summary = ingest([str(folder)], db_path, model=model_spec, batch_size=4)
+    assert summary.added == 2
+    errors = rows(db_path, "select source, kind, message from ingest_errors order by source")
+    assert [(source.rsplit("/", 1)[1], kind) for source, kind, _ in errors] == [
+        ("b.txt", "processing"), ("c.txt", "processing")]
+    assert "extraction failed (IndexError: list index out of range)" in errors[0][2]
+    assert "annotation failed (RuntimeError: the parser fell over)" in errors[1][2]
+    assert sorted(r[0] for r in rows(db_path, "select text from articles")) == [texts["a.txt"], texts["d.txt"]]
