@@ -23,7 +23,7 @@ def test_ingest_then_export_csv_and_jsonl(tmp_path, model_spec):
     db = tmp_path / "c.db"
     result = invoke("ingest", SEED_TEXT, "--db", db)
     assert result.exit_code == 0, result.output
-    assert "1 articles (1 added" in result.output
+    assert "1 article read (1 added" in result.output
     out = invoke("export", db, "--format", "csv")
     table = list(csv.DictReader(io.StringIO(out.output)))
     assert table and {"speaker", "claim_type", "claim", "content_start"} <= set(table[0])
@@ -37,6 +37,36 @@ def test_ingest_reports_bad_input_with_nonzero_exit(tmp_path, model_spec):
     result = invoke("ingest", REPO / "fixtures" / "bad" / "empty.txt", "--db", db)
     assert result.exit_code == 1
     assert "empty" in result.output
+
+
+def test_ingest_summary_counts_this_run_apart_from_the_database(tmp_path, model_spec):
+    db = tmp_path / "c.db"
+    invoke("ingest", SEED_TEXT, "--db", db)
+    result = invoke("ingest", SEED_TEXT, REPO / "fixtures" / "bad" / "empty.txt", "--db", db)
+    assert result.exit_code == 1
+    summary = result.output.strip().splitlines()[-1]
+    # this run stored nothing; the speakers and clusters are the database's, and say so
+    assert summary.startswith("1 article read (0 added, 0 replaced, 1 unchanged), 0 sentences and 0 claims stored, "
+                              "1 error, ")
+    assert "; database now: 1 article, " in summary and " speakers, 0 quote clusters" in summary
+    assert "1 errors" not in result.output
+
+
+def test_ingest_progress_is_a_line_now_and_then_when_output_is_not_a_terminal(tmp_path, model_spec):
+    from claims.cli import IngestProgress
+    from claims.pipeline import IngestSummary
+
+    stream = io.StringIO()  # not a terminal
+    progress = IngestProgress(stream, every=0.0)
+    progress.update(IngestSummary(articles=12, added=10, unchanged=2))
+    progress.stage("updating speakers across articles and quote clusters")
+    progress.close()
+    lines = stream.getvalue().splitlines()
+    assert lines[0].startswith("ingest: 12 articles read (10 added, 0 replaced, 2 unchanged), 0 skipped, ")
+    assert lines[1] == "ingest: updating speakers across articles and quote clusters ..."
+    quiet = IngestProgress(io.StringIO(), every=3600.0)
+    quiet.update(IngestSummary(articles=1))
+    assert quiet.stream.getvalue() == ""  # no more than one line per period
 
 
 def test_export_bad_query_is_a_clear_error(tmp_path, model_spec):
