@@ -313,3 +313,43 @@ def test_one_article_failing_in_any_stage_is_its_error_row_and_the_run_goes_on(t
     assert "extraction failed (IndexError: list index out of range)" in errors[0][2]
     assert "annotation failed (RuntimeError: the parser fell over)" in errors[1][2]
     assert sorted(r[0] for r in rows(db_path, "select text from articles")) == [texts["a.txt"], texts["d.txt"]]
+
+
+def test_end_of_run_stages_and_another_process_storing_take_turns(db_path):
+    """The stages read the whole database, then write: another process committing an article in
+    between made their write fail at once with "database is locked" (a stale WAL snapshot)."""
+    import threading
+
+    import claims.pipeline as pipeline
+    from claims import store
+
+    from conftest import Quote, store_quoted_article
+
+    ours = store.open_db(db_path)
+    store_quoted_article(ours, "a1", [Quote("Abbas Araghchi", "Abbas Araghchi")])
+    real_reconcile = pipeline.reconcile_speakers
+    stored = threading.Event()
+
+    def reconcile_while_another_process_stores(db):
+        db.execute("SELECT count(*) FROM claims").fetchone()  # the stages have read ...
+        def store_from_another_connection():
+            theirs = store.open_db(db_path)
+            store_quoted_article(theirs, "a2", [Quote("Araghchi", "Araghchi")])
+            theirs.close()
+            stored.set()
+
+        other = threading.Thread(target=store_from_another_connection)
+        other.start()
+        other.join(timeout=1.5)  # ... while the other process tries to store an article
+        assert not stored.is_set(), "another writer got in while the stages held the database"
+        moved = real_reconcile(db)  # ... and now write
+        return moved
+
+    pipeline.reconcile_speakers = reconcile_while_another_process_stores
+    try:
+        assert pipeline.run_end_of_run_stages(ours)
+    finally:
+        pipeline.reconcile_speakers = real_reconcile
+    assert stored.wait(timeout=30), "the other process's article was never stored"
+    assert ours.execute("SELECT count(*) FROM articles").fetchone() == (2,)
+    assert store.end_of_run_owed(ours)  # the article stored after the stages leaves them owed again
