@@ -176,9 +176,11 @@ def test_hostile_values_never_run_or_render_as_markup(hostile_server, page):
             # The charts fetch their data after the page loads: wait until each one is drawn.
             page.wait_for_function("[...document.querySelectorAll('.dashboard-card-chart, .chart-container')]"
                                    ".every(c => c.querySelector('svg, canvas'))", timeout=20000)
-        if path.startswith("/-/search?"):
+        if path.startswith("/-/search?"):  # the results too: wait until every table has answered
             page.wait_for_selector("#search-all-results table", timeout=15000)
-        page.wait_for_load_state("networkidle")
+            page.wait_for_function("[...document.querySelectorAll('li[data-searchable-url]')]"
+                                   ".every(li => li.style.display === 'none')", timeout=15000)
+        # Other pages are drawn by the server: an injected element would be in the DOM at load.
         assert not dialogs, f"{path}: a script from an article ran: {dialogs}"
         assert not injected(page), f"{path}: article markup became elements: {injected(page)}"
         text = page.inner_text("body")

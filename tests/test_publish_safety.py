@@ -213,10 +213,12 @@ def children(pid: int) -> list[int]:
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads child processes from Linux /proc")
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=lambda s: s.name)
-def test_stopping_claims_serve_stops_the_server(hostile_path, stop):
+def test_stopping_claims_serve_stops_the_server(hostile_path, stop, tmp_path):
     port = free_port()
+    # TMPDIR: the metadata file a SIGKILL leaves behind stays in this test's folder
     process = subprocess.Popen([sys.executable, "-m", "claims", "serve", str(hostile_path), "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                               env={**os.environ, "TMPDIR": str(tmp_path)})
     try:
         deadline = time.time() + 60
         while not answers(port):
@@ -231,6 +233,8 @@ def test_stopping_claims_serve_stops_the_server(hostile_path, stop):
         while answers(port) and time.time() < deadline:
             time.sleep(0.2)
         assert not answers(port), f"port {port} still answers after {stop.name}"
+        if stop != signal.SIGKILL:  # a process stopped gracefully removes its temporary metadata
+            assert not list(tmp_path.glob("claims-serve-*")), "claims serve left its metadata file behind"
     finally:
         # Whatever happened, nothing this test started stays behind: its whole session goes.
         try:
