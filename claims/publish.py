@@ -124,8 +124,9 @@ def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001, extra:
             for name in ("SIGTERM", "SIGHUP"):  # Windows has no SIGHUP
                 if hasattr(signal, name):
                     previous[getattr(signal, name)] = signal.signal(getattr(signal, name), _exit_on_signal)
-        # `--reload` restarts the server from sys.argv: make that the datasette command line.
-        argv, sys.argv = sys.argv, ["datasette", *arguments]
+        # `--reload` runs the server in a worker that calls datasette's `serve` command on
+        # sys.argv[1:]: make that the files and options, without the word "serve".
+        argv, sys.argv = sys.argv, ["datasette", *arguments[1:]]
         try:
             datasette_cli.main(args=arguments, prog_name="datasette")
         except SystemExit as stop:
