@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
                 "errors": len(summary.errors),
                 "sentences": summary.sentences,
                 "claims": summary.claims,
-                "speakers": summary.speakers,
+                "speakers": summary.database_speakers,  # a fresh database: all of them are this run's
                 "articles_per_s": per_second(summary.articles, seconds),
                 "sentences_per_s": per_second(summary.sentences, seconds),
                 "db_mb": round(database_mb(db_path), 3),
