@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=ROOT / "build" / "polnear-parses")
     parser.add_argument("--keep", type=Path, default=None, help="keep the database here (must not exist)")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--limit", type=int, default=None, help="only the first N articles of each split (a quick check)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)
     from claims.recipe import DataDirError, data_dir
@@ -58,36 +59,39 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
+    from claims.extract import EXTRACTOR_VERSION, extract_claims
     from claims.learn.corpus import annotated_split
     from claims.nlp import resolve_model
-    from claims.pipeline import IngestSummary, store_one
     from claims.provenance import rebuild_clusters
     from claims.speakers import reconcile_speakers
-    from claims.store import open_db
+    from claims.store import open_db, store_article
 
     with open(polnear / "metadata.tsv", encoding="utf-8") as f:
         metadata = {row["filename"]: row for row in csv.DictReader(f, delimiter="\t")}
     spec = resolve_model()
     rows = []
     for split in ("train", "dev"):
-        rows += annotated_split(polnear / split, args.cache, spec)
+        rows += annotated_split(polnear / split, args.cache, spec, limit=args.limit)
     with tempfile.TemporaryDirectory() as tmp:
         if args.keep and args.keep.exists():
             print(f"error: --keep {args.keep} exists", file=sys.stderr)
             return 2
         db_path = args.keep or Path(tmp) / "sources.db"
         db = open_db(db_path)
-        summary = IngestSummary()
+        stored_claims = 0
         started = time.time()
         for doc, article, parsed in rows:
-            store_one(db, with_metadata(article, metadata[doc.stem]), parsed, spec, summary)
+            # What claims ingest does per article once it has the parse: extract, then one transaction.
+            article = with_metadata(article, metadata[doc.stem])
+            result = store_article(db, article, parsed, extract_claims(article, parsed), EXTRACTOR_VERSION, spec.version)
+            stored_claims += result.claims
         store_s = time.time() - started
         started = time.time()
         moved = reconcile_speakers(db)
         reconcile_s = time.time() - started
         clusters = rebuild_clusters(db)
         figures = {
-            "articles": len(rows), "claims": summary.claims, "speakers": db["speakers"].count,
+            "articles": len(rows), "claims": stored_claims, "speakers": db["speakers"].count,
             "channels": db["channels"].count, "extract_and_store_s": round(store_s, 1),
             "articles_per_s": round(len(rows) / store_s, 2), "reconcile_s": round(reconcile_s, 1),
             "claims_moved_by_reconcile": moved, "clusters_s": clusters["seconds"],
