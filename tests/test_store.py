@@ -413,3 +413,32 @@ def test_split_quote_over_two_sentences(db):
     assert [r["text"] for r in rows] == [text[:first_end], text[second_start:]]
     speaker = db.execute("SELECT key, name, claim_count FROM speakers").fetchone()
     assert speaker == (f"anonymous_person:{article.key}:she", "she", 2)
+
+
+def test_a_version_4_database_keys_articles_by_text_and_keeps_one_of_each(db_path):
+    # Version 4 keyed an article without id or URL by the path it was read from: the same file read
+    # by two paths was two articles. Opening it with version 5 keys them by text and keeps the first.
+    with store.open_db(db_path) as db:
+        for number, source in enumerate(["../x/a.txt", "/abs/x/a.txt", "other.txt"]):
+            article, parsed, claims = make_stored_article(f"a{number}", url=None)
+            article.external_id, article.source = source, source  # distinct keys, as version 4 gave
+            if source == "other.txt":
+                article.text = article.text.replace("Syria", "Syrie")
+            store.store_article(db, article, parsed, claims, EXTRACTOR_VERSION, MODEL_VERSION)
+    with sqlite3.connect(db_path) as conn:  # what version 4 wrote: the path as the key, no notes
+        conn.execute("UPDATE articles SET key = source, external_id = NULL")
+        conn.execute("DELETE FROM meta WHERE key = 'end_of_run_owed'")
+        conn.execute("ALTER TABLE articles DROP COLUMN notes")
+        conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+        conn.execute("PRAGMA user_version = 4")
+    assert [r[0] for r in sqlite3.connect(db_path).execute("SELECT count(*) FROM articles")] == [3]
+    with store.open_db(db_path) as db:
+        rows = list(db.query("SELECT id, key, source, notes FROM articles ORDER BY id"))
+        assert [r["source"] for r in rows] == ["../x/a.txt", "other.txt"]
+        assert all(r["key"].startswith("sha256:") and r["notes"] == "[]" for r in rows)
+        assert db.execute("SELECT count(DISTINCT article_id) FROM claims").fetchone() == (2,)
+        assert db.execute("SELECT count(*) FROM annotations").fetchone() == (2,)
+        assert store.end_of_run_owed(db)  # clusters of the dropped copy go at the next ingest
+        assert_fts_consistent(db)
+        named = db.execute("SELECT claim_count FROM speakers WHERE key = 'person:sinem koseoglu'").fetchone()
+        assert named == (4,)  # two claims in each of the two articles left, none from the copy
