@@ -178,16 +178,18 @@ def convert_document(document: Any, article_text: str, offset: int, model_versio
     return ParsedArticle(sentences=sentences, entities=entities, model_version=model_version)
 
 
-# Bounds on what one stanza document may hold. The parser's time and memory grow with the square
-# of a sentence's length, and a text with no sentence end is one sentence: a 1 MB line had not been
-# parsed after 150 s at 2.5 GB. Texts are parsed in pieces of at most this many characters and
-# words, cut between paragraphs (which stanza parses independently anyway, so normal articles come
-# out exactly as when parsed whole); only a paragraph over the bounds is cut inside, and noted.
+# Bounds on what stanza is given at once. The parser's time and memory grow faster than the
+# length of a sentence, and a text with no sentence end is one sentence: a 1 MB line had not been
+# parsed after 150 s at 2.5 GB. Texts are parsed in pieces of at most MAX_PIECE_CHARS characters,
+# cut between paragraphs (which stanza parses independently anyway, so normal articles come out
+# exactly as when parsed whole). Only a paragraph over that size, or with a run of more than
+# MAX_RUN_WORDS words and no sentence end (800 such words took 6 s and 2 GB to parse; 200 take
+# half a second), is cut inside: at a sentence end where it can be, and the cut is noted.
 MAX_PIECE_CHARS = 5000
-MAX_PIECE_WORDS = 1000
+MAX_RUN_WORDS = 200
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")  # how stanza's tokenizer splits paragraphs
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
+_SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*\s+")
 _WHITESPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\S+")
 
@@ -212,90 +214,106 @@ def _words_end(text: str, start: int, end: int, max_words: int) -> int:
     return end
 
 
+def _overlong(text: str, start: int, end: int, limit: int, max_words: int) -> bool:
+    """True when ``text[start:end]`` is over ``limit`` characters or has a run of more than
+    ``max_words`` words with no sentence end."""
+    if end - start > limit:
+        return True
+    run_start = start
+    for match in [*_SENTENCE_END.finditer(text, start, end), None]:
+        run_end = match.end() if match else end
+        if _words_end(text, run_start, run_end, max_words) < run_end:
+            return True
+        run_start = run_end
+    return False
+
+
 def _cut_paragraph(text: str, start: int, end: int, limit: int, max_words: int) -> tuple[list[tuple[int, int]], list[str]]:
-    """An overlong paragraph cut into pieces: at the last sentence-like end that fits, else after
-    the last whitespace, else hard at the limit. Also says how each cut was made."""
+    """An overlong paragraph cut into pieces of at most ``limit`` characters: at the last
+    sentence-like end that fits, else (or when the words since the last sentence end are more than
+    ``max_words``) after whitespace, else hard at the limit. Also says how each cut was made."""
     pieces: list[tuple[int, int]] = []
     cuts: list[str] = []
     position = start
-    while True:
-        window = _words_end(text, position, min(end, position + limit), max_words)
-        if window >= end:
-            pieces.append((position, end))
-            return pieces, cuts
+    # _overlong is only asked once the rest fits in a piece: asking it of the whole rest each time
+    # would be quadratic in the paragraph's length.
+    while end - position > limit or _overlong(text, position, end, limit, max_words):
+        window = min(end, position + limit)
         cut, how = 0, "hard"
         for match in _SENTENCE_END.finditer(text, position, window):
+            if _words_end(text, cut or position, match.end(), max_words) < match.end():
+                break  # the run before this sentence end is too long: cut inside it
             cut, how = match.end(), "sentence"
         if not cut:
-            for match in _WHITESPACE.finditer(text, position, window):
+            run_end = _words_end(text, position, window, max_words)
+            for match in _WHITESPACE.finditer(text, position, run_end):
                 cut, how = match.end(), "space"
+            if run_end < window and run_end > position:
+                cut, how = run_end, "space"  # the word after the run's last allowed word
         if cut <= position:
-            cut, how = (window if window > position else position + limit), "hard"
+            cut, how = window, "hard"
         pieces.append((position, cut))
         cuts.append(how)
         position = cut
+    pieces.append((position, end))
+    return pieces, cuts
 
 
 def split_pieces(
     text: str, limit: int | None = None, max_words: int | None = None
 ) -> tuple[list[tuple[int, int]], list[str]]:
-    """Cut ``text`` into contiguous spans of at most ``limit`` characters and ``max_words`` words.
+    """Cut ``text`` into contiguous spans of at most ``limit`` characters.
 
-    Whole paragraphs are packed into each piece; a paragraph over the bounds is cut inside
-    (``_cut_paragraph``). Returns the spans and, for each cut made inside a paragraph, how it was
-    made ("sentence", "space" or "hard"); no such cuts means the text was only cut between
-    paragraphs, or not at all.
+    Whole paragraphs are packed into each piece; a paragraph over ``limit`` characters or with a
+    run of more than ``max_words`` words and no sentence end is cut inside (``_cut_paragraph``).
+    Returns the spans and, for each cut made inside a paragraph, how it was made ("sentence",
+    "space" or "hard"); no such cuts means the text was only cut between paragraphs, or not at all.
     """
     limit = MAX_PIECE_CHARS if limit is None else limit
-    max_words = MAX_PIECE_WORDS if max_words is None else max_words
-    if len(text) <= limit and _words_end(text, 0, len(text), max_words) == len(text):
-        return [(0, len(text))], []
+    max_words = MAX_RUN_WORDS if max_words is None else max_words
     pieces: list[tuple[int, int]] = []
     cuts: list[str] = []
     piece_start = piece_end = 0
-    piece_words = 0
     for start, end in _paragraphs(text):
-        words = sum(1 for _ in _WORD.finditer(text, start, end))
-        if end - start > limit or words > max_words:
+        if _overlong(text, start, end, limit, max_words):
             if piece_end > piece_start:
                 pieces.append((piece_start, piece_end))
             inside, how = _cut_paragraph(text, start, end, limit, max_words)
             pieces.extend(inside)
             cuts.extend(how)
             piece_start = piece_end = end
-            piece_words = 0
-        elif end - piece_start > limit or piece_words + words > max_words:
+        elif end - piece_start > limit:
             pieces.append((piece_start, piece_end))
-            piece_start, piece_end, piece_words = start, end, words
+            piece_start, piece_end = start, end
         else:
-            piece_end, piece_words = end, piece_words + words
-    if piece_end > piece_start:
+            piece_end = end
+    if piece_end > piece_start or not pieces:
         pieces.append((piece_start, piece_end))
     return pieces, cuts
 
 
-def _cut_note(text: str, pieces: list[tuple[int, int]], cuts: list[str], limit: int, max_words: int) -> str | None:
+def _cut_note(text: str, cuts: list[str], limit: int, max_words: int) -> str | None:
     """What a user should know about the cuts made inside paragraphs, or None when there were none."""
     if not cuts:
         return None
-    long = [(start, end) for start, end in _paragraphs(text) if end - start > limit
-            or _words_end(text, start, end, max_words) < end]
-    longest = max(len(text[start:end].rstrip("\r\n")) for start, end in long) if long else 0
+    long = [(start, end) for start, end in _paragraphs(text) if _overlong(text, start, end, limit, max_words)]
+    longest = max((len(text[start:end].rstrip("\r\n")) for start, end in long), default=0)
     what = (f"a paragraph of {longest:,} characters" if len(long) == 1
-            else f"{len(long):,} paragraphs over {limit:,} characters (the longest {longest:,})")
+            else f"{len(long):,} paragraphs (the longest {longest:,} characters)")
     kinds = {"sentence": "at sentence ends", "space": "at spaces", "hard": "inside words"}
     how = ", ".join(f"{cuts.count(kind):,} {label}" for kind, label in kinds.items() if cuts.count(kind))
     no_end = "" if "sentence" in cuts else " with no sentence end"
     return (
-        f"{what}{no_end} was cut into pieces of at most {limit:,} characters and {max_words:,} words before "
-        f"parsing ({len(cuts):,} cuts: {how}); a sentence may be split where it was cut"
+        f"{what}{no_end} was cut into pieces of at most {limit:,} characters, and runs of at most {max_words:,} "
+        f"words without a sentence end, before parsing ({len(cuts):,} cuts: {how}); a sentence may be split "
+        "where it was cut"
     )
 
 
 def annotate(articles: Iterable[Article], spec: ModelSpec | None = None, batch_size: int = 16) -> list[ParsedArticle]:
     """Annotate the body of each article; offsets point into the whole article text.
 
-    Each body is parsed in pieces bounded by ``MAX_PIECE_CHARS`` / ``MAX_PIECE_WORDS``
+    Each body is parsed in pieces bounded by ``MAX_PIECE_CHARS`` and ``MAX_RUN_WORDS``
     (``split_pieces``), ``batch_size`` pieces at a time, so time and memory per article stay
     bounded; sentence indexes run 0..n-1 across the pieces.
     """
@@ -313,7 +331,7 @@ def annotate(articles: Iterable[Article], spec: ModelSpec | None = None, batch_s
         for number, article in enumerate(batch):
             body = article.text[article.body_start : article.body_end]
             spans, cuts = split_pieces(body)
-            note = _cut_note(body, spans, cuts, MAX_PIECE_CHARS, MAX_PIECE_WORDS)
+            note = _cut_note(body, cuts, MAX_PIECE_CHARS, MAX_RUN_WORDS)
             notes.append([note] if note else [])
             pieces.extend((number, article.body_start + start, body[start:end]) for start, end in spans)
         parsed: list[list[ParsedArticle]] = [[] for _ in batch]

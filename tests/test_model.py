@@ -104,11 +104,17 @@ def test_split_pieces_cuts_at_paragraphs_then_sentences_then_spaces_then_hard():
         assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))  # contiguous: no character lost
 
 
-def test_split_pieces_bounds_words_too():
+def test_split_pieces_bounds_runs_of_words_without_a_sentence_end():
     from claims.nlp import split_pieces
 
     pieces, cuts = split_pieces("a " * 100, limit=1000, max_words=30)
     assert len(pieces) == 4 and all(len(("a " * 100)[s:e].split()) <= 30 for s, e in pieces)
+    assert cuts == ["space"] * 3
+    prose = "Short words here. " * 20  # 60 words, but never more than 3 without a sentence end
+    assert split_pieces(prose, limit=1000, max_words=30) == ([(0, len(prose))], [])
+    mixed = "Short words here. " * 3 + "b " * 40 + "End."
+    pieces, cuts = split_pieces(mixed, limit=1000, max_words=30)
+    assert cuts[0] == "sentence" and all(len(mixed[s:e].split()) <= 30 for s, e in pieces)
 
 
 def test_overlong_line_is_parsed_in_pieces_and_noted(annotate_text, monkeypatch):
