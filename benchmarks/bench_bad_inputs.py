@@ -219,7 +219,8 @@ class Maker:
             ["empty", "whitespace", "binary", "nul_late", "nul_late_many", "truncated_text", "random_text",
              "invalid_utf8", "bad_utf16", "html_rot13", "html_bogus_charset", "html_nesting", "html_random",
              "html_truncated", "html_no_text", "huge_file", "wrong_extension", "controls_late", "good_text",
-             "missing", "fifo", "bom_only", "html_nul", "long_line_text", "html_many_elements"]
+             "missing", "fifo", "bom_only", "html_nul", "long_line_text", "html_many_elements", "byte_edits",
+             "byte_edits"]
         )
         base = rng.choice(self.texts)
         if kind == "empty":
@@ -286,6 +287,20 @@ class Maker:
             marker = self.marker()
             data = (marker + " " + "word " * rng.randrange(20_000, 200_000)).encode()
             return Case(self.write(".txt", data), kind, False, [], [marker], slow=True)
+        if kind == "byte_edits":  # any fixture, a few bytes flipped, inserted or deleted, same extension
+            name, data = rng.choice(sorted(self.fixtures.items()))
+            edited = bytearray(data)
+            for _ in range(rng.randrange(1, 12)):
+                at = rng.randrange(len(edited) + 1)
+                byte = rng.choice([0, 10, 13, 34, 44, 91, 123, 60, 62, 92, 0xC3, 0xFF, rng.randrange(256)])
+                edit = rng.choice(["flip", "insert", "delete"])
+                if edit == "insert" or not edited:
+                    edited[at:at] = bytes([byte])
+                elif edit == "flip":
+                    edited[min(at, len(edited) - 1)] = byte
+                else:
+                    del edited[min(at, len(edited) - 1)]
+            return Case(self.write(os.path.splitext(name)[1] or ".txt", bytes(edited)), f"{kind}:{name}", False)
         if kind == "wrong_extension":
             name, data = rng.choice(sorted(self.fixtures.items()))
             suffix = rng.choice([".txt", ".html", ".jsonl", ".csv"])
