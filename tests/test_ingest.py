@@ -673,3 +673,13 @@ def test_html_with_too_many_elements_is_refused_before_parsing(tmp_path: Path, m
     path.write_bytes(b"<html><body>" + b"<p>x " * 2000 + b"</body></html>")
     item = error(path)
     assert item.kind == "too_large" and "2,002 HTML elements, over the 1,000 limit" in item.message
+
+
+def test_folder_reports_named_pipes_without_reading_them(tmp_path: Path) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes on this system")
+    (tmp_path / "a.txt").write_text("The first article said little.\n", encoding="utf-8")
+    os.mkfifo(tmp_path / "b.txt")
+    first, second = read_paths([str(tmp_path)])
+    assert isinstance(first, Article)
+    assert isinstance(second, IngestError) and second.kind == "unsupported" and "not a regular file" in second.message

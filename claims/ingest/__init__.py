@@ -170,6 +170,10 @@ def _walk(folder: str) -> Iterator[str | IngestError]:
             is_file = entry.is_file()
         except OSError:
             is_folder = is_file = False
+        try:
+            is_link = entry.is_symlink()
+        except OSError:
+            is_link = False
         extension = os.path.splitext(entry.name)[1].lower()
         if is_folder:
             yield from _walk(path)
@@ -181,5 +185,12 @@ def _walk(folder: str) -> Iterator[str | IngestError]:
                 f"{path}: skipped because {'its extension ' + repr(extension) if extension else 'it has no extension'} "
                 f"is not one claims reads from a folder ({', '.join(KNOWN_EXTENSIONS)}); name it explicitly "
                 "to read it as plain text",
+                kind="unsupported",
+            )
+        elif not is_folder and not is_link:  # a named pipe, socket or device: reading could block
+            yield IngestError(
+                path,
+                f"{path}: skipped because it is not a regular file (a named pipe, socket or device); save the "
+                "input to a file, or pipe it in with - as the path",
                 kind="unsupported",
             )
