@@ -191,7 +191,8 @@ class Maker:
         elif kind == "empty_text":
             rows.append(delimiter.join(["b4", "T", "  "]))
         elif kind == "random_row":
-            rows.append(self.random_bytes(rng.randrange(1, 200), text_safe=True).decode("latin-1"))
+            # No quote marks: a stray one opens a quoted field that rightly swallows the good rows after it.
+            rows.append(self.random_bytes(rng.randrange(1, 200), text_safe=True).decode("latin-1").replace('"', "'"))
             bad = False  # random text may well be a valid row
         elif kind == "nul_late":
             rows.append(delimiter.join(["pad", "T", '"' + "Police said so. " * 600 + '"']))  # past 8 KB
