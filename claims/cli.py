@@ -48,7 +48,9 @@ def ingest(paths, db_path, model, stdin_format, batch_size, quiet) -> None:
     Formats: .txt (plain or scraped page), .html/.htm, .jsonl, .csv. Unchanged articles are
     skipped; changed ones are re-extracted. An input that cannot be read or processed is
     reported, recorded in the ingest_errors table and skipped; the run goes on. Progress shows
-    as a bar on a terminal and as a line every 30 s otherwise. Exit status 1 when any input failed.
+    as a bar on a terminal and as a line every 30 s otherwise. What had to be done to an input
+    (characters replaced, an overlong text cut) is printed as a note. Exit status 1 when any input
+    failed; a folder's files of other types are reported but do not fail the run.
 
     \b
     Example:
@@ -71,8 +73,10 @@ def ingest(paths, db_path, model, stdin_format, batch_size, quiet) -> None:
         where = error.source + (f":{error.line}" if error.line and f":{error.line}" not in error.source else "")
         message = error.message if error.message.startswith(error.source) else f"{where}: {error.message}"
         click.echo(f"skipped ({error.kind}) {message}", err=True)
+    for source, note in summary.notes:
+        click.echo(f"note: {source}: {note}", err=True)
     click.echo(summary.line(), err=True)
-    if summary.errors:
+    if summary.failed:
         sys.exit(1)
 
 

@@ -187,6 +187,11 @@ def convert_document(document: Any, article_text: str, offset: int, model_versio
 # half a second), is cut inside: at a sentence end where it can be, and the cut is noted.
 MAX_PIECE_CHARS = 5000
 MAX_RUN_WORDS = 200
+# And on one article: a body past MAX_PARSED_CHARS is parsed up to there (whole pieces) and the rest
+# holds no claims, which the article's notes say. 200,000 characters is nine times the longest
+# PolNeAR article; parsing that much takes about a minute of ordinary prose on 2 cores, and about
+# five of run-on text cut every 200 words (100 KB of it took 316 s on a busy 2-core machine).
+MAX_PARSED_CHARS = 200_000
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")  # how stanza's tokenizer splits paragraphs
 _SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*\s+")
@@ -333,6 +338,13 @@ def annotate(articles: Iterable[Article], spec: ModelSpec | None = None, batch_s
             spans, cuts = split_pieces(body)
             note = _cut_note(body, cuts, MAX_PIECE_CHARS, MAX_RUN_WORDS)
             notes.append([note] if note else [])
+            spans, left_out = _within_parse_limit(spans)
+            if left_out:
+                notes[-1].append(
+                    f"only the first {spans[-1][1]:,} characters of the {len(body):,}-character body were parsed "
+                    f"(at most {MAX_PARSED_CHARS:,} are, to bound the time one article takes); the last "
+                    f"{left_out:,} characters hold no claims"
+                )
             pieces.extend((number, article.body_start + start, body[start:end]) for start, end in spans)
         parsed: list[list[ParsedArticle]] = [[] for _ in batch]
         for chunk in range(0, len(pieces), batch_size):
@@ -343,6 +355,12 @@ def annotate(articles: Iterable[Article], spec: ModelSpec | None = None, batch_s
         for number, parts in enumerate(parsed):
             results.append(_join(parts, notes[number], spec.version))
     return results
+
+
+def _within_parse_limit(spans: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], int]:
+    """The pieces that end within ``MAX_PARSED_CHARS`` (at least one), and how many characters are left out."""
+    kept = [span for span in spans if span[1] <= MAX_PARSED_CHARS] or spans[:1]
+    return kept, spans[-1][1] - kept[-1][1]
 
 
 def _join(parts: list[ParsedArticle], notes: list[str], model_version: str) -> ParsedArticle:

@@ -59,12 +59,19 @@ class IngestSummary:
     sentences: int = 0  # sentences and claims this run stored
     claims: int = 0
     errors: list[IngestError] = field(default_factory=list)
+    # (source, note) for each article stored with notes: what a reader or the parser did to it.
+    notes: list[tuple[str, str]] = field(default_factory=list)
     end_of_run_stages: bool = False  # speaker reconcile and quote clusters ran (this run's or owed)
     database_written: bool = False  # False when a new database was not made (nothing to store)
     database_articles: int = 0
     database_speakers: int = 0
     database_clusters: int = 0
     seconds: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        """Whether any input failed; a folder's file of another type (``unsupported``) is only reported."""
+        return any(error.kind != "unsupported" for error in self.errors)
 
     def line(self) -> str:
         """The run in one line, e.g. for the end of ``claims ingest``."""
@@ -207,6 +214,7 @@ class _Run:
         if result.status == "unchanged":
             self.summary.unchanged += 1
             return
+        self.summary.notes.extend((article.source, note) for note in [*article.notes, *parsed.notes])
         self.summary.added += result.status == "added"
         self.summary.replaced += result.status == "replaced"
         self.summary.sentences += result.sentences

@@ -39,6 +39,20 @@ def test_ingest_reports_bad_input_with_nonzero_exit(tmp_path, model_spec):
     assert "empty" in result.output
 
 
+def test_ingest_prints_notes_and_a_folder_of_other_files_does_not_fail_the_run(tmp_path, model_spec):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "story.txt").write_text("Officials said the port\x07 was closed.\n", encoding="utf-8")
+    (folder / "readme.md").write_text("# notes for the newsroom\n", encoding="utf-8")
+    result = invoke("ingest", folder, "--db", tmp_path / "c.db")
+    assert result.exit_code == 0, result.output  # readme.md is reported, not a failure
+    assert "skipped (unsupported)" in result.output and "readme.md" in result.output
+    notes = [line for line in result.output.splitlines() if line.startswith("note: ")]
+    assert len(notes) == 1 and "story.txt" in notes[0]
+    bad = invoke("ingest", folder, REPO / "fixtures" / "bad" / "empty.txt", "--db", tmp_path / "c.db")
+    assert bad.exit_code == 1
+
+
 def test_ingest_summary_counts_this_run_apart_from_the_database(tmp_path, model_spec):
     db = tmp_path / "c.db"
     invoke("ingest", SEED_TEXT, "--db", db)

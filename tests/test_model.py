@@ -133,6 +133,21 @@ def test_overlong_line_is_parsed_in_pieces_and_noted(annotate_text, monkeypatch)
     assert len(parsed.notes) == 1 and "cut into" in parsed.notes[0] and "1,650 characters" in parsed.notes[0]
 
 
+def test_a_body_past_the_parse_limit_is_parsed_up_to_it_and_noted(annotate_text, monkeypatch):
+    import claims.nlp as nlp
+
+    monkeypatch.setattr(nlp, "MAX_PIECE_CHARS", 200)
+    monkeypatch.setattr(nlp, "MAX_PARSED_CHARS", 600)
+    paragraph = "The mayor said the bridge would reopen in May. Officials disagreed about the date.\n\n"
+    text = "Title line\n\n" + paragraph * 20
+    article, parsed = annotate_text(text)
+    last_end = max(s.end for s in parsed.sentences)
+    assert 400 < last_end - article.body_start <= 600  # whole pieces, up to the limit
+    (note,) = parsed.notes
+    assert f"of the {len(text) - article.body_start:,}-character body were parsed" in note
+    assert "hold no claims" in note
+
+
 def test_long_article_split_at_paragraphs_is_annotated_as_a_whole(annotate_text, monkeypatch):
     import claims.nlp as nlp
 
