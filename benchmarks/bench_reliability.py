@@ -164,6 +164,13 @@ def checks(db: Path) -> list[str]:
     return problems
 
 
+def stored_articles(db: Path) -> int:
+    if not db.exists():
+        return 0
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+
 def kill_at(paths: list[str], db: Path, delay: float | None, stage_delay: float | None) -> tuple[str, float]:
     """Start an ingest and SIGKILL it after ``delay`` s, or ``stage_delay`` s into the end-of-run stages.
 
@@ -220,6 +227,7 @@ def kills(paths: list[str], work: Path, trials: int, rng: random.Random) -> dict
     reference = snapshot(reference_db)
     landed: Counter = Counter()
     damaged, totals = [], Counter()
+    stored_at_kill: list[int] = []  # articles the database held when the process died
     attempt = 0
     # Until ``trials`` kills have landed: a run that finished before its kill time is not a kill
     # (it is counted apart), and it shortens the estimate of a whole run for the next draws.
@@ -232,6 +240,7 @@ def kills(paths: list[str], work: Path, trials: int, rng: random.Random) -> dict
         if where == "finished" and attempt % 2 == 0:
             total = min(total, seconds)
         landed[where] += 1
+        stored_at_kill.append(stored_articles(db))
         problems = checks(db)
         if problems:
             damaged.append((attempt, problems))
@@ -246,6 +255,7 @@ def kills(paths: list[str], work: Path, trials: int, rng: random.Random) -> dict
     return {
         "trials": landed["run"] + landed["stages"], "run_seconds": round(total, 1), "stage_seconds": round(stages, 1),
         "killed_during_run": landed["run"], "killed_during_stages": landed["stages"],
+        "articles_stored_at_kill": dict(sorted(Counter(stored_at_kill).items())),
         "finished_before_kill": landed["finished"], "damaged_after_kill": len(damaged),
         "damage": damaged[:5], "rows_lost": totals["lost"], "rows_duplicated": totals["duplicated"],
         "rows_different": totals["different"],
@@ -309,7 +319,7 @@ def main() -> None:
         k = figures["kills"]
         print(f"kills: {k['trials']} SIGKILLs ({k['killed_during_run']} during the run, {k['killed_during_stages']} "
               f"during the end-of-run stages; {k['finished_before_kill']} more runs finished before their kill time); "
-              f"clean run "
+              f"articles stored when killed: {k['articles_stored_at_kill']}; clean run "
               f"{k['run_seconds']} s, stages {k['stage_seconds']} s", flush=True)
         print(f"  after the kill: {k['damaged_after_kill']} databases failing integrity/FK/FTS checks; after the "
               f"rerun vs the clean run: {k['rows_lost']} rows lost, {k['rows_duplicated']} duplicated, "
