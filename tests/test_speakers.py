@@ -10,7 +10,7 @@ import pytest
 from conftest import Quote, store_quoted_article
 
 from claims import publish, speakers, store
-from claims.speakers import person_name
+from claims.names import person_name
 from claims.types import ANONYMOUS, ORGANIZATION, PERSON, UNKNOWN
 
 ARAGHCHI_FULL = Quote(
