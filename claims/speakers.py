@@ -51,7 +51,7 @@ Rules for persons (a *full name* has a given name; a *surname-only* name has non
         ``Obama`` is Barack Obama, not Michelle Obama. The article has already had its say: a
         surname the article itself ties to one of its full names never reaches this rule, and one
         the article leaves open between several of its people (``speaker_local``, see
-        :mod:`claims.resolve`) is keyed to that article and joins nobody.
+        :mod:`claims.extract.coref`) is keyed to that article and joins nobody.
     Within one article full names are resolved before surname-only ones. Rules (b), (d) and (f)
     look at the database as it is when an article is stored; speakers left without claims by the
     article being replaced do not count. Re-ingesting an article re-applies them.

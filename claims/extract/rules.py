@@ -1,7 +1,7 @@
 """Attribution rules over the dependency parse: find cues, then their content and source spans.
 
 Each rule says what construction it reads; a rule that fires gives an Attribution with spans and
-a confidence. Speakers are typed and resolved later (claims.extract.speakers, claims.resolve).
+a confidence. Speakers are typed and resolved later (claims.extract.speakers, claims.extract.coref).
 
 Constructions:
 - verb cue with a clausal complement: "X said (that) ...", "X vowed to ...", "reports indicate that ..."

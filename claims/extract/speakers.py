@@ -1,7 +1,7 @@
 """Who a source is: speaker name and type, role, affiliation, channel, place and time.
 
 Works on one found attribution and its sentence's parse. Pronouns and short names are left for
-claims.resolve, which sees the whole article.
+claims.extract.coref, which sees the whole article.
 """
 
 from __future__ import annotations
