@@ -4,7 +4,7 @@ Builds a claims database of N attributed claims (10 per article) from real news 
 (PolNeAR train and dev texts; past the ~30k distinct ones, the same sentences with every third
 word replaced, so new claims share the vocabulary), plants near-duplicates (a claim repeated in a later article with
 one or two words changed or dropped, as outlets do when they re-quote), and times
-``claims.provenance.rebuild_clusters``. Prints the time, peak memory, and how many planted
+``claims.store.provenance.rebuild_clusters``. Prints the time, peak memory, and how many planted
 repeats ended up in the same cluster as their original (recall) and how many clustered pairs
 were never planted (spurious links between unrelated claims).
 
@@ -27,7 +27,7 @@ from pathlib import Path
 
 from report import ROOT, fmt, peak_rss_mb, table
 
-from claims.provenance import rebuild_clusters
+from claims.store.provenance import rebuild_clusters
 from claims.store import open_db
 
 # The project's shared data, where a development checkout has it; a clone has not (--data, CLAIMS_DATA).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from claims.extract import extract_attributions, extract_claims
-from claims.types import ANONYMOUS, DIRECT, NARRATOR, PERSON, UNNAMED_REPORTS
+from claims.types import ANONYMOUS, DIRECT, NARRATOR, UNNAMED_REPORTS
 
 
 def spans(article, attribution, kind):

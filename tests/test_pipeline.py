@@ -233,7 +233,7 @@ def test_a_second_process_making_the_same_new_database_waits_and_deletes_nothing
     path = tmp_path / "new.db"
     first = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     first.execute("BEGIN IMMEDIATE")  # another process is making the schema right now
-    for statement in store._schema_statements():
+    for statement in store.schema._schema_statements():
         first.execute(statement)
     commit = threading.Timer(1.0, lambda: first.execute("COMMIT"))
     commit.start()

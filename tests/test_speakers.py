@@ -1,4 +1,4 @@
-"""claims.speakers: one speakers row per speaker across articles, and manual decisions that last."""
+"""claims.store.speakers: one speakers row per speaker across articles, and manual decisions that last."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import Quote, store_quoted_article
 
-from claims import publish, speakers, store
-from claims.names import person_name
+from claims import publish, store
+from claims.names import normalize_name, person_name
+from claims.store import speakers
 from claims.types import ANONYMOUS, ORGANIZATION, PERSON, UNKNOWN
 
 ARAGHCHI_FULL = Quote(
@@ -90,7 +91,7 @@ def test_organization_and_country_keys():
     assert speakers.name_key(ORGANIZATION, "Thomson Reuters") == "reuters"
     assert speakers.name_key(ORGANIZATION, "the Times") == "times"  # "the ..." aliases are ambiguous
     assert speakers.name_key("country", "the United States") == "united states"
-    assert store.normalize_name("  Al\u00a0Jazeera\u2019S ") == "al jazeera's"
+    assert normalize_name("  Al\u00a0Jazeera\u2019S ") == "al jazeera's"
 
 
 # -- merge rules ------------------------------------------------------------------------------------
@@ -437,7 +438,7 @@ def downgrade_to_version_1(path: Path) -> None:
         "SELECT c.id, c.speaker_type, c.speaker_name FROM claims c WHERE c.speaker_name IS NOT NULL ORDER BY c.id"
     ).fetchall()
     for claim_id, speaker_type, name in named:
-        key = f"{speaker_type}:{store.normalize_name(name)}"
+        key = f"{speaker_type}:{normalize_name(name)}"
         conn.execute(
             "INSERT OR IGNORE INTO speakers (key, name, speaker_type) VALUES (?, ?, ?)", [key, name, speaker_type]
         )

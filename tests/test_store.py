@@ -11,6 +11,7 @@ import pytest
 from conftest import EXTRACTOR_VERSION, MODEL_VERSION, SENTENCES, make_stored_article
 
 from claims import store
+from claims.names import normalize_name
 from claims.types import (
     ANONYMOUS,
     MIXED,
@@ -141,8 +142,10 @@ def test_store_article_writes_sentences_and_claims_at_their_offsets(db):
     assert row["text"] == article.text and row["key"] == "article-1"
     assert row["content_hash"] == article.content_hash
     assert json.loads(row["tags"]) == ["syria", "russia"]
-    assert store.find_article(db, "article-1") == (result.article_id, article.content_hash)
-    assert store.find_article(db, "nope") is None
+    assert store.stored_state(db, "article-1") == store.StoredState(
+        result.article_id, article.content_hash, EXTRACTOR_VERSION, MODEL_VERSION
+    )
+    assert store.stored_state(db, "nope") is None
     for sentence in db["sentences"].rows:
         assert sentence["text"] == article.text[sentence["start"] : sentence["end"]]
     stored = list(db.query("SELECT * FROM claims ORDER BY id"))
@@ -265,7 +268,7 @@ def test_failed_replace_leaves_the_old_article_intact(db, monkeypatch):
     old_article = db["articles"].get(first.article_id)
     old_speakers = list(db.query("SELECT * FROM speakers ORDER BY id"))
     calls = []
-    real_claim_row = store._claim_row
+    real_claim_row = store.articles._claim_row
 
     def failing_claim_row(*args, **kwargs):
         calls.append(1)
@@ -273,7 +276,7 @@ def test_failed_replace_leaves_the_old_article_intact(db, monkeypatch):
             raise RuntimeError("disk on fire")
         return real_claim_row(*args, **kwargs)
 
-    monkeypatch.setattr(store, "_claim_row", failing_claim_row)
+    monkeypatch.setattr(store.articles, "_claim_row", failing_claim_row)
     with pytest.raises(RuntimeError, match="disk on fire"):
         store_default(db, sentences=["Something else entirely."] + SENTENCES[1:])
     assert calls == [1, 1]
@@ -338,7 +341,7 @@ def test_speaker_keys():
     named = Attribution(0, [], [], speaker="  O\u2019Brien   Smith ", speaker_type=PERSON)
     assert store.speaker_key(article, named) == ("person:o'brien smith", "O\u2019Brien Smith", PERSON)
     assert store.speaker_key(article, None) == ("publication:example news", "Example News", "publication")
-    assert store.normalize_name("  Al\u00a0Jazeera\u2019S ") == "al jazeera's"
+    assert normalize_name("  Al\u00a0Jazeera\u2019S ") == "al jazeera's"
 
 
 def test_claim_counts_follow_cascading_deletes(db):

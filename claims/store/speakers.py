@@ -1,87 +1,13 @@
-"""One ``speakers`` row per speaker across articles: name keys, merge rules and manual decisions.
+"""One ``speakers`` row per speaker across articles: natural keys, the merge rules, manual decisions.
 
-:func:`claims.store.store_article` gives every claim a *natural key* (``person:abbas araghchi``,
-``organization:reuters``, ``anonymous_person:<article>:a senior official``) and calls
-:func:`resolve_speakers`, which finds or creates the row each claim belongs to.
+:func:`claims.store.store_article` gives every claim a *natural key* (:func:`speaker_key`:
+``person:abbas araghchi``, ``organization:reuters``, ``anonymous_person:<article>:a senior
+official``) and calls :func:`resolve_speakers`, which finds or creates the row each claim belongs
+to; :func:`reconcile_speakers` applies the rules again at the end of each ingest run;
+:func:`merge_speakers` and :func:`split_alias` record manual decisions that survive re-ingest.
 
-Names
-    :func:`person_name` reads a person's name: NFKC, straight apostrophes, casefold, accents
-    dropped, single spaces; parentheses and ", role" tails dropped; a leading title run
-    (``Mr.``, ``President``, ``Iranian Foreign Minister``; :data:`TITLES`, :data:`TITLE_MODIFIERS`)
-    and a leading possessive (``Al Jazeera's``) stripped; a trailing possessive ``'s`` stripped.
-    A generational suffix (``Jr.``, ``Sr.``, ``II``, ``III``, ``IV``) is kept as part of the name,
-    and so are middle names and initials (``George H. W. Bush`` is not ``George W. Bush``; rule
-    (e) below says when a name without them joins one with them).
-    The surname is the last word with the particles before it (``von der Leyen``, ``al Assad``;
-    a particle opening the name counts only when written in lower case, so ``Al Gore`` is a given
-    name and a surname). Organizations and countries: :func:`normalize_name` with a leading
-    ``the`` and a trailing ``'s`` dropped; an organization named by an alias in the channel registry
-    (``claims/data/channels.json``: ``AP``, ``Thomson Reuters``) takes the registry name.
-
-Rules for persons (a *full name* has a given name; a *surname-only* name has none)
-    (a) The same normalized full name is the same speaker: ``Abbas Araghchi``,
-        ``Mr. Abbas Araghchi`` and ``Iranian Foreign Minister Abbas Araghchi`` are one row.
-    (b) A surname-only name joins the one person in the database whose full name has that surname
-        (compared without particles or an ``al-`` prefix, so ``Assad`` finds ``Bashar al-Assad``)
-        only when exactly one such person exists and the suffix agrees: ``Araghchi`` joins
-        ``Abbas Araghchi``; ``Trump Jr.`` joins the one ``... Trump Jr.``; a bare ``Trump`` joins
-        nobody when any Trump with a suffix exists (unless rule (f)). Otherwise it gets a row of
-        its own keyed by the surname, flagged ``ambiguous`` when there were candidates
-        (``Clinton`` with Bill and Hillary Clinton in the database, ``Smith`` with two Smiths).
-        A gendered title (``Mr.``, ``Mrs.``, ``Ms.``; :func:`title_gender`) in the name or the
-        source leaves out the candidates of the other gender: ``Ms. Smith`` joins Jane Smith, not
-        John Smith; ``Mrs. Clinton`` never joins Bill Clinton, even as the only Clinton. A
-        person's gender comes from a common given name (``claims/data/given_names.json``), else
-        from the pronouns and titles opening their claims' sources (three in four of at least two).
-    (c) A full name never merges with a different full name: ``Donald Trump``,
-        ``Donald Trump Jr.``, ``Ivanka Trump`` and ``J. Smith`` / ``John Smith`` stay apart.
-    (d) When a full name arrives, a surname-only row that rule (b) would now send to it is folded
-        into it (its claims move, its aliases follow, the row goes), so the order in which
-        articles arrive does not matter. Rows made by a split and rows a manual merge points to
-        are never folded.
-    (e) A full name without middle names and the same name with them are one speaker when it is
-        the only such pair: ``Hillary Clinton`` joins ``Hillary Rodham Clinton``, ``Donald
-        Trump`` joins ``Donald J. Trump``; ``George Bush`` joins neither ``George H. W. Bush`` nor
-        ``George W. Bush`` when both exist, and two different middle names never join. When a
-        second variant arrives later, :func:`reconcile_speakers` sends the claims the bare name
-        gave the first back to a row of their own.
-    (f) The prominent namesake: a surname-only name with several candidates joins the one that
-        holds at least nine in ten of the candidates' claims (:data:`PROMINENT_SHARE`) and has at
-        least :data:`PROMINENT_MIN_CLAIMS` claims: in a corpus of 2016 campaign news a bare
-        ``Obama`` is Barack Obama, not Michelle Obama. The article has already had its say: a
-        surname the article itself ties to one of its full names never reaches this rule, and one
-        the article leaves open between several of its people (``speaker_local``, see
-        :mod:`claims.extract.coref`) is keyed to that article and joins nobody.
-    Within one article full names are resolved before surname-only ones. Rules (b), (d) and (f)
-    look at the database as it is when an article is stored; speakers left without claims by the
-    article being replaced do not count. Re-ingesting an article re-applies them.
-    :func:`reconcile_speakers` applies them again at the end of each ingest run: (e) to the
-    names joined to a middle-name variant, and (b), (d) and (f) to every surname-only row, claim
-    by claim as the source was written (``Mr. Clinton`` and ``Mrs. Clinton`` in one row may go
-    different ways), so that the outcome does not hang on the order articles came in. A surname
-    row it folds is gone, and that fold is never undone by later counts (:func:`split_alias`
-    undoes one by hand).
-
-Everything else
-    Anonymous sources, unnamed reports and the speakers the extractor keeps to their article
-    (``Attribution.speaker_local``: a group named by a plural, ``Republicans``; a surname the
-    article leaves open) stay one speaker per article and wording (their key holds the article
-    key); an article's own voice is its publication. Both still follow manual
-    decisions.
-
-Aliases
-    :func:`refresh_speakers` sets ``aliases`` to every source text of the speaker's claims and every
-    name the extractor gave that differs from the row's name, in order of first claim. Roles and
-    affiliations stay on the claims; the ``speaker_roles`` view gives them over time.
-
-Manual decisions (table ``speaker_merges``, by stable keys, so they survive re-ingest)
-    :func:`merge_speakers` moves one speaker's claims into another and records ``from_key`` ->
-    ``into_key``; any claim whose key later resolves to ``from_key`` goes to ``into_key``, and a
-    merged-away full name still counts as a candidate of its target for rule (b).
-    :func:`split_alias` moves the claims whose source text or name is the alias to a new speaker
-    keyed ``<key>#split:<alias>``; any claim later resolved to the old key with that alias goes to
-    the new one. A later decision that reverses an earlier one (merging a split row back) replaces
-    it. Decisions chain (a key merged into a key that was merged again ends at the last).
+The rules, (a) to (f), and how names are read are set out in ``docs/speakers.md``; how a name is
+read is :func:`claims.names.person_name`.
 """
 
 from __future__ import annotations
@@ -90,8 +16,8 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
@@ -106,19 +32,36 @@ from claims.names import (
     person_name,
     source_gender,
 )
-from claims.types import GOVERNMENT, ORGANIZATION, PERSON, PUBLICATION, UNKNOWN
+from claims.store.db import now
+from claims.types import (
+    ANONYMOUS,
+    GOVERNMENT,
+    ORGANIZATION,
+    PERSON,
+    PUBLICATION,
+    UNKNOWN,
+    UNNAMED_REPORTS,
+    Article,
+    Attribution,
+    Span,
+)
 
 _SPACE = re.compile(r"\s+")
 
 __all__ = [
     "NAMED_TYPES",
     "Mention",
+    "joined_text",
+    "mention",
     "merge_speakers",
     "name_key",
+    "publication_name",
     "reconcile_speakers",
     "refresh_speakers",
     "rekey_speakers",
     "resolve_speakers",
+    "speaker_key",
+    "speaker_name",
     "split_alias",
 ]
 
@@ -136,6 +79,71 @@ def name_key(speaker_type: str, name: str) -> str:
     return normalize_name(name)
 
 
+# -- natural keys -------------------------------------------------------------------------------
+
+def publication_name(article: Article) -> str:
+    """The name of an article's own voice: publisher, site name, URL host, or "unknown publication"."""
+    for candidate in (article.publisher, article.site_name):
+        if candidate and candidate.strip():
+            return candidate.strip()
+    if article.url:
+        host = urlsplit(article.url).hostname or ""
+        host = host.removeprefix("www.")
+        if host:
+            return host
+    return "unknown publication"
+
+
+def speaker_key(article: Article, attribution: Attribution | None) -> tuple[str, str, str]:
+    """``(key, name, speaker_type)`` of the speaker of a claim (``attribution`` None: narrator).
+
+    Named speakers are shared across articles, keyed by :func:`name_key`
+    (``person:sinem koseoglu``; titles off for persons, registry names for outlets); anonymous and
+    unnamed-report sources are one speaker per article and source text, and so are the speakers
+    the extractor keeps to their article (``speaker_local``: "Republicans", a surname the article
+    leaves open); the article's own voice
+    is its publication. This is the natural key: :func:`resolve_speakers` decides
+    the row, which may have another key (a surname joins its full name, manual decisions).
+    """
+    if attribution is None or attribution.speaker_type == PUBLICATION:
+        name = (attribution.speaker if attribution else None) or publication_name(article)
+        return f"{PUBLICATION}:{normalize_name(name)}", name, PUBLICATION
+    kind = attribution.speaker_type
+    if attribution.speaker and attribution.speaker.strip() and kind not in (ANONYMOUS, UNNAMED_REPORTS):
+        name = _SPACE.sub(" ", attribution.speaker).strip()
+        if attribution.speaker_local:
+            return f"{kind}:{article.key}:{name_key(kind, name)}", name, kind
+        return f"{kind}:{name_key(kind, name)}", name, kind
+    source = joined_text(article.text, attribution.source)
+    if source:
+        return f"{kind}:{article.key}:{normalize_name(source)}", source, kind
+    # No source words: a hedge ("reportedly"), or a parse that found no subject.
+    name = {UNNAMED_REPORTS: "unnamed reports", ANONYMOUS: "anonymous source"}.get(kind, "unidentified source")
+    return f"{kind}:{article.key}:reports", name, kind
+
+
+def speaker_name(attribution: Attribution | None) -> str | None:
+    """The name the extractor gave, spaces collapsed; None for narrator claims and unnamed sources."""
+    if attribution is None or not attribution.speaker or not attribution.speaker.strip():
+        return None
+    return _SPACE.sub(" ", attribution.speaker).strip()
+
+
+def mention(article: Article, attribution: Attribution | None) -> Mention:
+    """The :class:`Mention` of a claim's speaker: natural key, name, type, surfaces."""
+    key, name, speaker_type = speaker_key(article, attribution)
+    surfaces = () if attribution is None else (joined_text(article.text, attribution.source), speaker_name(attribution))
+    shared = attribution is None or not attribution.speaker_local
+    return Mention(key, name, speaker_type, tuple(s for s in surfaces if s), shared=shared)
+
+
+def joined_text(text: str, spans: list[Span]) -> str | None:
+    """The text of possibly discontinuous spans, pieces joined by a space; None when no spans."""
+    if not spans:
+        return None
+    return " ".join(text[s.start : s.end] for s in sorted(spans, key=lambda s: s.start))
+
+
 # -- resolving claims to rows -----------------------------------------------------------------------
 
 
@@ -143,7 +151,7 @@ def name_key(speaker_type: str, name: str) -> str:
 class Mention:
     """A claim's speaker as the store sees it, before it has a row."""
 
-    key: str  # the natural key (claims.store.speaker_key)
+    key: str  # the natural key (speaker_key)
     name: str  # the name a new row takes
     speaker_type: str
     surfaces: tuple[str, ...] = ()  # the source text and the name as written, for split decisions
@@ -159,10 +167,6 @@ class _Split:
     alias: str  # as the articles wrote it (names the new row)
     alias_key: str  # normalized
     into_key: str
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _surface_keys(surfaces: Iterable[str | None]) -> set[str]:
@@ -553,7 +557,7 @@ def _record(
 ) -> int:
     cursor = db.execute(
         "INSERT INTO speaker_merges (kind, from_key, into_key, alias, note, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
-        [kind, from_key, into_key, alias, note, _now()],
+        [kind, from_key, into_key, alias, note, now()],
     )
     return int(cursor.lastrowid)
 
