@@ -27,8 +27,8 @@ from pathlib import Path
 
 from report import ROOT, fmt, peak_rss_mb, table
 
-from claims.store.provenance import rebuild_clusters
 from claims.store import open_db
+from claims.store.provenance import rebuild_clusters
 
 # The project's shared data, where a development checkout has it; a clone has not (--data, CLAIMS_DATA).
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -84,7 +84,7 @@ def build(db_path: Path, polnear: Path, n_claims: int, repeat_share: float, seed
     claim_id = 0
     for article_id in range(1, n_claims // CLAIMS_PER_ARTICLE + 1):
         body = []
-        for k in range(CLAIMS_PER_ARTICLE):
+        for _ in range(CLAIMS_PER_ARTICLE):
             claim_id += 1
             if claim_id > 1000 and rng.random() < repeat_share:
                 original = rng.randrange(1, claim_id - CLAIMS_PER_ARTICLE)

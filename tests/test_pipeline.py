@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import sqlite3
 
 import pytest
+from conftest import REPO, SEED_TEXT
 
 from claims.pipeline import ingest
-from claims.store import open_db
-
-from conftest import REPO, SEED_TEXT
 
 FIXTURES = REPO / "fixtures"
 
@@ -320,10 +317,10 @@ def test_end_of_run_stages_and_another_process_storing_take_turns(db_path):
     between made their write fail at once with "database is locked" (a stale WAL snapshot)."""
     import threading
 
+    from conftest import Quote, store_quoted_article
+
     import claims.pipeline as pipeline
     from claims import store
-
-    from conftest import Quote, store_quoted_article
 
     ours = store.open_db(db_path)
     store_quoted_article(ours, "a1", [Quote("Abbas Araghchi", "Abbas Araghchi")])

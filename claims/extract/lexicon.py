@@ -57,7 +57,7 @@ OBJECT_CONTENT_VERBS = {
     "recommend", "vow", "warn", "allege", "question", "praise", "criticize", "blame", "cite",
     "endorse", "support", "oppose", "defend", "dismiss", "describe", "tout", "back", "denounce",
     "mock", "highlight", "favor", "challenge", "portray", "condemn", "decry", "slam", "compare",
-    "embrace", "discuss", "quote", "reference", "express", "seek", "offer", "push", "imply",
+    "embrace", "discuss", "quote", "reference", "seek", "offer", "push", "imply",
     "encourage", "accuse",
 }
 
