@@ -6,7 +6,8 @@
 - :mod:`~claims.store.schema`: ``claims/data/schema.sql``, its versions, :func:`open_db`;
 - :mod:`~claims.store.provenance`: the same quote across articles (quote clusters).
 
-The names below are what the rest of claims uses.
+The names below are what the rest of claims uses; :mod:`~claims.store.provenance` (rapidfuzz) loads
+only when imported by name.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ from claims.store.db import (
     mark_end_of_run_owed,
     write_transaction,
 )
-from claims.store.provenance import rebuild_clusters
 from claims.store.schema import SCHEMA_VERSION, open_db, schema_sql
 from claims.store.speakers import mention, merge_speakers, reconcile_speakers, speaker_key, split_alias
 
@@ -53,7 +53,6 @@ __all__ = [
     "mention",
     "merge_speakers",
     "open_db",
-    "rebuild_clusters",
     "reconcile_speakers",
     "record_error",
     "save_annotations",
