@@ -117,10 +117,14 @@ _ARTICLE_PREFIX = re.compile(r"^(?:al|el|as|ash|ad|ar|az)-")
 _MAX_DESCRIPTION = 3
 
 
+def single_spaces(text: str) -> str:
+    """Runs of white space as one space, none at the ends: a name as written, tidied."""
+    return _SPACE.sub(" ", text).strip()
+
+
 def normalize_name(name: str) -> str:
     """Normalize a name for keys: NFKC, straight apostrophes, casefold, single spaces."""
-    name = unicodedata.normalize("NFKC", name).translate(APOSTROPHES).casefold()
-    return _SPACE.sub(" ", name).strip()
+    return single_spaces(unicodedata.normalize("NFKC", name).translate(APOSTROPHES).casefold())
 
 
 def fold_accents(text: str) -> str:

@@ -10,13 +10,12 @@ and the inputs that could not be read (:func:`record_error`).
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import sqlite_utils
 
-from claims.names import normalize_name
+from claims.names import normalize_name, single_spaces
 from claims.store import speakers
 from claims.store.db import mark_end_of_run_owed, now, write_transaction
 from claims.store.speakers import Mention, joined_text, mention, speaker_name
@@ -66,7 +65,6 @@ class StoreResult:
     claims: int
 
 
-
 @dataclass(frozen=True)
 class StoredState:
     """What is stored of an article: its row id, and the text and versions its claims came from."""
@@ -88,10 +86,6 @@ def stored_state(db: sqlite_utils.Database, key: str) -> StoredState | None:
 def channel_key(name: str) -> str:
     """The key of a channel: its normalized name."""
     return normalize_name(name)
-
-
-
-_SPACE = re.compile(r"\s+")
 
 
 def _bounds(spans: list[Span]) -> tuple[int | None, int | None]:
@@ -376,7 +370,7 @@ def _claim_row(
             confidence=attribution.confidence,
         )
     if channel_name and channel_name.strip():
-        channel_name = _SPACE.sub(" ", channel_name).strip()
+        channel_name = single_spaces(channel_name)
         ckey = channel_key(channel_name)
         if ckey not in channels:
             channels[ckey] = db.table("channels").lookup({"key": ckey}, {"name": channel_name, "kind": channel_kind})
@@ -466,7 +460,6 @@ def load_annotations(db: sqlite_utils.Database, article_id: int) -> ParsedArticl
         model_version=data["model_version"],
         notes=data.get("notes", []),
     )
-
 
 
 # -- upgrades --------------------------------------------------------------------------------------

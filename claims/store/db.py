@@ -23,9 +23,6 @@ class StoreError(Exception):
     """The database cannot be used as a claims database; the message says why and what to do."""
 
 
-
-
-
 # How long a writer waits for another process's transaction before giving up. Articles commit in
 # well under a second, but the end-of-run stages hold the write lock while they recompute speakers
 # and quote clusters over the whole database (about 15 s for 924 articles), so the wait is long.
@@ -42,7 +39,6 @@ def check_db_path(path: str | Path) -> Path:
     if path.exists() and not path.is_file():
         raise StoreError(f"{path} is not a regular file; pass the path of a claims database or of a new file")
     return path
-
 
 
 @contextmanager
@@ -84,7 +80,6 @@ def end_of_run_owed(db: sqlite_utils.Database) -> bool:
 def clear_end_of_run_owed(db: sqlite_utils.Database) -> None:
     """Record that the end-of-run stages are done (in the transaction that ran them)."""
     db.execute("DELETE FROM meta WHERE key = ?", [END_OF_RUN_OWED])
-
 
 
 def now() -> str:

@@ -13,7 +13,6 @@ read is :func:`claims.names.person_name`.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +29,7 @@ from claims.names import (
     normalize_name,
     organization_name,
     person_name,
+    single_spaces,
     source_gender,
 )
 from claims.store.db import now
@@ -45,8 +45,6 @@ from claims.types import (
     Attribution,
     Span,
 )
-
-_SPACE = re.compile(r"\s+")
 
 __all__ = [
     "NAMED_TYPES",
@@ -110,7 +108,7 @@ def speaker_key(article: Article, attribution: Attribution | None) -> tuple[str,
         return f"{PUBLICATION}:{normalize_name(name)}", name, PUBLICATION
     kind = attribution.speaker_type
     if attribution.speaker and attribution.speaker.strip() and kind not in (ANONYMOUS, UNNAMED_REPORTS):
-        name = _SPACE.sub(" ", attribution.speaker).strip()
+        name = single_spaces(attribution.speaker)
         if attribution.speaker_local:
             return f"{kind}:{article.key}:{name_key(kind, name)}", name, kind
         return f"{kind}:{name_key(kind, name)}", name, kind
@@ -126,7 +124,7 @@ def speaker_name(attribution: Attribution | None) -> str | None:
     """The name the extractor gave, spaces collapsed; None for narrator claims and unnamed sources."""
     if attribution is None or not attribution.speaker or not attribution.speaker.strip():
         return None
-    return _SPACE.sub(" ", attribution.speaker).strip()
+    return single_spaces(attribution.speaker)
 
 
 def mention(article: Article, attribution: Attribution | None) -> Mention:
@@ -586,7 +584,7 @@ def split_alias(db: sqlite_utils.Database, speaker_id: int, alias: str, note: st
     new speaker named by the alias as first written, for good: the decision is recorded by key so re-ingested and new
     articles keep that alias apart. Returns the new speaker's id.
     """
-    alias = _SPACE.sub(" ", alias).strip()
+    alias = single_spaces(alias)
     alias_key = normalize_name(alias)
     with db.atomic():
         resolver = _Resolver(db)
