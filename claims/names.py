@@ -9,7 +9,8 @@ Two title lists serve two readers and are not one: :data:`TITLES` (with :data:`T
 :data:`DESCRIPTORS`) are stripped from a person's name to make the speaker key, while
 :data:`TITLE_WORDS` (with :data:`HONORIFICS`) are the words before a name that the extractor reads
 as the speaker's role ("campaign manager", "reporter", "Sen."), and holds nouns that are roles but
-not titles of a name.
+not titles of a name. Joining them would change which words leave a speaker's name and which become
+a role, so each keeps its words; both live here, side by side.
 """
 
 from __future__ import annotations
