@@ -264,7 +264,7 @@ class Maker:
         if kind == "html_nesting":
             depth = rng.choice([1000, 10_000, 100_000])
             tag = rng.choice(["div", "span", "b", "table", "p"])
-            data = (f"<html><body>" + f"<{tag}>" * depth + "The minister said so." + f"</{tag}>" * rng.choice([0, depth])).encode()
+            data = ("<html><body>" + f"<{tag}>" * depth + "The minister said so." + f"</{tag}>" * rng.choice([0, depth])).encode()
             return Case(self.write(".html", data), kind, True)
         if kind == "html_random":
             return Case(self.write(".html", b"<html>" + self.random_bytes(rng.randrange(1, 20_000))), kind, False)

@@ -4,7 +4,7 @@ Builds a claims database of N attributed claims (10 per article) from real news 
 (PolNeAR train and dev texts; past the ~30k distinct ones, the same sentences with every third
 word replaced, so new claims share the vocabulary), plants near-duplicates (a claim repeated in a later article with
 one or two words changed or dropped, as outlets do when they re-quote), and times
-``claims.provenance.rebuild_clusters``. Prints the time, peak memory, and how many planted
+``claims.store.provenance.rebuild_clusters``. Prints the time, peak memory, and how many planted
 repeats ended up in the same cluster as their original (recall) and how many clustered pairs
 were never planted (spurious links between unrelated claims).
 
@@ -27,8 +27,8 @@ from pathlib import Path
 
 from report import ROOT, fmt, peak_rss_mb, table
 
-from claims.provenance import rebuild_clusters
 from claims.store import open_db
+from claims.store.provenance import rebuild_clusters
 
 # The project's shared data, where a development checkout has it; a clone has not (--data, CLAIMS_DATA).
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -84,7 +84,7 @@ def build(db_path: Path, polnear: Path, n_claims: int, repeat_share: float, seed
     claim_id = 0
     for article_id in range(1, n_claims // CLAIMS_PER_ARTICLE + 1):
         body = []
-        for k in range(CLAIMS_PER_ARTICLE):
+        for _ in range(CLAIMS_PER_ARTICLE):
             claim_id += 1
             if claim_id > 1000 and rng.random() < repeat_share:
                 original = rng.randrange(1, claim_id - CLAIMS_PER_ARTICLE)

@@ -287,7 +287,7 @@ def pairs(paths: list[str], work: Path, count: int) -> dict:
         if not db.exists():
             failed += 1
             continue
-        # Speaker rows can depend on the order articles arrive in (see claims.speakers); what must
+        # Speaker rows can depend on the order articles arrive in (see claims.store.speakers); what must
         # hold is that nothing is lost or doubled.
         totals.update(compare(reference, snapshot(db)))
     return {"pairs": count, "new_database_pairs": (count + 1) // 2, "existing_database_pairs": count // 2,

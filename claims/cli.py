@@ -274,8 +274,7 @@ def speakers_merge(db_path, from_id, into_id, note) -> None:
     Example:
         claims speakers merge claims.db 12 7 --note "Araghchi is Abbas Araghchi"
     """
-    from claims.speakers import merge_speakers
-    from claims.store import open_db
+    from claims.store import merge_speakers, open_db
 
     try:
         decision = merge_speakers(open_db(db_path), from_id, into_id, note)
@@ -296,8 +295,7 @@ def speakers_split(db_path, speaker_id, alias, note) -> None:
     Example:
         claims speakers split claims.db 7 "Clinton" --note "Bill, not Hillary"
     """
-    from claims.speakers import split_alias
-    from claims.store import open_db
+    from claims.store import open_db, split_alias
 
     try:
         new_id = split_alias(open_db(db_path), speaker_id, alias, note)

@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from datasette import hookimpl
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 # table or view -> {column showing a name: (column holding the id, canned query, its parameter)}
 LINKED_COLUMNS = {

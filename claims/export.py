@@ -6,7 +6,7 @@ spreadsheets and scripts can rely on. Any read-only SQL query can be exported in
 
 JSON-LD (``jsonld``) writes one schema.org ``Claim`` per claim the query selects (by its ``id``
 column): the text, its author (Person or Organization, with jobTitle and affiliation), where it
-appeared, and, for a quote seen in several articles (claims.provenance), where it first appeared.
+appeared, and, for a quote seen in several articles (claims.store.provenance), where it first appeared.
 """
 
 from __future__ import annotations

@@ -24,8 +24,6 @@ import sqlite_utils
 from claims.extract import EXTRACTOR_VERSION, extract_claims
 from claims.ingest import read_paths
 from claims.nlp import ModelError, ModelSpec, annotate, resolve_model
-from claims.provenance import rebuild_clusters
-from claims.speakers import reconcile_speakers
 from claims.store import (
     check_db_path,
     clear_end_of_run_owed,
@@ -35,8 +33,11 @@ from claims.store import (
     open_db,
     record_error,
     store_article,
+    stored_state,
     write_transaction,
 )
+from claims.store.provenance import rebuild_clusters
+from claims.store.speakers import reconcile_speakers
 from claims.types import Article, IngestError, ParsedArticle
 
 # A store that still finds the database locked after open_db's busy timeout is tried this often.
@@ -99,12 +100,6 @@ def batched(items: Iterable[Article | IngestError], size: int) -> Iterator[list[
         yield batch
 
 
-def stored_state(db: sqlite_utils.Database, article: Article) -> dict | None:
-    rows = list(db.query("select id, content_hash, extractor_version, model_version from articles where key = ?",
-                         [article.key]))
-    return rows[0] if rows else None
-
-
 class _Run:
     """One ingest run's database, opened when it is first needed, and its summary."""
 
@@ -150,14 +145,12 @@ class _Run:
                 continue
             self.summary.articles += 1
             db = self.database()
-            state = stored_state(db, item)
-            if state and state["content_hash"] == item.content_hash and state["model_version"] == self.spec.version:
-                if state["extractor_version"] == EXTRACTOR_VERSION and has_annotations(
-                    db, state["id"], self.spec.version
-                ):
+            state = stored_state(db, item.key)
+            if state and state.content_hash == item.content_hash and state.model_version == self.spec.version:
+                if state.extractor_version == EXTRACTOR_VERSION and has_annotations(db, state.id, self.spec.version):
                     self.summary.unchanged += 1
                     continue
-                cached = load_annotations(db, state["id"])  # only the extractor changed: replay the parse
+                cached = load_annotations(db, state.id)  # only the extractor changed: replay the parse
                 if cached is not None and cached.model_version == self.spec.version:
                     self.store(item, cached)
                     continue

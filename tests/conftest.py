@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from claims import store
-from claims.provenance import rebuild_clusters
+from claims.store.provenance import rebuild_clusters
 from claims.types import (
     DIRECT,
     INDIRECT,

@@ -12,7 +12,7 @@ from pathlib import Path
 from conftest import EXTRACTOR_VERSION, MODEL_VERSION, Quote, make_quoted_article
 
 from claims import store
-from claims.provenance import rebuild_clusters
+from claims.store.provenance import rebuild_clusters
 from claims.types import IngestError
 
 # Each payload calls alert() with its own label, so a dialog names the field that leaked.

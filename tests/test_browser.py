@@ -21,12 +21,12 @@ import sys
 import tempfile
 import time
 import urllib.request
-from urllib.parse import quote, urljoin
 from pathlib import Path
-
-import pytest
+from urllib.parse import quote, urljoin
 
 import hostile
+import pytest
+
 from claims import publish
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -45,7 +45,8 @@ def free_port() -> int:
 def serving(db_path: Path):
     """`claims serve DB` on a free local port, as a user runs it; yields its base URL."""
     port = free_port()
-    log = tempfile.TemporaryFile()  # not a pipe: the request log would fill it and stall the server
+    # not a pipe: the request log would fill it and stall the server; closed in the finally below
+    log = tempfile.TemporaryFile()  # noqa: SIM115
     process = subprocess.Popen([sys.executable, "-m", "claims", "serve", str(db_path), "--port", str(port)],
                                stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
@@ -59,7 +60,7 @@ def serving(db_path: Path):
                 if process.poll() is not None or time.time() > deadline:
                     process.kill()
                     log.seek(0)
-                    raise RuntimeError(f"claims serve did not start: {log.read().decode()[-2000:]}")
+                    raise RuntimeError(f"claims serve did not start: {log.read().decode()[-2000:]}") from None
                 time.sleep(0.3)
         yield base
     finally:

@@ -8,11 +8,10 @@ import json
 
 import pytest
 from click.testing import CliRunner
-
-from claims.cli import cli
-
 from conftest import REPO, SEED_GOLD, SEED_TEXT
 from data_paths import POLNEAR_DEV, needs_data
+
+from claims.cli import cli
 
 
 def invoke(*args):

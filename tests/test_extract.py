@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from claims.extract import extract_attributions, extract_claims
-from claims.types import ANONYMOUS, DIRECT, NARRATOR, PERSON, UNNAMED_REPORTS
+from claims.types import ANONYMOUS, DIRECT, NARRATOR, UNNAMED_REPORTS
 
 
 def spans(article, attribution, kind):
@@ -55,16 +55,6 @@ def test_vague_reports_and_hedges(extract):
     kinds = {spans(article, a, "cue"): a for a in found}
     assert kinds["indicate"].speaker_type == UNNAMED_REPORTS
     assert kinds["reportedly"].speaker_type == UNNAMED_REPORTS and kinds["reportedly"].hedged
-
-
-def test_speaker_resolved_across_sentences(extract):
-    text = ("Maria Lopez, a spokeswoman for the city council, said the budget would pass. "
-            "Lopez added that taxes would not rise. She also noted that the vote was close.")
-    article, found = extract(text)
-    assert len(found) == 3
-    assert {a.speaker for a in found} == {"Maria Lopez"}
-    assert all(a.speaker_type == PERSON for a in found)
-    assert found[0].role == "spokeswoman" and found[0].affiliation == "the city council"
 
 
 def test_channel_from_participle(extract):
@@ -152,23 +142,6 @@ def test_a_misread_lemma_still_finds_the_reporting_verb():
     assert verb_cue_lemma("walk", "walked") is None
 
 
-def test_an_acronym_the_article_defines_names_the_speaker(extract):
-    text = ("Fighting spread to Manbij, where the Syrian Democratic Forces (SDF) hold the bridges. "
-            "The SDF said that civilians were leaving the town.")
-    article, found = extract(text)
-    said = with_cue(article, found, "said")
-    assert said.speaker == "Syrian Democratic Forces"
-
-
-def test_a_participle_takes_its_verbs_speaker_and_channel(extract):
-    text = ("Iranian President Masoud Pezeshkian reaffirmed his support for Syria in a phone call with al-Assad, "
-            "pledging to supply all necessary resources.")
-    article, found = extract(text)
-    pledging = with_cue(article, found, "pledging")
-    assert pledging.speaker == "Masoud Pezeshkian"
-    assert pledging.channel and "phone call" in pledging.channel
-
-
 def test_titles_are_not_names_and_a_possessor_is_not_the_speaker(extract):
     article, found = extract("Donald Trump’s campaign manager, Corey Lewandowski, said the rally would go ahead. "
                              "Sen. Marco Rubio said he would win Florida.")
@@ -176,14 +149,6 @@ def test_titles_are_not_names_and_a_possessor_is_not_the_speaker(extract):
     assert "Corey Lewandowski" in by_cue and "Donald Trump" not in by_cue
     assert by_cue["Corey Lewandowski"].role != "Corey Lewandowski"
     assert "Marco Rubio" in by_cue
-
-
-def test_a_surname_takes_the_one_full_name_the_article_gives_even_later(extract):
-    text = ("Trump said the wall would be built. The crowd cheered. "
-            "Donald J. Trump is the Republican nominee, and Mike Pence is his running mate.")
-    article, found = extract(text)
-    said = with_cue(article, found, "said")
-    assert said.speaker == "Donald J. Trump"
 
 
 def test_a_name_the_tagger_split_is_joined_again():
@@ -195,31 +160,6 @@ def test_a_name_the_tagger_split_is_joined_again():
     assert last_name_run(parts, text).text == "Hadi al-Bahri"
     apart = "Trump and Carly Fiorina said"
     assert last_name_run([Entity("Trump", "PER", 0, 5), Entity("Carly Fiorina", "PER", 10, 23)], apart).text == "Carly Fiorina"
-
-
-def test_a_titled_surname_takes_the_article_full_name_of_that_person(extract):
-    # "Mr. Trump" is Donald J. Trump, not his daughter; the title does not hide the surname.
-    article, found = extract("Donald J. Trump spoke in Iowa on Monday. His daughter Ivanka Trump joined him on stage. "
-                             "Mr. Trump said that the wall would be built.")
-    assert with_cue(article, found, "said").speaker == "Donald J. Trump"
-
-
-def test_a_gendered_title_chooses_between_two_namesakes(extract):
-    # Bill Clinton is named last, but "Mrs. Clinton" is Hillary Clinton.
-    article, found = extract("Bill Clinton campaigned in Ohio on Monday. Hillary Clinton spoke in Iowa. Bill Clinton "
-                             "later visited a factory. Mrs. Clinton said that the economy was improving.")
-    assert with_cue(article, found, "said").speaker == "Hillary Clinton"
-
-
-def test_a_surname_finds_a_full_name_written_as_a_possessor(extract):
-    article, found = extract("Donald Trump's campaign manager resigned on Monday. Trump said that the campaign was strong.")
-    assert with_cue(article, found, "said").speaker == "Donald Trump"
-
-
-def test_a_surname_left_open_between_two_namesakes_stays_in_its_article(extract):
-    article, found = extract("Clinton said that the plan would work. Bill Clinton and Hillary Clinton both attended the dinner.")
-    claim = with_cue(article, found, "said")
-    assert claim.speaker == "Clinton" and claim.speaker_type == PERSON and claim.speaker_local
 
 
 def test_a_group_named_by_a_plural_stays_in_its_article(extract):
@@ -237,22 +177,9 @@ def test_coordinated_sources_and_modifier_names_are_not_one_speaker(extract):
     assert aides.speaker is None and aides.speaker_type == ANONYMOUS and aides.affiliation == "Gov. Chris Christie"
 
 
-def test_a_pronoun_skips_a_person_whose_given_name_says_otherwise(extract):
-    article, found = extract("Hillary Clinton spoke in Iowa on Monday. James Comey testified on Tuesday. "
-                             "She said that the emails were handled properly.")
-    assert with_cue(article, found, "said").speaker == "Hillary Clinton"
-
-
 def test_names_coordinated_under_a_title_are_several_speakers(extract):
     article, (a,) = extract("Democratic presidential candidates Hillary Clinton and Bernie Sanders said that the debate was fair.")
     assert a.speaker_local and a.speaker.endswith("Hillary Clinton and Bernie Sanders")
-
-
-def test_pronouns_after_a_bare_surname_choose_between_namesakes(extract):
-    # Bill Clinton is named last; "Clinton ... her" says which Clinton the article means.
-    article, found = extract("Hillary Clinton spoke in Iowa on Monday. Bill Clinton campaigned in Ohio. "
-                             "Clinton is facing criticism for her comments. Clinton said that the plan would work.")
-    assert with_cue(article, found, "said").speaker == "Hillary Clinton"
 
 
 def test_an_anonymous_source_is_affiliated_with_the_name_that_modifies_it(extract):

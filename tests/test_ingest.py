@@ -598,7 +598,7 @@ def test_named_pipe_is_not_read(tmp_path: Path) -> None:
     for name in ("pipe.txt", "pipe.jsonl"):
         fifo = tmp_path / name
         os.mkfifo(fifo)
-        thread = threading.Thread(target=lambda: results.append(list(read_paths([str(fifo)]))), daemon=True)
+        thread = threading.Thread(target=lambda fifo=fifo: results.append(list(read_paths([str(fifo)]))), daemon=True)
         thread.start()
         thread.join(5)
         if thread.is_alive():  # unblock the reader before failing, so the test run can end

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import sqlite3
 
 import pytest
+from conftest import REPO, SEED_TEXT
 
 from claims.pipeline import ingest
-from claims.store import open_db
-
-from conftest import REPO, SEED_TEXT
 
 FIXTURES = REPO / "fixtures"
 
@@ -233,7 +230,7 @@ def test_a_second_process_making_the_same_new_database_waits_and_deletes_nothing
     path = tmp_path / "new.db"
     first = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     first.execute("BEGIN IMMEDIATE")  # another process is making the schema right now
-    for statement in store._schema_statements():
+    for statement in store.schema._schema_statements():
         first.execute(statement)
     commit = threading.Timer(1.0, lambda: first.execute("COMMIT"))
     commit.start()
@@ -320,10 +317,10 @@ def test_end_of_run_stages_and_another_process_storing_take_turns(db_path):
     between made their write fail at once with "database is locked" (a stale WAL snapshot)."""
     import threading
 
+    from conftest import Quote, store_quoted_article
+
     import claims.pipeline as pipeline
     from claims import store
-
-    from conftest import Quote, store_quoted_article
 
     ours = store.open_db(db_path)
     store_quoted_article(ours, "a1", [Quote("Abbas Araghchi", "Abbas Araghchi")])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import Quote, store_quoted_article
 
-from claims.provenance import rebuild_clusters
+from claims.store.provenance import rebuild_clusters
 from claims.types import ANONYMOUS, ORGANIZATION, PERSON
 
 PLEDGE = "Moscow would keep its air campaign going until every rebel stronghold near Idlib had fallen"

@@ -1,4 +1,4 @@
-"""claims.speakers: one speakers row per speaker across articles, and manual decisions that last."""
+"""claims.store.speakers: one speakers row per speaker across articles, and manual decisions that last."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import Quote, store_quoted_article
 
-from claims import publish, speakers, store
-from claims.speakers import person_name
-from claims.types import ANONYMOUS, ORGANIZATION, PERSON, UNKNOWN
+from claims import publish, store
+from claims.names import normalize_name
+from claims.store import speakers
+from claims.types import ANONYMOUS, ORGANIZATION, UNKNOWN
 
 ARAGHCHI_FULL = Quote(
     "Iranian Foreign Minister Abbas Araghchi", "Abbas Araghchi", role="foreign minister", affiliation="Iran"
@@ -42,47 +43,7 @@ def assert_counts_consistent(db) -> None:
     db.execute("INSERT INTO speakers_fts (speakers_fts) VALUES ('integrity-check')")
 
 
-# -- names ------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("written", "key"),
-    [
-        ("Abbas Araghchi", "abbas araghchi"),
-        ("Iranian Foreign Minister Abbas Araghchi", "abbas araghchi"),
-        ("Mr. Abbas  Araghchi", "abbas araghchi"),
-        ("Dr. Anthony Fauci", "anthony fauci"),
-        ("Former Secretary of State Hillary Clinton", "hillary clinton"),
-        ("Sen. Bernie Sanders (I-Vt.)", "bernie sanders"),
-        ("Rep. Nancy Pelosi", "nancy pelosi"),
-        ("Gov. Gavin Newsom", "gavin newsom"),
-        ("Russian President Putin", "putin"),
-        ("Al Jazeera\u2019s Sinem Koseoglu", "sinem koseoglu"),
-        ("Araghchi's", "araghchi"),
-        ("Abbas Araghchi, Iran's foreign minister", "abbas araghchi"),
-        ("O\u2019Brien Smith", "o'brien smith"),
-        ("Recep Tayyip Erdo\u011fan", "recep tayyip erdogan"),
-        ("Donald Trump Jr.", "donald trump jr"),
-        ("Donald Trump, Jr.", "donald trump jr"),
-        ("Martin Luther King III", "martin luther king iii"),
-        ("Mary King Smith", "mary king smith"),  # a title word inside a name stays
-    ],
-)
-def test_person_names_are_normalized(written, key):
-    assert person_name(written).key == key
-    assert speakers.name_key(PERSON, written) == key
-
-
-def test_person_name_parts():
-    trump_jr = person_name("Donald Trump Jr.")
-    assert (trump_jr.given, trump_jr.surname, trump_jr.suffix) == (("donald",), ("trump",), "jr")
-    assert not person_name("Trump Jr.").is_full and person_name("Trump Jr.").suffix == "jr"
-    assert person_name("Bashar al-Assad").surname_key == person_name("Assad").surname_key == "assad"
-    assert person_name("Ursula von der Leyen").surname == ("von", "der", "leyen")
-    assert not person_name("von der Leyen").is_full
-    # a capitalized first word is a given name, not a particle: Al Gore is a full name
-    assert person_name("Al Gore").is_full and person_name("Al Gore").surname_key == "gore"
-    assert not person_name("President Trump").is_full
+# -- keys -------------------------------------------------------------------------------------------
 
 
 def test_organization_and_country_keys():
@@ -90,7 +51,7 @@ def test_organization_and_country_keys():
     assert speakers.name_key(ORGANIZATION, "Thomson Reuters") == "reuters"
     assert speakers.name_key(ORGANIZATION, "the Times") == "times"  # "the ..." aliases are ambiguous
     assert speakers.name_key("country", "the United States") == "united states"
-    assert store.normalize_name("  Al\u00a0Jazeera\u2019S ") == "al jazeera's"
+    assert normalize_name("  Al\u00a0Jazeera\u2019S ") == "al jazeera's"
 
 
 # -- merge rules ------------------------------------------------------------------------------------
@@ -437,7 +398,7 @@ def downgrade_to_version_1(path: Path) -> None:
         "SELECT c.id, c.speaker_type, c.speaker_name FROM claims c WHERE c.speaker_name IS NOT NULL ORDER BY c.id"
     ).fetchall()
     for claim_id, speaker_type, name in named:
-        key = f"{speaker_type}:{store.normalize_name(name)}"
+        key = f"{speaker_type}:{normalize_name(name)}"
         conn.execute(
             "INSERT OR IGNORE INTO speakers (key, name, speaker_type) VALUES (?, ?, ?)", [key, name, speaker_type]
         )

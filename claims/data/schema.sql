@@ -9,9 +9,9 @@
 -- every view is dropped and made again from here (views hold no data).
 --
 -- Version 2: speakers.surname, speakers.ambiguous, claims.speaker_name, the speaker_merges table
--- and the speaker_roles view (one speaker across articles; see claims.speakers).
+-- and the speaker_roles view (one speaker across articles; see claims.store.speakers).
 -- Version 3: quote provenance (quote_clusters, cluster_claims, the cluster_appearances view; see
--- claims.provenance) and the anonymous_sources view.
+-- claims.store.provenance) and the anonymous_sources view.
 -- Version 4: the anonymous_sources view selects speaker_type 'anonymous_person' (version 3 looked
 -- for 'anonymous', which no claim has, so the view was always empty), and words a source that is
 -- a relative pronoun ("who") by the phrase it stands for.
@@ -185,7 +185,7 @@ CREATE TRIGGER claims_count_au AFTER UPDATE OF speaker_id, channel_id ON claims 
     UPDATE channels SET claim_count = claim_count + 1 WHERE id = new.channel_id;
 END;
 
--- Quote provenance (claims.provenance, recomputed after every ingest): one row per quote or claim
+-- Quote provenance (claims.store.provenance, recomputed after every ingest): one row per quote or claim
 -- that appears, the same or nearly so, in two or more articles.
 CREATE TABLE quote_clusters (
     id INTEGER PRIMARY KEY,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from claims.extract.coref import resolve_article
 from claims.extract.lexicon import HEDGE_ADVERBS, HEDGE_CUES
 from claims.extract.rules import Found
 from claims.extract.speakers import describe
-from claims.resolve import resolve_article
 from claims.types import NARRATOR, Article, Attribution, Claim, ParsedArticle
 
 if TYPE_CHECKING:

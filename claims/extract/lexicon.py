@@ -57,15 +57,12 @@ OBJECT_CONTENT_VERBS = {
     "recommend", "vow", "warn", "allege", "question", "praise", "criticize", "blame", "cite",
     "endorse", "support", "oppose", "defend", "dismiss", "describe", "tout", "back", "denounce",
     "mock", "highlight", "favor", "challenge", "portray", "condemn", "decry", "slam", "compare",
-    "embrace", "discuss", "quote", "reference", "express", "seek", "offer", "push", "imply",
+    "embrace", "discuss", "quote", "reference", "seek", "offer", "push", "imply",
     "encourage", "accuse",
 }
 
 # Cues whose content is a prepositional object: "complained about X", "spoke of X", "warned against X".
 PREPOSITION_CUES = {"about", "of", "on", "against", "over"}
-
-# Honorifics are not roles.
-HONORIFICS = {"mr.", "mrs.", "ms.", "mr", "mrs", "ms", "dr.", "dr", "sir", "dame", "miss"}
 
 # Nouns that carry an attribution ("in a statement", "his claim that ...").
 CUE_NOUNS: dict[str, str] = {
@@ -120,22 +117,6 @@ CHANNEL_NOUNS: dict[str, str] = {
     "op-ed": "newspaper", "column": "newspaper", "show": "broadcaster", "program": "broadcaster",
 }
 
-# Person titles that become a speaker's role when written before the name.
-TITLE_WORDS = {
-    "president", "minister", "secretary", "senator", "sen.", "rep.", "representative",
-    "governor", "gov.", "mayor", "leader", "chief", "spokesman", "spokeswoman", "spokesperson",
-    "ambassador", "general", "gen.", "commander", "director", "chairman", "chairwoman", "chair",
-    "ceo", "candidate", "nominee", "king", "queen", "prince", "pope", "judge", "justice",
-    "attorney", "prosecutor", "professor", "prof.", "dr.", "mr.", "mrs.", "ms.", "speaker",
-    "commissioner", "chancellor", "premier", "envoy", "official", "adviser", "advisor",
-    "manager", "strategist", "pollster", "analyst", "reporter", "correspondent", "editor",
-    "journalist", "anchor", "host", "columnist", "founder", "vice", "deputy", "foreign",
-    "prime", "first", "lady", "senior", "former", "state", "defense", "campaign",
-}
-
-# Words that say the speaker is a reporter of the outlet ("Al Jazeera's Sinem Koseoglu, reporting from").
-REPORTER_VERBS = {"report", "reporting"}
-
 # Nationality adjectives -> country, for affiliations ("Iranian President" -> Iran).
 NATIONALITIES = {
     "american": "United States", "iranian": "Iran", "syrian": "Syria", "russian": "Russia",
@@ -147,6 +128,3 @@ NATIONALITIES = {
     "korean": "Korea", "italian": "Italy", "spanish": "Spain", "qatari": "Qatar", "emirati":
     "United Arab Emirates", "yemeni": "Yemen", "libyan": "Libya", "european": "European Union",
 }
-
-PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "i": None, "we": None,
-                   "they": "p", "them": "p", "you": None}

@@ -1,7 +1,7 @@
 """Attribution rules over the dependency parse: find cues, then their content and source spans.
 
 Each rule says what construction it reads; a rule that fires gives an Attribution with spans and
-a confidence. Speakers are typed and resolved later (claims.extract.speakers, claims.resolve).
+a confidence. Speakers are typed and resolved later (claims.extract.speakers, claims.extract.coref).
 
 Constructions:
 - verb cue with a clausal complement: "X said (that) ...", "X vowed to ...", "reports indicate that ..."
@@ -17,8 +17,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from claims.extract.lexicon import (CUE_VERBS, HEDGE_ADVERBS, OBJECT_CONTENT_VERBS, PREPOSITION_CUES, WEAK_CUE_VERBS,
-                                    verb_cue_lemma)
+from claims.extract.lexicon import (
+    CUE_VERBS,
+    HEDGE_ADVERBS,
+    OBJECT_CONTENT_VERBS,
+    PREPOSITION_CUES,
+    WEAK_CUE_VERBS,
+    verb_cue_lemma,
+)
 from claims.extract.quotes import Quote
 from claims.extract.tree import Tree, contiguous, span_of
 from claims.types import DIRECT, INDIRECT, MIXED, Attribution, ParsedSentence, Span, Word
@@ -74,9 +80,10 @@ def cue_span(tree: Tree, cue: Word, text: str) -> list[Span]:
     words = [cue] + [c for c in tree.kids(cue, "compound:prt")]
     for obl in tree.kids(cue, "obl", "obj"):
         for case in tree.kids(obl, "case"):
-            if case.index == cue.index + 1 and case.text.lower() in ("for", "on") and cue.lemma.lower() == "call":
-                words.append(case)
-            elif case.index == cue.index + 1 and case.text.lower() in PREPOSITION_CUES:
+            preposition = case.text.lower()
+            if case.index == cue.index + 1 and (
+                preposition in PREPOSITION_CUES or preposition in ("for", "on") and cue.lemma.lower() == "call"
+            ):
                 words.append(case)
     words.sort(key=lambda w: w.index)
     spans = merge_spans([Span(w.start, w.end) for w in contiguous(words, cue)])

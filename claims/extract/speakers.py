@@ -1,30 +1,23 @@
 """Who a source is: speaker name and type, role, affiliation, channel, place and time.
 
 Works on one found attribution and its sentence's parse. Pronouns and short names are left for
-claims.resolve, which sees the whole article.
+claims.extract.coref, which sees the whole article.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
 from claims.extract.lexicon import (
     ANONYMOUS_NOUNS,
     CHANNEL_NOUNS,
-    HONORIFICS,
-    ORGANIZATION_NAME_ENDINGS,
     NATIONALITIES,
-    PERSON_PRONOUNS,
-    TITLE_WORDS,
+    ORGANIZATION_NAME_ENDINGS,
     VAGUE_NOUNS,
 )
 from claims.extract.rules import Found
 from claims.extract.tree import Tree, span_of
-from claims.speakers import DESCRIPTORS
+from claims.names import DESCRIPTORS, HONORIFICS, PERSON_PRONOUNS, POSSESSIVE, TITLE_FORMS, TITLE_WORDS, known_channel
 from claims.types import (
     ANONYMOUS,
     GOVERNMENT,
@@ -37,47 +30,12 @@ from claims.types import (
 )
 
 SPEECH_VERBS = {"speak", "talk", "tell", "write", "report", "say", "comment", "testify", "appear"}
-POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
-
-
-@dataclass(frozen=True)
-class ChannelEntry:
-    name: str
-    kind: str
-    country: str | None
-    aliases: tuple[str, ...]
-
-
-@lru_cache(maxsize=1)
-def channel_registry() -> dict[str, ChannelEntry]:
-    """Known outlets by lower-cased name and alias (claims/data/channels.json)."""
-    raw = json.loads((resources.files("claims") / "data" / "channels.json").read_text(encoding="utf-8"))
-    registry: dict[str, ChannelEntry] = {}
-    for item in raw["channels"]:
-        entry = ChannelEntry(item["name"], item["kind"], item.get("country"), tuple(item.get("aliases", [])))
-        for alias in (entry.name, *entry.aliases):
-            registry[normalize(alias)] = entry
-    return registry
-
-
-def normalize(name: str) -> str:
-    name = name.replace("’", "'").strip()
-    name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
-    return re.sub(r"\s+", " ", name).casefold()
-
-
-def known_channel(name: str) -> ChannelEntry | None:
-    return channel_registry().get(normalize(POSSESSIVE.sub("", name)))
 
 
 def strip_possessive(name: str) -> str:
     """'Trump's' -> 'Trump'; "Al Jazeera's Sinem Koseoglu" -> 'Sinem Koseoglu' (the owner is not the name)."""
     name = re.split(r"['’]s\s+", name.strip())[-1]
     return POSSESSIVE.sub("", name)
-
-
-# Titles and honorifics as compared with a word: lower case, no final period ("Sen." -> "sen").
-TITLE_FORMS = frozenset(t.rstrip(".") for t in TITLE_WORDS | HONORIFICS)
 
 
 def last_name_run(entities: list[Entity], text: str) -> Entity:

@@ -35,7 +35,6 @@ from .text import (
 )
 
 RECORD_LINE_FACTOR = 4  # a line or CSV field may be this many times the per-article limit
-FIELDS = ("text", "id", "title", "url", "published", "publisher", "author")
 CSV_DELIMITERS = (",", ";", "\t", "|")  # tried on the header row; the one that finds "text" wins
 
 # (physical line with its newline, how it was decoded, size in bytes when the line was over the

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import sqlite_utils
 from rapidfuzz import fuzz
 
-from claims.store import write_transaction
+from claims.store.db import write_transaction
 
 SAME_TEXT = 85.0
 FRAGMENT = 92.0

@@ -1,16 +1,14 @@
-"""claims.store against real database files built from the packaged schema.sql."""
+"""claims.store.articles against real database files: storing, replacing, speakers and channels, errors, the parse cache."""
 
 from __future__ import annotations
 
 import json
-import re
-import sqlite3
-from pathlib import Path
 
 import pytest
 from conftest import EXTRACTOR_VERSION, MODEL_VERSION, SENTENCES, make_stored_article
 
 from claims import store
+from claims.names import normalize_name
 from claims.types import (
     ANONYMOUS,
     MIXED,
@@ -24,9 +22,6 @@ from claims.types import (
     ParsedSentence,
     Span,
 )
-
-ROOT = Path(__file__).resolve().parent.parent
-TABLES = {"meta", "articles", "sentences", "speakers", "channels", "claims", "ingest_errors", "annotations"}
 
 
 def store_default(db, key="article-1", **kwargs):
@@ -50,86 +45,6 @@ def assert_fts_consistent(db) -> None:
         db.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
 
 
-# -- schema and opening -----------------------------------------------------------------------------
-
-
-def test_root_files_link_to_package_data():
-    for name in ("schema.sql", "datasette-metadata.json"):
-        link = ROOT / name
-        assert link.is_symlink(), f"{name} at the repo root must be a symlink to claims/data/{name}"
-        assert link.resolve() == (ROOT / "claims" / "data" / name).resolve()
-
-
-def test_schema_version_constant_matches_schema_sql():
-    sql = store.schema_sql()
-    assert re.search(r"PRAGMA user_version = (\d+);", sql).group(1) == str(store.SCHEMA_VERSION)
-    assert f"('schema_version', '{store.SCHEMA_VERSION}')" in sql
-
-
-def test_open_db_creates_schema(db):
-    assert TABLES <= set(db.table_names())
-    assert {"claims_fts", "speakers_fts"} <= set(db.table_names())
-    assert "claims_view" in db.view_names()
-    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert db.journal_mode == "wal"
-    meta = {row["key"]: row["value"] for row in db["meta"].rows}
-    assert meta["schema_version"] == str(store.SCHEMA_VERSION)
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", meta["created_at"])
-    # sqlite-utils finds the FTS tables declared in schema.sql
-    assert db["claims"].detect_fts() == "claims_fts"
-    assert db["speakers"].detect_fts() == "speakers_fts"
-
-
-def test_open_db_reopens_existing_file(db_path):
-    first = store.open_db(db_path)
-    store_default(first)
-    first.close()
-    again = store.open_db(db_path)
-    assert again["articles"].count == 1
-    again.close()
-
-
-def test_open_db_refuses_newer_schema(db_path):
-    with sqlite3.connect(db_path) as conn:
-        conn.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 1}")
-    with pytest.raises(store.StoreError, match="newer than this claims"):
-        store.open_db(db_path)
-
-
-def test_open_db_refuses_other_databases(tmp_path):
-    other = tmp_path / "other.db"
-    with sqlite3.connect(other) as conn:
-        conn.execute("CREATE TABLE things (id INTEGER PRIMARY KEY)")
-    with pytest.raises(store.StoreError, match="not a claims database"):
-        store.open_db(other)
-    junk = tmp_path / "junk.db"
-    junk.write_bytes(b"this is not sqlite at all" * 100)
-    with pytest.raises(store.StoreError, match="not a usable SQLite database"):
-        store.open_db(junk)
-    assert junk.exists()  # an existing file is never removed
-    with pytest.raises(store.StoreError, match="does not exist"):
-        store.open_db(tmp_path / "missing" / "claims.db")
-
-
-def test_every_foreign_key_and_facet_column_is_indexed(db):
-    def leading_columns(table: str) -> set[str]:
-        firsts = {index.columns[0] for index in db[table].indexes}
-        return firsts | set(db[table].pks)
-
-    for table in TABLES:
-        for fk in db[table].foreign_keys:
-            assert fk.column in leading_columns(table), f"{table}.{fk.column} has no index"
-    for table, column in [
-        ("claims", "speaker_type"),
-        ("claims", "claim_type"),
-        ("claims", "channel_id"),
-        ("claims", "speaker_id"),
-        ("articles", "publisher"),
-        ("articles", "published"),
-    ]:
-        assert column in leading_columns(table), f"{table}.{column} is faceted on but not indexed"
-
-
 # -- storing ----------------------------------------------------------------------------------------
 
 
@@ -141,8 +56,10 @@ def test_store_article_writes_sentences_and_claims_at_their_offsets(db):
     assert row["text"] == article.text and row["key"] == "article-1"
     assert row["content_hash"] == article.content_hash
     assert json.loads(row["tags"]) == ["syria", "russia"]
-    assert store.find_article(db, "article-1") == (result.article_id, article.content_hash)
-    assert store.find_article(db, "nope") is None
+    assert store.stored_state(db, "article-1") == store.StoredState(
+        result.article_id, article.content_hash, EXTRACTOR_VERSION, MODEL_VERSION
+    )
+    assert store.stored_state(db, "nope") is None
     for sentence in db["sentences"].rows:
         assert sentence["text"] == article.text[sentence["start"] : sentence["end"]]
     stored = list(db.query("SELECT * FROM claims ORDER BY id"))
@@ -265,7 +182,7 @@ def test_failed_replace_leaves_the_old_article_intact(db, monkeypatch):
     old_article = db["articles"].get(first.article_id)
     old_speakers = list(db.query("SELECT * FROM speakers ORDER BY id"))
     calls = []
-    real_claim_row = store._claim_row
+    real_claim_row = store.articles._claim_row
 
     def failing_claim_row(*args, **kwargs):
         calls.append(1)
@@ -273,7 +190,7 @@ def test_failed_replace_leaves_the_old_article_intact(db, monkeypatch):
             raise RuntimeError("disk on fire")
         return real_claim_row(*args, **kwargs)
 
-    monkeypatch.setattr(store, "_claim_row", failing_claim_row)
+    monkeypatch.setattr(store.articles, "_claim_row", failing_claim_row)
     with pytest.raises(RuntimeError, match="disk on fire"):
         store_default(db, sentences=["Something else entirely."] + SENTENCES[1:])
     assert calls == [1, 1]
@@ -338,7 +255,7 @@ def test_speaker_keys():
     named = Attribution(0, [], [], speaker="  O\u2019Brien   Smith ", speaker_type=PERSON)
     assert store.speaker_key(article, named) == ("person:o'brien smith", "O\u2019Brien Smith", PERSON)
     assert store.speaker_key(article, None) == ("publication:example news", "Example News", "publication")
-    assert store.normalize_name("  Al\u00a0Jazeera\u2019S ") == "al jazeera's"
+    assert normalize_name("  Al\u00a0Jazeera\u2019S ") == "al jazeera's"
 
 
 def test_claim_counts_follow_cascading_deletes(db):
@@ -413,32 +330,3 @@ def test_split_quote_over_two_sentences(db):
     assert [r["text"] for r in rows] == [text[:first_end], text[second_start:]]
     speaker = db.execute("SELECT key, name, claim_count FROM speakers").fetchone()
     assert speaker == (f"anonymous_person:{article.key}:she", "she", 2)
-
-
-def test_a_version_4_database_keys_articles_by_text_and_keeps_one_of_each(db_path):
-    # Version 4 keyed an article without id or URL by the path it was read from: the same file read
-    # by two paths was two articles. Opening it with version 5 keys them by text and keeps the first.
-    with store.open_db(db_path) as db:
-        for number, source in enumerate(["../x/a.txt", "/abs/x/a.txt", "other.txt"]):
-            article, parsed, claims = make_stored_article(f"a{number}", url=None)
-            article.external_id, article.source = source, source  # distinct keys, as version 4 gave
-            if source == "other.txt":
-                article.text = article.text.replace("Syria", "Syrie")
-            store.store_article(db, article, parsed, claims, EXTRACTOR_VERSION, MODEL_VERSION)
-    with sqlite3.connect(db_path) as conn:  # what version 4 wrote: the path as the key, no notes
-        conn.execute("UPDATE articles SET key = source, external_id = NULL")
-        conn.execute("DELETE FROM meta WHERE key = 'end_of_run_owed'")
-        conn.execute("ALTER TABLE articles DROP COLUMN notes")
-        conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
-        conn.execute("PRAGMA user_version = 4")
-    assert [r[0] for r in sqlite3.connect(db_path).execute("SELECT count(*) FROM articles")] == [3]
-    with store.open_db(db_path) as db:
-        rows = list(db.query("SELECT id, key, source, notes FROM articles ORDER BY id"))
-        assert [r["source"] for r in rows] == ["../x/a.txt", "other.txt"]
-        assert all(r["key"].startswith("sha256:") and r["notes"] == "[]" for r in rows)
-        assert db.execute("SELECT count(DISTINCT article_id) FROM claims").fetchone() == (2,)
-        assert db.execute("SELECT count(*) FROM annotations").fetchone() == (2,)
-        assert store.end_of_run_owed(db)  # clusters of the dropped copy go at the next ingest
-        assert_fts_consistent(db)
-        named = db.execute("SELECT claim_count FROM speakers WHERE key = 'person:sinem koseoglu'").fetchone()
-        assert named == (4,)  # two claims in each of the two articles left, none from the copy

@@ -20,12 +20,18 @@ from dataclasses import dataclass, field
 
 from claims.extract.rules import Found, overlaps
 from claims.extract.speakers import strip_possessive
-from claims.speakers import PersonName, given_name_gender, mention_gender, person_name
+from claims.names import (
+    FEMALE_PRONOUNS,
+    MALE_PRONOUNS,
+    PLURAL_PRONOUNS,
+    REFLEXIVE,
+    PersonName,
+    given_name_gender,
+    mention_gender,
+    person_name,
+)
 from claims.types import ANONYMOUS, GOVERNMENT, ORGANIZATION, PERSON, UNKNOWN, Attribution, Entity, ParsedSentence
 
-MALE = {"he", "him", "his"}
-FEMALE = {"she", "her", "hers"}
-PLURAL = {"they", "them", "their"}
 CARRIED_FIELDS = ("role", "affiliation", "channel", "channel_kind")
 
 
@@ -72,9 +78,9 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
         if governing is not None and governing.speaker and (not attribution.source
                                                              or any(overlaps(span, governing.source) for span in attribution.source)):
             copy_speaker(governing, attribution)
-        elif head is not None and head.text.lower() in MALE | FEMALE | {"i"} and attribution.speaker is None:
+        elif head is not None and head.text.lower() in MALE_PRONOUNS | FEMALE_PRONOUNS | {"i"} and attribution.speaker is None:
             pronoun = head.text.lower()
-            gender = "male" if pronoun in MALE else "female" if pronoun in FEMALE else None
+            gender = "male" if pronoun in MALE_PRONOUNS else "female" if pronoun in FEMALE_PRONOUNS else None
             antecedent = (latest_of_gender(people, gender)
                           or named_person_before(entities, attribution.cue[0].start, gender))
             if isinstance(antecedent, Attribution):
@@ -83,7 +89,7 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
             elif isinstance(antecedent, Entity):
                 attribution.speaker, attribution.speaker_type = strip_possessive(antecedent.text), PERSON
                 attribution.confidence = min(attribution.confidence, 0.6)
-        elif head is not None and head.text.lower() in PLURAL and attribution.speaker is None and groups:
+        elif head is not None and head.text.lower() in PLURAL_PRONOUNS and attribution.speaker is None and groups:
             copy_speaker(groups[-1], attribution)
             attribution.confidence = min(attribution.confidence, 0.6)
         elif attribution.speaker and attribution.speaker_type in (PERSON, UNKNOWN) and is_surname_only(attribution.speaker):
@@ -95,7 +101,8 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
             groups.append(attribution)
 
 
-PRONOUN = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
+# A personal pronoun of either gender (only whole words match, so the order does not matter).
+PRONOUN = re.compile(r"\b(" + "|".join(sorted(MALE_PRONOUNS | FEMALE_PRONOUNS | set(REFLEXIVE.values()))) + r")\b", re.IGNORECASE)
 QUOTE_MARKS = frozenset('"\u201c\u201d\u00ab\u00bb')
 _PRONOUN_REACH = 200  # characters after a name in which the next pronoun is taken to point at it
 
@@ -117,7 +124,7 @@ def pronoun_genders(entities: list[Entity], text: str, subjects: set[int] | None
         limit = min(entity.end + _PRONOUN_REACH, following.start if following else len(text))
         match = PRONOUN.search(text, entity.end, max(limit, entity.end))
         if match and not QUOTE_MARKS.intersection(text[entity.end : match.start()]):  # a quote's "he" is someone else
-            male = match.group(1).lower() in MALE | {"himself"}
+            male = match.group(1).lower() in MALE_PRONOUNS | {REFLEXIVE["male"]}
             votes.setdefault(parsed.key, [0, 0])[0 if male else 1] += 1
     return {key: "male" if m >= 2 * f else "female" for key, (m, f) in votes.items() if m >= 2 * f or f >= 2 * m}
 
@@ -138,7 +145,7 @@ class Namesake:
     quoted_at: int = -1
 
     def gender(self, genders: dict[str, str]) -> str | None:
-        """The person's gender from the given name (:func:`claims.speakers.given_name_gender`), else
+        """The person's gender from the given name (:func:`claims.names.given_name_gender`), else
         from the article's pronouns under any of the ways it writes the name."""
         known = given_name_gender(self.parsed)
         if known:

@@ -1,342 +1,71 @@
-"""One ``speakers`` row per speaker across articles: name keys, merge rules and manual decisions.
+"""One ``speakers`` row per speaker across articles: natural keys, the merge rules, manual decisions.
 
-:func:`claims.store.store_article` gives every claim a *natural key* (``person:abbas araghchi``,
-``organization:reuters``, ``anonymous_person:<article>:a senior official``) and calls
-:func:`resolve_speakers`, which finds or creates the row each claim belongs to.
+:func:`claims.store.store_article` gives every claim a *natural key* (:func:`speaker_key`:
+``person:abbas araghchi``, ``organization:reuters``, ``anonymous_person:<article>:a senior
+official``) and calls :func:`resolve_speakers`, which finds or creates the row each claim belongs
+to; :func:`reconcile_speakers` applies the rules again at the end of each ingest run;
+:func:`merge_speakers` and :func:`split_alias` record manual decisions that survive re-ingest.
 
-Names
-    :func:`person_name` reads a person's name: NFKC, straight apostrophes, casefold, accents
-    dropped, single spaces; parentheses and ", role" tails dropped; a leading title run
-    (``Mr.``, ``President``, ``Iranian Foreign Minister``; :data:`TITLES`, :data:`TITLE_MODIFIERS`)
-    and a leading possessive (``Al Jazeera's``) stripped; a trailing possessive ``'s`` stripped.
-    A generational suffix (``Jr.``, ``Sr.``, ``II``, ``III``, ``IV``) is kept as part of the name,
-    and so are middle names and initials (``George H. W. Bush`` is not ``George W. Bush``; rule
-    (e) below says when a name without them joins one with them).
-    The surname is the last word with the particles before it (``von der Leyen``, ``al Assad``;
-    a particle opening the name counts only when written in lower case, so ``Al Gore`` is a given
-    name and a surname). Organizations and countries: :func:`normalize_name` with a leading
-    ``the`` and a trailing ``'s`` dropped; an organization named by an alias in the channel registry
-    (``claims/data/channels.json``: ``AP``, ``Thomson Reuters``) takes the registry name.
-
-Rules for persons (a *full name* has a given name; a *surname-only* name has none)
-    (a) The same normalized full name is the same speaker: ``Abbas Araghchi``,
-        ``Mr. Abbas Araghchi`` and ``Iranian Foreign Minister Abbas Araghchi`` are one row.
-    (b) A surname-only name joins the one person in the database whose full name has that surname
-        (compared without particles or an ``al-`` prefix, so ``Assad`` finds ``Bashar al-Assad``)
-        only when exactly one such person exists and the suffix agrees: ``Araghchi`` joins
-        ``Abbas Araghchi``; ``Trump Jr.`` joins the one ``... Trump Jr.``; a bare ``Trump`` joins
-        nobody when any Trump with a suffix exists (unless rule (f)). Otherwise it gets a row of
-        its own keyed by the surname, flagged ``ambiguous`` when there were candidates
-        (``Clinton`` with Bill and Hillary Clinton in the database, ``Smith`` with two Smiths).
-        A gendered title (``Mr.``, ``Mrs.``, ``Ms.``; :func:`title_gender`) in the name or the
-        source leaves out the candidates of the other gender: ``Ms. Smith`` joins Jane Smith, not
-        John Smith; ``Mrs. Clinton`` never joins Bill Clinton, even as the only Clinton. A
-        person's gender comes from a common given name (``claims/data/given_names.json``), else
-        from the pronouns and titles opening their claims' sources (three in four of at least two).
-    (c) A full name never merges with a different full name: ``Donald Trump``,
-        ``Donald Trump Jr.``, ``Ivanka Trump`` and ``J. Smith`` / ``John Smith`` stay apart.
-    (d) When a full name arrives, a surname-only row that rule (b) would now send to it is folded
-        into it (its claims move, its aliases follow, the row goes), so the order in which
-        articles arrive does not matter. Rows made by a split and rows a manual merge points to
-        are never folded.
-    (e) A full name without middle names and the same name with them are one speaker when it is
-        the only such pair: ``Hillary Clinton`` joins ``Hillary Rodham Clinton``, ``Donald
-        Trump`` joins ``Donald J. Trump``; ``George Bush`` joins neither ``George H. W. Bush`` nor
-        ``George W. Bush`` when both exist, and two different middle names never join. When a
-        second variant arrives later, :func:`reconcile_speakers` sends the claims the bare name
-        gave the first back to a row of their own.
-    (f) The prominent namesake: a surname-only name with several candidates joins the one that
-        holds at least nine in ten of the candidates' claims (:data:`PROMINENT_SHARE`) and has at
-        least :data:`PROMINENT_MIN_CLAIMS` claims: in a corpus of 2016 campaign news a bare
-        ``Obama`` is Barack Obama, not Michelle Obama. The article has already had its say: a
-        surname the article itself ties to one of its full names never reaches this rule, and one
-        the article leaves open between several of its people (``speaker_local``, see
-        :mod:`claims.resolve`) is keyed to that article and joins nobody.
-    Within one article full names are resolved before surname-only ones. Rules (b), (d) and (f)
-    look at the database as it is when an article is stored; speakers left without claims by the
-    article being replaced do not count. Re-ingesting an article re-applies them.
-    :func:`reconcile_speakers` applies them again at the end of each ingest run: (e) to the
-    names joined to a middle-name variant, and (b), (d) and (f) to every surname-only row, claim
-    by claim as the source was written (``Mr. Clinton`` and ``Mrs. Clinton`` in one row may go
-    different ways), so that the outcome does not hang on the order articles came in. A surname
-    row it folds is gone, and that fold is never undone by later counts (:func:`split_alias`
-    undoes one by hand).
-
-Everything else
-    Anonymous sources, unnamed reports and the speakers the extractor keeps to their article
-    (``Attribution.speaker_local``: a group named by a plural, ``Republicans``; a surname the
-    article leaves open) stay one speaker per article and wording (their key holds the article
-    key); an article's own voice is its publication. Both still follow manual
-    decisions.
-
-Aliases
-    :func:`refresh_speakers` sets ``aliases`` to every source text of the speaker's claims and every
-    name the extractor gave that differs from the row's name, in order of first claim. Roles and
-    affiliations stay on the claims; the ``speaker_roles`` view gives them over time.
-
-Manual decisions (table ``speaker_merges``, by stable keys, so they survive re-ingest)
-    :func:`merge_speakers` moves one speaker's claims into another and records ``from_key`` ->
-    ``into_key``; any claim whose key later resolves to ``from_key`` goes to ``into_key``, and a
-    merged-away full name still counts as a candidate of its target for rule (b).
-    :func:`split_alias` moves the claims whose source text or name is the alias to a new speaker
-    keyed ``<key>#split:<alias>``; any claim later resolved to the old key with that alias goes to
-    the new one. A later decision that reverses an earlier one (merging a split row back) replaces
-    it. Decisions chain (a key merged into a key that was merged again ends at the last).
+The rules, (a) to (f), and how names are read are set out in ``docs/speakers.md``; how a name is
+read is :func:`claims.names.person_name`.
 """
 
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from functools import lru_cache
-from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from claims.types import GOVERNMENT, ORGANIZATION, PERSON, PUBLICATION, UNKNOWN
+from claims.names import (
+    APOSTROPHES,
+    POINTING_WORDS,
+    PersonName,
+    given_name_gender,
+    mention_gender,
+    normalize_name,
+    organization_name,
+    person_name,
+    single_spaces,
+    source_gender,
+)
+from claims.store.db import now
+from claims.types import (
+    ANONYMOUS,
+    GOVERNMENT,
+    ORGANIZATION,
+    PERSON,
+    PUBLICATION,
+    UNKNOWN,
+    UNNAMED_REPORTS,
+    Article,
+    Attribution,
+    Span,
+)
 
 __all__ = [
-    "DESCRIPTORS",
     "NAMED_TYPES",
-    "NAME_LIKE_TITLES",
-    "PARTICLES",
-    "SUFFIXES",
-    "TITLES",
-    "TITLE_MODIFIERS",
     "Mention",
-    "PersonName",
-    "given_name_gender",
-    "mention_gender",
+    "joined_text",
+    "mention",
     "merge_speakers",
     "name_key",
-    "normalize_name",
-    "person_name",
+    "publication_name",
     "reconcile_speakers",
     "refresh_speakers",
     "rekey_speakers",
     "resolve_speakers",
+    "speaker_key",
+    "speaker_name",
     "split_alias",
-    "title_gender",
 ]
 
 # Types whose key is the type and the normalized name (shared across articles).
 NAMED_TYPES = frozenset({PERSON, ORGANIZATION, GOVERNMENT, UNKNOWN, PUBLICATION})
-
-# Words that open a name as a title; stripped only when at least one word is left.
-TITLES = frozenset(
-    """
-    mr mrs ms miss mx dr doctor prof professor sir dame lord lady madam
-    president pres vice-president premier chancellor senator sen rep representative congressman
-    congresswoman assemblyman assemblywoman councilman councilwoman councillor councilor
-    gov governor mayor secretary secretary-general undersecretary minister ambassador envoy consul
-    speaker spokesman spokeswoman spokesperson adviser advisor leader head chief
-    general gen lt lieutenant col colonel maj major capt captain cmdr commander admiral adm
-    sgt sergeant brig brigadier marshal judge justice
-    king queen prince princess emir sheikh sultan pope cardinal archbishop bishop rev reverend
-    father imam rabbi ayatollah patriarch pastor
-    chairman chairwoman chair ceo cfo director commissioner attorney mp mep
-    """.split()
-)
-# Words news writers put before a name to say who the person is ("Republican presidential
-# candidate", "Billionaire", "Rival"); stripped like a title.
-DESCRIPTORS = frozenset(
-    """
-    democrat democratic republican gop independent libertarian conservative liberal progressive
-    candidate nominee rival challenger incumbent frontrunner front-runner hopeful presumptive
-    presidential billionaire businessman businesswoman mogul tycoon magnate
-    """.split()
-)
-# Words that may stand in a title run but are not titles themselves ("Secretary of State",
-# "Deputy Prime Minister", "U.S."); a run is stripped only when it holds a title.
-TITLE_MODIFIERS = frozenset(
-    """
-    former acting deputy vice assistant associate senior top interim foreign interior defence
-    defense finance economy health prime state press crown grand supreme national security
-    house senate majority minority general of the for and us u.s uk u.k un u.n eu e.u
-    """.split()
-)
-# Titles that are also given or middle names ("Mary King Smith", "Major Garrett"): after free
-# description they are stripped only when a full name follows.
-NAME_LIKE_TITLES = frozenset(
-    "king queen prince princess major judge justice bishop pastor father dame lord lady".split()
-)
-POINTING_WORDS = frozenset(
-    "he she it they we i you him her them us me his hers its their our who whom which that this these those".split()
-    + ["he's", "she's", "they're", "we're", "i'm"])
-SUFFIXES = {"jr": "jr", "jnr": "jr", "sr": "sr", "snr": "sr", "ii": "ii", "iii": "iii", "iv": "iv"}
-PARTICLES = frozenset("al el bin ibn da das de del della der di do dos du la le van von ter ten".split())
-
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201b": "'", "`": "'"})
-_SPACE = re.compile(r"\s+")
-_PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-_EDGE_PUNCTUATION = "\"\u201c\u201d\u00ab\u00bb()[]{},;:!?."
-_ARTICLE_PREFIX = re.compile(r"^(?:al|el|as|ash|ad|ar|az)-")
-# How many words of free description may come before a title ("Iranian Foreign Minister").
-_MAX_DESCRIPTION = 3
 SPLIT_MARK = "#split:"
-
-
-# -- names ------------------------------------------------------------------------------------------
-
-
-def normalize_name(name: str) -> str:
-    """Normalize a name for keys: NFKC, straight apostrophes, casefold, single spaces."""
-    name = unicodedata.normalize("NFKC", name).translate(_APOSTROPHES).casefold()
-    return _SPACE.sub(" ", name).strip()
-
-
-def _fold_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
-@dataclass(frozen=True)
-class PersonName:
-    """A person's name read for matching: normalized words, the surname and a suffix."""
-
-    given: tuple[str, ...]  # words before the surname (empty: a surname-only name)
-    surname: tuple[str, ...]  # the last word with the particles before it
-    suffix: str | None = None  # jr, sr, ii, iii, iv
-
-    @property
-    def key(self) -> str:
-        """The normalized full name: ``donald trump jr``."""
-        return " ".join(self.given + self.surname + ((self.suffix,) if self.suffix else ()))
-
-    @property
-    def surname_key(self) -> str:
-        """The surname compared across names: particles and an ``al-`` prefix dropped."""
-        words = [_ARTICLE_PREFIX.sub("", w) for w in self.surname if w not in PARTICLES]
-        return " ".join(w for w in words if w) or " ".join(self.surname)
-
-    @property
-    def is_full(self) -> bool:
-        return bool(self.given)
-
-
-def _strip_title(words: list[str], lowered: list[str]) -> int:
-    """How many leading words are a title run ("Former President", "Iranian Foreign Minister")."""
-
-    def run(start: int) -> tuple[int, bool]:
-        end, has_title = start, False
-        while end < len(lowered) and (lowered[end] in TITLES or lowered[end] in TITLE_MODIFIERS
-                                      or lowered[end] in DESCRIPTORS):
-            has_title = has_title or lowered[end] in TITLES or lowered[end] in DESCRIPTORS
-            end += 1
-        return end, has_title
-
-    end, has_title = run(0)
-    if has_title and end < len(words):
-        return end
-    # Free description before a title ("Iranian", "White House press"); a title that is also a
-    # name ("Mary King Smith") must have a full name after it.
-    for start in range(1, min(_MAX_DESCRIPTION, len(words) - 1) + 1):
-        end, has_title = run(start)
-        if not has_title:
-            continue
-        titles = {w for w in lowered[start:end] if w in TITLES}
-        needed = 2 if titles <= NAME_LIKE_TITLES else 1
-        if len(words) - end >= needed:
-            return end
-    return 0
-
-
-def person_name(name: str) -> PersonName:
-    """Read a person's name: titles, possessives and role tails off, suffix and surname apart.
-
-    ``"Iranian Foreign Minister Abbas Araghchi"`` -> given ``("abbas",)``, surname
-    ``("araghchi",)``; ``"Donald Trump, Jr."`` -> suffix ``"jr"``.
-    """
-    text = unicodedata.normalize("NFKC", name).translate(_APOSTROPHES)
-    text = _PARENS.sub(" ", text).rsplit(": ", 1)[-1]  # "PolitiFact: Donald Trump"
-    head, *tails = text.split(",")
-    suffix = None
-    for tail in tails:  # ", Jr." is part of the name; ", Iran's foreign minister" is not
-        word = tail.strip().strip(_EDGE_PUNCTUATION).casefold()
-        if word in SUFFIXES:
-            suffix = SUFFIXES[word]
-    words = [w.strip(_EDGE_PUNCTUATION) for w in head.split()]
-    words = [w for w in words if w and w != "'"]
-    # A leading possessive is an affiliation ("Al Jazeera's Sinem Koseoglu").
-    owners = [i for i, w in enumerate(words[:-1]) if w.casefold().endswith("'s")]
-    if owners:
-        words = words[owners[-1] + 1 :]
-    if words:
-        last = words[-1]
-        if last.casefold().endswith("'s") and len(last) > 2:
-            words[-1] = last[:-2]
-        elif last.endswith("'") and len(last) > 1:
-            words[-1] = last[:-1]
-    if len(words) > 1 and words[-1].casefold().rstrip(".") in SUFFIXES:
-        suffix = SUFFIXES[words.pop().casefold().rstrip(".")]
-    lowered = [w.casefold().rstrip(".") for w in words]
-    cut = _strip_title(words, lowered)
-    words = words[cut:]
-    folded = [_fold_accents(w.casefold()) for w in words]
-    if not folded:
-        fallback = _fold_accents(normalize_name(name))
-        return PersonName((), tuple(fallback.split()) or ("",), None)
-    start = len(folded) - 1
-    while start > 0 and folded[start - 1] in PARTICLES and (start - 1 > 0 or words[0][:1].islower()):
-        start -= 1
-    return PersonName(tuple(folded[:start]), tuple(folded[start:]), suffix)
-
-
-# Titles that tell a person's gender ("Mr. Clinton" is not Hillary Clinton).
-MALE_TITLES = frozenset("mr sir lord king prince congressman chairman spokesman councilman assemblyman".split())
-FEMALE_TITLES = frozenset(
-    "mrs ms miss madam dame lady queen princess congresswoman chairwoman spokeswoman councilwoman assemblywoman".split())
-
-def title_gender(name: str) -> str | None:
-    """"male" for "Mr. Trump", "female" for "Mrs. Clinton", None when the name opens with no gendered title."""
-    words = name.split()
-    first = words[0].casefold().rstrip(".") if len(words) > 1 else ""
-    return "male" if first in MALE_TITLES else "female" if first in FEMALE_TITLES else None
-
-
-@lru_cache(maxsize=1)
-def _given_names() -> dict[str, str]:
-    data = json.loads(resources.files("claims").joinpath("data/given_names.json").read_text(encoding="utf-8"))
-    return {name: gender for gender in ("female", "male") for name in data[gender]}
-
-
-def given_name_gender(name: PersonName) -> str | None:
-    """"male"/"female" for a full name whose first given name is a common one of that gender
-    (``claims/data/given_names.json``); None for other names and names both genders use."""
-    return _given_names().get(name.given[0]) if name.given else None
-
-
-@lru_cache(maxsize=1)
-def _registry_aliases() -> dict[str, str]:
-    """Normalized alias -> normalized registry name, from the channel registry.
-
-    Aliases written with a lower-case "the" ("the Times", "the Post") name different outlets in
-    different places and are left out.
-    """
-    data = json.loads(resources.files("claims").joinpath("data/channels.json").read_text(encoding="utf-8"))
-    aliases: dict[str, str] = {}
-    for entry in data["channels"]:
-        canonical = _organization_name(entry["name"], registry=False)
-        for alias in entry.get("aliases", []):
-            if alias.startswith("the ") or len(alias.strip()) < 2:
-                continue
-            aliases.setdefault(_organization_name(alias, registry=False), canonical)
-    return aliases
-
-
-def _organization_name(name: str, *, registry: bool) -> str:
-    key = normalize_name(name)
-    key = key.removeprefix("the ")
-    if key.endswith("'s"):
-        key = key[:-2]
-    key = key.rstrip("'").strip()
-    if registry:
-        key = _registry_aliases().get(key, key)
-    return key
 
 
 def name_key(speaker_type: str, name: str) -> str:
@@ -344,8 +73,73 @@ def name_key(speaker_type: str, name: str) -> str:
     if speaker_type == PERSON:
         return person_name(name).key
     if speaker_type in (ORGANIZATION, GOVERNMENT):
-        return _organization_name(name, registry=speaker_type == ORGANIZATION)
+        return organization_name(name, registry=speaker_type == ORGANIZATION)
     return normalize_name(name)
+
+
+# -- natural keys -------------------------------------------------------------------------------
+
+def publication_name(article: Article) -> str:
+    """The name of an article's own voice: publisher, site name, URL host, or "unknown publication"."""
+    for candidate in (article.publisher, article.site_name):
+        if candidate and candidate.strip():
+            return candidate.strip()
+    if article.url:
+        host = urlsplit(article.url).hostname or ""
+        host = host.removeprefix("www.")
+        if host:
+            return host
+    return "unknown publication"
+
+
+def speaker_key(article: Article, attribution: Attribution | None) -> tuple[str, str, str]:
+    """``(key, name, speaker_type)`` of the speaker of a claim (``attribution`` None: narrator).
+
+    Named speakers are shared across articles, keyed by :func:`name_key`
+    (``person:sinem koseoglu``; titles off for persons, registry names for outlets); anonymous and
+    unnamed-report sources are one speaker per article and source text, and so are the speakers
+    the extractor keeps to their article (``speaker_local``: "Republicans", a surname the article
+    leaves open); the article's own voice
+    is its publication. This is the natural key: :func:`resolve_speakers` decides
+    the row, which may have another key (a surname joins its full name, manual decisions).
+    """
+    if attribution is None or attribution.speaker_type == PUBLICATION:
+        name = (attribution.speaker if attribution else None) or publication_name(article)
+        return f"{PUBLICATION}:{normalize_name(name)}", name, PUBLICATION
+    kind = attribution.speaker_type
+    if attribution.speaker and attribution.speaker.strip() and kind not in (ANONYMOUS, UNNAMED_REPORTS):
+        name = single_spaces(attribution.speaker)
+        if attribution.speaker_local:
+            return f"{kind}:{article.key}:{name_key(kind, name)}", name, kind
+        return f"{kind}:{name_key(kind, name)}", name, kind
+    source = joined_text(article.text, attribution.source)
+    if source:
+        return f"{kind}:{article.key}:{normalize_name(source)}", source, kind
+    # No source words: a hedge ("reportedly"), or a parse that found no subject.
+    name = {UNNAMED_REPORTS: "unnamed reports", ANONYMOUS: "anonymous source"}.get(kind, "unidentified source")
+    return f"{kind}:{article.key}:reports", name, kind
+
+
+def speaker_name(attribution: Attribution | None) -> str | None:
+    """The name the extractor gave, spaces collapsed; None for narrator claims and unnamed sources."""
+    if attribution is None or not attribution.speaker or not attribution.speaker.strip():
+        return None
+    return single_spaces(attribution.speaker)
+
+
+def mention(article: Article, attribution: Attribution | None) -> Mention:
+    """The :class:`Mention` of a claim's speaker: natural key, name, type, surfaces."""
+    key, name, speaker_type = speaker_key(article, attribution)
+    surfaces = () if attribution is None else (joined_text(article.text, attribution.source), speaker_name(attribution))
+    shared = attribution is None or not attribution.speaker_local
+    return Mention(key, name, speaker_type, tuple(s for s in surfaces if s), shared=shared)
+
+
+def joined_text(text: str, spans: list[Span]) -> str | None:
+    """The text of possibly discontinuous spans, pieces joined by a space; None when no spans."""
+    if not spans:
+        return None
+    return " ".join(text[s.start : s.end] for s in sorted(spans, key=lambda s: s.start))
 
 
 # -- resolving claims to rows -----------------------------------------------------------------------
@@ -355,7 +149,7 @@ def name_key(speaker_type: str, name: str) -> str:
 class Mention:
     """A claim's speaker as the store sees it, before it has a row."""
 
-    key: str  # the natural key (claims.store.speaker_key)
+    key: str  # the natural key (speaker_key)
     name: str  # the name a new row takes
     speaker_type: str
     surfaces: tuple[str, ...] = ()  # the source text and the name as written, for split decisions
@@ -373,10 +167,6 @@ class _Split:
     into_key: str
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 def _surface_keys(surfaces: Iterable[str | None]) -> set[str]:
     return {normalize_name(s) for s in surfaces if s and s.strip()}
 
@@ -385,30 +175,6 @@ def _surface_keys(surfaces: Iterable[str | None]) -> set[str]:
 # once that namesake has this many claims.
 PROMINENT_SHARE = 0.9
 PROMINENT_MIN_CLAIMS = 10
-_MALE_POINTERS = frozenset("he him his he's himself mr".split())
-_FEMALE_POINTERS = frozenset("she her hers she's herself mrs ms miss".split())
-
-
-def source_gender(source_text: str) -> str | None:
-    """The gender a source text's first word gives: "he", "Mr. Obama" -> male; "she", "Mrs. Clinton" -> female."""
-    words = normalize_name(source_text).split()
-    first = words[0].rstrip(".") if words else ""
-    return "male" if first in _MALE_POINTERS else "female" if first in _FEMALE_POINTERS else None
-
-
-def mention_gender(name: str, surfaces: Iterable[str | None]) -> str | None:
-    """The gender a mention's title gives ("Mrs. Clinton", "Mr. Trump's campaign"): on its name, or
-    written right before the name's last word in the source; None when untitled or they disagree."""
-    words = name.split()
-    found = {title_gender(name)}
-    if words:
-        before_name = re.compile(r"(\w+)\.?\s+" + re.escape(words[-1]))
-        for surface in surfaces:
-            match = before_name.search(surface or "")
-            if match:
-                found.add(title_gender(f"{match.group(1)} {words[-1]}"))
-    found.discard(None)
-    return found.pop() if len(found) == 1 else None
 
 
 class _Resolver:
@@ -732,7 +498,7 @@ def refresh_speakers(db: sqlite_utils.Database, speaker_ids: Iterable[int], *, k
             )
         ]
         # A pronoun ("he", "who") is how the article pointed at the speaker, not a name for them.
-        forms = [form for form in forms if form.strip().casefold().translate(_APOSTROPHES) not in POINTING_WORDS]
+        forms = [form for form in forms if form.strip().casefold().translate(APOSTROPHES) not in POINTING_WORDS]
         aliases = json.dumps(forms, ensure_ascii=False)
         db.execute("UPDATE speakers SET aliases = ? WHERE id = ? AND aliases IS NOT ?", [aliases, speaker_id, aliases])
 
@@ -789,7 +555,7 @@ def _record(
 ) -> int:
     cursor = db.execute(
         "INSERT INTO speaker_merges (kind, from_key, into_key, alias, note, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
-        [kind, from_key, into_key, alias, note, _now()],
+        [kind, from_key, into_key, alias, note, now()],
     )
     return int(cursor.lastrowid)
 
@@ -818,7 +584,7 @@ def split_alias(db: sqlite_utils.Database, speaker_id: int, alias: str, note: st
     new speaker named by the alias as first written, for good: the decision is recorded by key so re-ingested and new
     articles keep that alias apart. Returns the new speaker's id.
     """
-    alias = _SPACE.sub(" ", alias).strip()
+    alias = single_spaces(alias)
     alias_key = normalize_name(alias)
     with db.atomic():
         resolver = _Resolver(db)
