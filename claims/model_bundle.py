@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from claims.nlp import PRETRAIN_NAME
 from claims.recipe import log
 
 # processor -> (model file in the work dir, whether it needs the pretrain)
@@ -28,7 +29,6 @@ PROCESSOR_FILES = {
     "depparse": ("parser", True),
     "ner": ("nertagger", True),
 }
-PRETRAIN_NAME = "en_claims_pretrain.pt"
 
 
 def to_half(obj: Any) -> Any:

@@ -28,6 +28,8 @@ from typing import Any, Iterable
 from claims.types import Article, Entity, ParsedArticle, ParsedSentence, Word
 
 PROCESSORS = "tokenize,mwt,pos,lemma,depparse,ner"
+# The bundled model's word vectors (stanza pretrain), which the attribution taggers read too.
+PRETRAIN_NAME = "en_claims_pretrain.pt"
 MODEL_ENV = "CLAIMS_MODEL"
 
 

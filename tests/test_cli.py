@@ -168,7 +168,7 @@ def test_model_build_without_data_says_what_to_pass(tmp_path, monkeypatch):
     assert result.exit_code == 2 and "(from CLAIMS_DATA) does not exist" in result.output
 
 
-@pytest.mark.parametrize("module", ["claims.learn.train", "claims.learn.heldout"])
+@pytest.mark.parametrize("module", ["claims.training.train", "claims.training.heldout"])
 def test_tagger_training_and_held_out_scoring_without_data_say_what_to_pass(module, monkeypatch, capsys):
     import importlib
 

@@ -1,9 +1,9 @@
-"""Score extraction on the held-out tenth of PolNeAR train: ``python -m claims.learn.heldout --data DIR``.
+"""Score extraction on the held-out tenth of PolNeAR train: ``python -m claims.training.heldout --data DIR``.
 
 DIR (or the environment variable ``CLAIMS_DATA``) is the data folder holding ``polnear/train``.
 
-The trainer holds out every tenth train article (claims.learn.train.HELD_OUT_EVERY); this scores
-the whole extractor on exactly those, from the cached parses, so design choices are compared
+The trainer (claims.training.train) holds out every tenth train article (``is_held_out``); this
+scores the whole extractor on exactly those, from the cached parses, so design choices are compared
 without reading PolNeAR dev (which stays for ``claims eval``).
 """
 
@@ -15,9 +15,9 @@ from pathlib import Path
 from claims import evaluate
 from claims.extract import METHODS, extract_attributions
 from claims.extract.learned import AttributionModel
-from claims.learn.corpus import annotated_split
 from claims.quicklook import attribution_record
 from claims.recipe import DataDirError, add_data_option, data_dir
+from claims.training.corpus import annotated_split
 
 HELD_OUT_EVERY = 10
 
