@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="only the first N articles of each split (a quick check)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)
-    from claims.recipe import DataDirError, data_dir
+    from claims.training.data import DataDirError, data_dir
 
     try:
         polnear = data_dir(args.data, ("polnear/train", "polnear/dev", "polnear/metadata.tsv"),

@@ -348,7 +348,7 @@ def info(model, as_json) -> None:
 @model.command(context_settings={"ignore_unknown_options": True})
 @click.argument("recipe_args", nargs=-1, type=click.UNPROCESSED)
 def build(recipe_args) -> None:
-    """Retrain the bundled model from the UD treebanks (see python -m claims.recipe --help).
+    """Retrain the bundled model from the UD treebanks (see python -m claims.training.recipe --help).
 
     The treebanks and PolNeAR are not part of the repository: pass --data DIR (or set CLAIMS_DATA)
     to a folder holding ud/en_ewt, ud/en_gum and polnear/.
@@ -357,7 +357,7 @@ def build(recipe_args) -> None:
     Example:
         claims model build --data /path/to/data --work build/model-work
     """
-    from claims.recipe import main
+    from claims.training.recipe import main
 
     main(list(recipe_args))
 

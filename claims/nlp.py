@@ -4,7 +4,7 @@ Everything downstream works on the plain data of ``claims.types`` (ParsedArticle
 can be tested and re-run on cached annotations without loading a model.
 
 Models:
-- ``bundled`` (default): the compact English model trained by ``claims.recipe`` and shipped in
+- ``bundled`` (default): the compact English model trained by ``claims.training.recipe`` and shipped in
   ``claims/data/model``; loaded offline.
 - ``official``: stanza's official English models, which must already be downloaded
   (``stanza.download("en")`` where the network allows).
@@ -55,7 +55,7 @@ def read_manifest(model_dir: Path) -> dict[str, Any]:
     manifest = model_dir / "manifest.json"
     if not manifest.exists():
         raise ModelError(
-            f"No model manifest at {manifest}. The bundled model is built by `python -m claims.recipe`; "
+            f"No model manifest at {manifest}. The bundled model is built by `python -m claims.training.recipe`; "
             "or choose another with --model official|PATH."
         )
     return json.loads(manifest.read_text(encoding="utf-8"))

@@ -16,8 +16,8 @@ from claims import evaluate
 from claims.extract import METHODS, extract_attributions
 from claims.extract.learned import AttributionModel
 from claims.quicklook import attribution_record
-from claims.recipe import DataDirError, add_data_option, data_dir
 from claims.training.corpus import annotated_split
+from claims.training.data import DataDirError, add_data_option, data_dir
 
 HELD_OUT_EVERY = 10
 

@@ -26,8 +26,8 @@ from claims.extract.features import Vocabularies
 from claims.extract.learned import MODEL_FILE
 from claims.extract.tagger import Tagger, decode, load_pretrain, pad, spans_from_tags
 from claims.extract.view import ArticleView
-from claims.recipe import DataDirError, add_data_option, data_dir
 from claims.training.corpus import annotated_split
+from claims.training.data import DataDirError, add_data_option, data_dir
 from claims.training.examples import CUE_TAGS, ROLE_TAGS, Example, gold_examples
 from claims.training.heldout import is_held_out
 
