@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from claims.evaluate import GoldAttribution, GoldDoc
+from claims.evaluate.gold import GoldAttribution, GoldDoc
 from claims.extract.features import Vocabularies
 from claims.extract.tagger import load_pretrain, spans_from_tags
 from claims.extract.view import ArticleView

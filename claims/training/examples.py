@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from claims.evaluate import GoldDoc
+from claims.evaluate.gold import GoldDoc
 from claims.extract.features import Vocabularies
 from claims.extract.view import ArticleView, cue_features, role_features
 from claims.types import Word

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from claims import evaluate
+from claims.evaluate.polnear import format_polnear_report, score_polnear
 from claims.extract import METHODS, extract_attributions
 from claims.extract.learned import AttributionModel
 from claims.quicklook import attribution_record
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> None:
     predictions = {doc.stem: [attribution_record(a) for a in extract_attributions(article, parsed, args.method, model)]
                    for doc, article, parsed in rows}
     print(f"{len(rows)} held-out PolNeAR train articles, method {args.method}")
-    print(evaluate.format_polnear_report(evaluate.score_polnear(gold, predictions), args.worst))
+    print(format_polnear_report(score_polnear(gold, predictions), args.worst))
 
 
 if __name__ == "__main__":
