@@ -23,7 +23,7 @@ def ingest(paths: list[str], db_path: str, model: str | None = None) -> Any:
 def extract(paths: list[str], model: str | None = None) -> list[dict[str, Any]]:
     """Claims of the given files as dicts, without a database."""
     from claims.extract import extract_claims
-    from claims.quicklook import annotated, claim_record
+    from claims.extract.files import annotated, claim_record
 
     return [claim_record(article, claim) for article, parsed in annotated(paths, model)
             for claim in extract_claims(article, parsed)]

@@ -134,7 +134,7 @@ def extract(paths, model, fmt, out_dir) -> None:
         claims extract article.txt
         claims extract --format spans --out preds/ texts/*.txt
     """
-    from claims.quicklook import extract_to_jsonl, extract_to_spans
+    from claims.extract.files import extract_to_jsonl, extract_to_spans
     from claims.nlp import ModelError
 
     if fmt == "spans" and not out_dir:
@@ -216,7 +216,7 @@ def evaluate(gold, model, pred_dir, out_dir, as_json, per_doc) -> None:
         claims eval $CLAIMS_DATA/polnear/dev --per-doc 5
     """
     from claims import evaluate as scoring
-    from claims.quicklook import extract_to_spans
+    from claims.extract.files import extract_to_spans
 
     gold_path = Path(gold)
     # Bad gold (or --pred files) ends in a plain message, not a traceback: the loaders say what
@@ -326,9 +326,7 @@ def info(model, as_json) -> None:
     Example:
         claims model info --json
     """
-    from claims.modelinfo import model_info
-
-    from claims.nlp import ModelError
+    from claims.nlp import ModelError, model_info
 
     try:
         details = model_info(model)

@@ -1,4 +1,5 @@
-"""The only module that runs stanza: loads a model once, annotates articles in batches.
+"""The only module that runs stanza: loads a model once, annotates articles in batches, and says
+what model is loaded (``model_info``, for ``claims model info``).
 
 Everything downstream works on the plain data of ``claims.types`` (ParsedArticle), so extraction
 can be tested and re-run on cached annotations without loading a model.
@@ -112,6 +113,22 @@ def resolve_model(name: str | None = None) -> ModelSpec:
     kwargs = {"lang": "en", "processors": PROCESSORS, "dir": str(model_dir), "download_method": None,
               "depparse_batch_size": DEPPARSE_BATCH_SIZE}
     return ModelSpec(str(model_dir), f"stanza-dir-{model_dir.name}", tuple(sorted(kwargs.items())))
+
+
+def model_info(name: str | None = None) -> dict[str, Any]:
+    """What model ``name`` is (``claims model info``): files, sizes, scores, and the stanza.Pipeline
+    arguments to load it."""
+    spec = resolve_model(name)
+    kwargs = spec.kwargs()
+    details: dict[str, Any] = {"name": spec.name, "version": spec.version, "pipeline_kwargs": kwargs}
+    model_dir = Path(kwargs["dir"])
+    if (model_dir / "manifest.json").exists():
+        manifest = read_manifest(model_dir)
+        details["files"] = manifest["files"]
+        details["scores"] = manifest.get("scores", {})
+        details["trained_with"] = manifest.get("trained_with", {})
+        details["total_bytes"] = sum(p.stat().st_size for p in model_dir.glob("*.pt"))
+    return details
 
 
 class _QuietUnsupportedLanguage(logging.Filter):

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from claims.evaluate.polnear import format_polnear_report, score_polnear
 from claims.extract import METHODS, extract_attributions
+from claims.extract.files import attribution_record
 from claims.extract.learned import AttributionModel
-from claims.quicklook import attribution_record
 from claims.training.corpus import annotated_split
 from claims.training.data import DataDirError, add_data_option, data_dir
 
