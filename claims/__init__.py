@@ -7,10 +7,14 @@ Library use:
 
 from __future__ import annotations
 
+from importlib import metadata
 from typing import Any
 
 __all__ = ["ingest", "extract", "load"]
-__version__ = "0.1.0"
+try:  # pinned once, in pyproject.toml
+    __version__ = metadata.version("claims")
+except metadata.PackageNotFoundError:  # a source tree that is not installed
+    __version__ = "0+unknown"
 
 
 def ingest(paths: list[str], db_path: str, model: str | None = None) -> Any:

@@ -226,3 +226,13 @@ def test_speakers_merge_and_split_commands(tmp_path, model_spec):
         assert conn.execute("select count(*) from speaker_merges").fetchone()[0] == 1
     bad = invoke("speakers", "merge", db, ids[0], ids[0])
     assert bad.exit_code == 1 and "Error" in bad.output
+
+
+def test_the_version_is_pinned_once_in_the_package_metadata():
+    from importlib import metadata
+
+    import claims
+
+    assert claims.__version__ == metadata.version("claims")
+    result = invoke("--version")
+    assert result.exit_code == 0 and claims.__version__ in result.output
