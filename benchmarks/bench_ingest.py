@@ -12,7 +12,7 @@ grows, so run ``--only polnear`` for that run's own peak). The model is loaded o
 outside both runs (its load time is printed apart). Torch runs on the CPU with ``--threads``
 threads (default 2).
 
-Run from the repository root, once the bundled model exists (``python -m claims.recipe``)::
+Run from the repository root, once the bundled model exists (``python -m claims.training.recipe``)::
 
     python benchmarks/bench_ingest.py
     python benchmarks/bench_ingest.py --keep /tmp/polnear-dev.db --json
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.polnear is not None:
             inputs["polnear"] = resolve_input(args.polnear)
         else:
-            from claims.recipe import DataDirError, data_dir
+            from claims.training.data import DataDirError, data_dir
 
             try:
                 inputs["polnear"] = data_dir(None, ("polnear/dev/text",), fallback=SHARED_DATA, option=None) / "polnear/dev/text"

@@ -13,7 +13,7 @@ Articles are read with ``claims.ingest.read_paths``, as ``claims ingest`` reads 
 article bodies are annotated. Torch runs on the CPU with ``--threads`` threads (default 2). One
 article is annotated first, untimed, so that lazy initialisation is not counted (``--no-warmup``).
 
-Run from the repository root, once the bundled model exists (``python -m claims.recipe``)::
+Run from the repository root, once the bundled model exists (``python -m claims.training.recipe``)::
 
     python benchmarks/bench_nlp.py                       # PolNeAR dev, bundled model, 2 threads
     python benchmarks/bench_nlp.py fixtures/seed         # any folder or file of articles
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.texts is not None:
         texts = resolve_input(args.texts)
     else:
-        from claims.recipe import DataDirError, data_dir
+        from claims.training.data import DataDirError, data_dir
 
         try:
             texts = data_dir(None, ("polnear/dev/text",), fallback=SHARED_DATA, option=None) / "polnear" / "dev" / "text"

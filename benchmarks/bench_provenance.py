@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)
-    from claims.recipe import DataDirError, data_dir
+    from claims.training.data import DataDirError, data_dir
 
     try:
         polnear = data_dir(args.data, ("polnear/train/text", "polnear/dev/text"), fallback=SHARED_DATA) / "polnear"

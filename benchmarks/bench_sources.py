@@ -5,7 +5,7 @@ database. PolNeAR is not part of the repository: it is read from ``--data DIR`` 
 holding polnear/train, polnear/dev and polnear/metadata.tsv), else from the folder ``CLAIMS_DATA``
 names, else from ``../shared/data`` beside the repository when it is there (the project's shared
 data, as developers have it). Then: extraction and storage of every article, then the quote clusters. Stanza's parses come
-from the cache ``python -m claims.learn.corpus`` fills (build/polnear-parses; what is missing is
+from the cache ``python -m claims.training.corpus`` fills (build/polnear-parses; what is missing is
 parsed first), so the figures time the claims side, not stanza (benchmarks/bench_ingest.py does).
 
 Prints the timings, the 25 speakers with the most claims with their aliases (to check by eye
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="only the first N articles of each split (a quick check)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)
-    from claims.recipe import DataDirError, data_dir
+    from claims.training.data import DataDirError, data_dir
 
     try:
         polnear = data_dir(args.data, ("polnear/train", "polnear/dev", "polnear/metadata.tsv"),
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     from claims.extract import EXTRACTOR_VERSION, extract_claims
-    from claims.learn.corpus import annotated_split
+    from claims.training.corpus import annotated_split
     from claims.nlp import resolve_model
     from claims.store import open_db, store_article
     from claims.store.provenance import rebuild_clusters

@@ -7,10 +7,14 @@ Library use:
 
 from __future__ import annotations
 
+from importlib import metadata
 from typing import Any
 
 __all__ = ["ingest", "extract", "load"]
-__version__ = "0.1.0"
+try:  # pinned once, in pyproject.toml
+    __version__ = metadata.version("claims")
+except metadata.PackageNotFoundError:  # a source tree that is not installed
+    __version__ = "0+unknown"
 
 
 def ingest(paths: list[str], db_path: str, model: str | None = None) -> Any:
@@ -23,7 +27,7 @@ def ingest(paths: list[str], db_path: str, model: str | None = None) -> Any:
 def extract(paths: list[str], model: str | None = None) -> list[dict[str, Any]]:
     """Claims of the given files as dicts, without a database."""
     from claims.extract import extract_claims
-    from claims.quicklook import annotated, claim_record
+    from claims.extract.files import annotated, claim_record
 
     return [claim_record(article, claim) for article, parsed in annotated(paths, model)
             for claim in extract_claims(article, parsed)]

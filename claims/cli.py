@@ -134,7 +134,7 @@ def extract(paths, model, fmt, out_dir) -> None:
         claims extract article.txt
         claims extract --format spans --out preds/ texts/*.txt
     """
-    from claims.quicklook import extract_to_jsonl, extract_to_spans
+    from claims.extract.files import extract_to_jsonl, extract_to_spans
     from claims.nlp import ModelError
 
     if fmt == "spans" and not out_dir:
@@ -216,7 +216,7 @@ def evaluate(gold, model, pred_dir, out_dir, as_json, per_doc) -> None:
         claims eval $CLAIMS_DATA/polnear/dev --per-doc 5
     """
     from claims import evaluate as scoring
-    from claims.quicklook import extract_to_spans
+    from claims.extract.files import extract_to_spans
 
     gold_path = Path(gold)
     # Bad gold (or --pred files) ends in a plain message, not a traceback: the loaders say what
@@ -324,9 +324,7 @@ def info(model, as_json) -> None:
     Example:
         claims model info --json
     """
-    from claims.modelinfo import model_info
-
-    from claims.nlp import ModelError
+    from claims.nlp import ModelError, model_info
 
     try:
         details = model_info(model)
@@ -346,7 +344,7 @@ def info(model, as_json) -> None:
 @model.command(context_settings={"ignore_unknown_options": True})
 @click.argument("recipe_args", nargs=-1, type=click.UNPROCESSED)
 def build(recipe_args) -> None:
-    """Retrain the bundled model from the UD treebanks (see python -m claims.recipe --help).
+    """Retrain the bundled model from the UD treebanks (see python -m claims.training.recipe --help).
 
     The treebanks and PolNeAR are not part of the repository: pass --data DIR (or set CLAIMS_DATA)
     to a folder holding ud/en_ewt, ud/en_gum and polnear/.
@@ -355,7 +353,7 @@ def build(recipe_args) -> None:
     Example:
         claims model build --data /path/to/data --work build/model-work
     """
-    from claims.recipe import main
+    from claims.training.recipe import main
 
     main(list(recipe_args))
 

@@ -1,10 +1,11 @@
-"""The only module that runs stanza: loads a model once, annotates articles in batches.
+"""The only module that runs stanza: loads a model once, annotates articles in batches, and says
+what model is loaded (``model_info``, for ``claims model info``).
 
 Everything downstream works on the plain data of ``claims.types`` (ParsedArticle), so extraction
 can be tested and re-run on cached annotations without loading a model.
 
 Models:
-- ``bundled`` (default): the compact English model trained by ``claims.recipe`` and shipped in
+- ``bundled`` (default): the compact English model trained by ``claims.training.recipe`` and shipped in
   ``claims/data/model``; loaded offline.
 - ``official``: stanza's official English models, which must already be downloaded
   (``stanza.download("en")`` where the network allows).
@@ -28,6 +29,8 @@ from typing import Any, Iterable
 from claims.types import Article, Entity, ParsedArticle, ParsedSentence, Word
 
 PROCESSORS = "tokenize,mwt,pos,lemma,depparse,ner"
+# The bundled model's word vectors (stanza pretrain), which the attribution taggers read too.
+PRETRAIN_NAME = "en_claims_pretrain.pt"
 MODEL_ENV = "CLAIMS_MODEL"
 
 
@@ -53,7 +56,7 @@ def read_manifest(model_dir: Path) -> dict[str, Any]:
     manifest = model_dir / "manifest.json"
     if not manifest.exists():
         raise ModelError(
-            f"No model manifest at {manifest}. The bundled model is built by `python -m claims.recipe`; "
+            f"No model manifest at {manifest}. The bundled model is built by `python -m claims.training.recipe`; "
             "or choose another with --model official|PATH."
         )
     return json.loads(manifest.read_text(encoding="utf-8"))
@@ -110,6 +113,22 @@ def resolve_model(name: str | None = None) -> ModelSpec:
     kwargs = {"lang": "en", "processors": PROCESSORS, "dir": str(model_dir), "download_method": None,
               "depparse_batch_size": DEPPARSE_BATCH_SIZE}
     return ModelSpec(str(model_dir), f"stanza-dir-{model_dir.name}", tuple(sorted(kwargs.items())))
+
+
+def model_info(name: str | None = None) -> dict[str, Any]:
+    """What model ``name`` is (``claims model info``): files, sizes, scores, and the stanza.Pipeline
+    arguments to load it."""
+    spec = resolve_model(name)
+    kwargs = spec.kwargs()
+    details: dict[str, Any] = {"name": spec.name, "version": spec.version, "pipeline_kwargs": kwargs}
+    model_dir = Path(kwargs["dir"])
+    if (model_dir / "manifest.json").exists():
+        manifest = read_manifest(model_dir)
+        details["files"] = manifest["files"]
+        details["scores"] = manifest.get("scores", {})
+        details["trained_with"] = manifest.get("trained_with", {})
+        details["total_bytes"] = sum(p.stat().st_size for p in model_dir.glob("*.pt"))
+    return details
 
 
 class _QuietUnsupportedLanguage(logging.Filter):

@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 from claims import evaluate
-from claims.quicklook import extract_to_spans
+from claims.extract.files import extract_to_spans
 
 try:  # imported as eval_gate (pytest puts tests/ on the path) or as tests.eval_gate (python -m)
     from data_paths import DATA_LOOKED_IN, POLNEAR_DEV, SEED_GOLD

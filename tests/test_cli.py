@@ -167,7 +167,7 @@ def test_model_build_without_data_says_what_to_pass(tmp_path, monkeypatch):
     assert result.exit_code == 2 and "(from CLAIMS_DATA) does not exist" in result.output
 
 
-@pytest.mark.parametrize("module", ["claims.learn.train", "claims.learn.heldout"])
+@pytest.mark.parametrize("module", ["claims.training.train", "claims.training.heldout"])
 def test_tagger_training_and_held_out_scoring_without_data_say_what_to_pass(module, monkeypatch, capsys):
     import importlib
 
@@ -225,3 +225,13 @@ def test_speakers_merge_and_split_commands(tmp_path, model_spec):
         assert conn.execute("select count(*) from speaker_merges").fetchone()[0] == 1
     bad = invoke("speakers", "merge", db, ids[0], ids[0])
     assert bad.exit_code == 1 and "Error" in bad.output
+
+
+def test_the_version_is_pinned_once_in_the_package_metadata():
+    from importlib import metadata
+
+    import claims
+
+    assert claims.__version__ == metadata.version("claims")
+    result = invoke("--version")
+    assert result.exit_code == 0 and claims.__version__ in result.output

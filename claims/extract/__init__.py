@@ -8,6 +8,7 @@ from claims.extract.coref import resolve_article
 from claims.extract.lexicon import HEDGE_ADVERBS, HEDGE_CUES
 from claims.extract.rules import Found
 from claims.extract.speakers import describe
+from claims.extract.view import ArticleView
 from claims.types import NARRATOR, Article, Attribution, Claim, ParsedArticle
 
 if TYPE_CHECKING:
@@ -33,9 +34,8 @@ def extract_attributions(article: Article, parsed: ParsedArticle, method: str = 
     """
     if method not in METHODS:
         raise ValueError(f"unknown extraction method {method!r}; choose from {', '.join(METHODS)}")
-    # Imported here: claims.learn builds on this package's modules, so it cannot load with it.
+    # Imported here: the learned extractor loads torch, which only extraction needs.
     from claims.extract.learned import bundled_model, learned_attributions
-    from claims.learn.examples import ArticleView
 
     text = article.text
     view = ArticleView.build(article, parsed)

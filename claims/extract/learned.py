@@ -1,7 +1,7 @@
 """The learned extractor: PolNeAR-trained taggers find cues, then each cue's source and content.
 
 Two passes over an article (models in ``claims/data/attribution/attribution.pt``, trained by
-``python -m claims.learn.train``):
+``python -m claims.training.train``):
 
 1. the cue tagger reads every sentence and marks cue words (``B-CUE``/``I-CUE``); each cue span is
    one attribution;
@@ -9,7 +9,7 @@ Two passes over an article (models in ``claims/data/attribution/attribution.pt``
    the source (``SRC``) and content (``CNT``) words.
 
 The spans become the same ``Found`` records the rules produce, so speakers, channels, places and
-times are described and resolved by the same code (claims.extract.speakers, claims.resolve).
+times are described and resolved by the same code (claims.extract.speakers, claims.extract.coref).
 Confidence is the mean probability the taggers gave their own cue and content tags.
 """
 
@@ -24,9 +24,9 @@ import torch
 from claims.extract.lexicon import CUE_NOUNS, CUE_VERBS, verb_cue_lemma
 from claims.extract.rules import Found, claim_type_for, merge_spans
 from claims.extract.tree import Tree, span_of
-from claims.learn.examples import ArticleView, cue_features, role_features
-from claims.learn.features import Vocabularies, cue_head
-from claims.learn.model import Tagger, decode, load_pretrain, spans_from_tags
+from claims.extract.features import Vocabularies, cue_head
+from claims.extract.tagger import Tagger, decode, load_pretrain, spans_from_tags
+from claims.extract.view import ArticleView, cue_features, role_features
 from claims.types import Attribution, ParsedSentence, Span, Word
 
 MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "attribution" / "attribution.pt"

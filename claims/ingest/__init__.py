@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from claims.types import Article, IngestError
 
@@ -20,7 +20,7 @@ from .html import html_from_bytes, read_html
 from .records import csv_from_bytes, jsonl_from_bytes, read_csv, read_jsonl
 from .text import os_error, read_text, reader_failed, text_from_bytes
 
-__all__ = ["KNOWN_EXTENSIONS", "STDIN", "STDIN_FORMATS", "read_file", "read_paths", "read_stdin"]
+__all__ = ["KNOWN_EXTENSIONS", "STDIN", "STDIN_FORMATS", "batched", "read_file", "read_paths", "read_stdin"]
 
 STDIN = "-"
 STDIN_SOURCE = "<stdin>"
@@ -194,3 +194,15 @@ def _walk(folder: str) -> Iterator[str | IngestError]:
                 "input to a file, or pipe it in with - as the path",
                 kind="unsupported",
             )
+
+
+def batched(items: Iterable[Article | IngestError], size: int) -> Iterator[list[Article | IngestError]]:
+    """What ``read_paths`` yields, in lists of ``size`` (the last may be shorter), for batched annotation."""
+    batch: list[Article | IngestError] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

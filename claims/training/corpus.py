@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from claims.evaluate import GoldDoc, load_polnear_gold
+from claims.evaluate.gold import GoldDoc, load_polnear_gold
 from claims.ingest import read_paths
 from claims.nlp import ModelSpec, annotate, resolve_model
 from claims.types import Article, ParsedArticle

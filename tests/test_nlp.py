@@ -1,4 +1,5 @@
-"""The bundled stanza model: shipped as package data, loaded offline, described by `claims model info`."""
+"""claims.nlp: the bundled stanza model (shipped as package data, loaded offline, described by `claims model info`)
+and annotation in pieces."""
 
 from __future__ import annotations
 

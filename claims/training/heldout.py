@@ -1,9 +1,9 @@
-"""Score extraction on the held-out tenth of PolNeAR train: ``python -m claims.learn.heldout --data DIR``.
+"""Score extraction on the held-out tenth of PolNeAR train: ``python -m claims.training.heldout --data DIR``.
 
 DIR (or the environment variable ``CLAIMS_DATA``) is the data folder holding ``polnear/train``.
 
-The trainer holds out every tenth train article (claims.learn.train.HELD_OUT_EVERY); this scores
-the whole extractor on exactly those, from the cached parses, so design choices are compared
+The trainer (claims.training.train) holds out every tenth train article (``is_held_out``); this
+scores the whole extractor on exactly those, from the cached parses, so design choices are compared
 without reading PolNeAR dev (which stays for ``claims eval``).
 """
 
@@ -12,12 +12,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from claims import evaluate
+from claims.evaluate.polnear import format_polnear_report, score_polnear
 from claims.extract import METHODS, extract_attributions
+from claims.extract.files import attribution_record
 from claims.extract.learned import AttributionModel
-from claims.learn.corpus import annotated_split
-from claims.quicklook import attribution_record
-from claims.recipe import DataDirError, add_data_option, data_dir
+from claims.training.corpus import annotated_split
+from claims.training.data import DataDirError, add_data_option, data_dir
 
 HELD_OUT_EVERY = 10
 
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> None:
     predictions = {doc.stem: [attribution_record(a) for a in extract_attributions(article, parsed, args.method, model)]
                    for doc, article, parsed in rows}
     print(f"{len(rows)} held-out PolNeAR train articles, method {args.method}")
-    print(evaluate.format_polnear_report(evaluate.score_polnear(gold, predictions), args.worst))
+    print(format_polnear_report(score_polnear(gold, predictions), args.worst))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The model-bundle scorers' pure parts: GUM named entities to BIO, BIO/BIOES spans, P/R/F1.
+"""The recipe's NER scorers (claims.training.ner): GUM named entities to BIO, BIO/BIOES spans, P/R/F1.
 
 No trained model and no stanza pipeline: a stand-in pipeline returns fixed NER tags.
 """
@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from claims.model_bundle import bio_entities, gum_named_entities, score_ner_gum, score_ner_silver
+from claims.training.ner import bio_entities, gum_named_entities, score_ner_gum, score_ner_silver
 
 COLUMNS = "ID FORM LEMMA UPOS XPOS FEATS HEAD DEPREL DEPS MISC".split()
 

@@ -1,9 +1,9 @@
 """Recipe that trains the bundled English stanza model from open treebanks.
 
-Run ``python -m claims.recipe`` (or ``claims model build``). Every stage calls stanza's own
+Run ``python -m claims.training.recipe`` (or ``claims model build``). Every stage calls stanza's own
 training entry points, writes its model under ``--work`` and is skipped when its output exists,
 so an interrupted build resumes where it stopped; ``--<stage>-minutes`` gives a stage a time
-budget after which the best checkpoint stanza saved is kept. The last stage (claims.model_bundle)
+budget after which the best checkpoint stanza saved is kept. The last stage (claims.training.bundle)
 scores the whole pipeline from raw text on EWT dev and test, NER on the PolNeAR silver dev tags
 and on GUM test named entities, then copies the models (fp16 where safe) into
 ``claims/data/model`` with a ``manifest.json`` holding the scores.
@@ -16,7 +16,6 @@ the data folder given by ``--data DIR`` or the environment variable ``CLAIMS_DAT
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import shutil
@@ -25,7 +24,12 @@ import sys
 import time
 from pathlib import Path
 
-BUNDLE_DIR = Path(__file__).resolve().parent / "data" / "model"
+from claims.nlp import bundled_model_dir
+from claims.training.bundle import bundle, log
+from claims.training.data import DataDirError, add_data_option, data_dir
+from claims.training.ner import convert_silver_ner
+
+BUNDLE_DIR = bundled_model_dir()
 TREEBANK = "UD_English-Combo"  # EWT + GUM train; EWT dev and test
 SHORT = "en_combo"
 
@@ -39,61 +43,6 @@ PARSER_SETTINGS = ["--optim", "adam", "--lr", "0.002", "--char_hidden_dim", "100
                    "--no_xpos", "--no_ufeats", "--hidden_dim", "300", "--deep_biaff_hidden_dim", "300",
                    "--batch_size", "5000", "--eval_interval", "200"]
 
-# Silver CoreNLP classes -> the labels speaker and channel typing use.
-NER_LABELS = {
-    "PERSON": "PER",
-    "ORGANIZATION": "ORG",
-    "LOCATION": "LOC",
-    "MISC": "MISC",
-    "DATE": "DATE",
-    "TIME": "DATE",
-}
-
-
-DATA_ENV = "CLAIMS_DATA"
-DATA_LAYOUT = ("a folder laid out as ud/en_ewt, ud/en_gum (UD CoNLL-U treebanks) and polnear/train, "
-               "polnear/dev, polnear/corenlp-ner, polnear/metadata.tsv (the PolNeAR corpus)")
-
-
-class DataDirError(Exception):
-    """The training or evaluation data folder is not given, or lacks what a command needs."""
-
-
-def data_dir(given: str | os.PathLike[str] | None, needs: tuple[str, ...] = (),
-             fallback: Path | None = None, option: str | None = "--data DIR") -> Path:
-    """The data folder: ``given`` (a --data option), else $CLAIMS_DATA, else ``fallback``.
-
-    The package never guesses a location beside the repository: training and evaluation data are
-    not part of a clone, so a user must say where they are. ``needs`` are paths inside the folder
-    the caller reads (e.g. ``"polnear/train"``); a missing one is an error naming it. ``option``
-    is the command's option for the folder, named in the message (None: the command has none).
-    Raises DataDirError with a message saying what to pass.
-    """
-    how = f"pass {option} or set {DATA_ENV}=DIR" if option else f"set {DATA_ENV}=DIR"
-    if given is not None:
-        folder, origin = Path(given), option.split()[0] if option else "the command line"
-    elif os.environ.get(DATA_ENV):
-        folder, origin = Path(os.environ[DATA_ENV]), DATA_ENV
-    elif fallback is not None and fallback.is_dir():
-        folder, origin = fallback, "the default"
-    else:
-        raise DataDirError(f"no data folder: {how}, {DATA_LAYOUT}")
-    if not folder.is_dir():
-        raise DataDirError(f"data folder {folder} (from {origin}) does not exist; {how}, {DATA_LAYOUT}")
-    missing = [need for need in needs if not (folder / need).exists()]
-    if missing:
-        raise DataDirError(f"data folder {folder} (from {origin}) has no {', '.join(missing)}; it must be "
-                           f"{DATA_LAYOUT}")
-    return folder
-
-
-def add_data_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", type=Path, default=None, metavar="DIR",
-                        help=f"the data folder (default: ${DATA_ENV}): {DATA_LAYOUT}")
-
-
-def log(message: str) -> None:
-    print(f"[recipe {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
 def run_stanza(work: Path, args: list[str], log_name: str, minutes: float | None = None,
@@ -232,38 +181,6 @@ def build_word_vectors(work: Path, ud_dir: Path, polnear_dir: Path, dims: int) -
     return pretrain
 
 
-def convert_silver_ner(polnear_dir: Path, out_dir: Path) -> dict[str, Path]:
-    """PolNeAR CoreNLP BIO tags -> stanza's NER json, with the label set of NER_LABELS."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    for split in ("train", "dev"):
-        target = out_dir / f"polnear.{split}.json"
-        paths[split] = target
-        if target.exists():
-            continue
-        sentences, current = [], []
-        for line in (polnear_dir / "corenlp-ner" / f"{split}.bio").read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                if current:
-                    sentences.append(current)
-                current = []
-                continue
-            word, _, tag = line.partition("\t")
-            label = "O"
-            if tag != "O" and "-" in tag:
-                prefix, kind = tag.split("-", 1)
-                if kind in NER_LABELS:
-                    label = f"{prefix}-{NER_LABELS[kind]}"
-            # An I- after O (e.g. a dropped class before it) starts a new entity.
-            if label.startswith("I-") and (not current or current[-1]["ner"][2:] != label[2:]):
-                label = "B-" + label[2:]
-            current.append({"text": word, "ner": label})
-        if current:
-            sentences.append(current)
-        target.write_text(json.dumps(sentences), encoding="utf-8")
-    return paths
-
-
 def model_path(work: Path, kind: str) -> Path:
     return work / "models" / kind / f"{SHORT}_{kind}.pt"
 
@@ -369,8 +286,6 @@ def main(argv: list[str] | None = None) -> None:
                   continue_depparse=args.continue_depparse)
     if args.no_bundle:
         return
-    from claims.model_bundle import bundle
-
     bundle(work, BUNDLE_DIR, SHORT, steps, data, note=args.note)
 
 

@@ -1,9 +1,9 @@
-"""Train the attribution taggers on PolNeAR train: ``python -m claims.learn.train --data DIR``.
+"""Train the attribution taggers on PolNeAR train: ``python -m claims.training.train --data DIR``.
 
 DIR (or the environment variable ``CLAIMS_DATA``) is the data folder holding ``polnear/train``;
 ``--train-dir`` names a PolNeAR train split directly instead.
 
-Every tenth training article (by sorted name; claims.learn.heldout) is held out to pick each
+Every tenth training article (by sorted name; claims.training.heldout) is held out to pick each
 tagger's best epoch; PolNeAR dev is never read here (``claims eval`` measures on it afterwards).
 The result is one small file, ``claims/data/attribution/attribution.pt``, loaded by
 claims.extract.learned.
@@ -22,14 +22,14 @@ from typing import Any
 import torch
 from torch import nn
 
-from claims.learn.corpus import annotated_split
-from claims.learn.examples import CUE_TAGS, ROLE_TAGS, ArticleView, Example, gold_examples
-from claims.learn.features import Vocabularies
-from claims.learn.heldout import is_held_out
-from claims.learn.model import Tagger, decode, load_pretrain, pad, spans_from_tags
-from claims.recipe import DataDirError, add_data_option, data_dir
-
-MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "attribution" / "attribution.pt"
+from claims.extract.features import Vocabularies
+from claims.extract.learned import MODEL_FILE
+from claims.extract.tagger import Tagger, decode, load_pretrain, pad, spans_from_tags
+from claims.extract.view import ArticleView
+from claims.training.corpus import annotated_split
+from claims.training.data import DataDirError, add_data_option, data_dir
+from claims.training.examples import CUE_TAGS, ROLE_TAGS, Example, gold_examples
+from claims.training.heldout import is_held_out
 
 
 def log(message: str) -> None:

@@ -1,4 +1,11 @@
-"""Extraction without a database: claims as JSON lines, or attributions in the evaluation format."""
+"""Extraction from files, without a database: ``claims extract``, ``claims eval`` and ``claims.extract()``.
+
+Files are read (claims.ingest) and annotated (claims.nlp) in batches, and each article's
+extraction is written as records:
+- ``claim_record``: one claim as a flat JSON-ready dict (``claims extract``, JSON lines);
+- ``attribution_record``: one attribution in the evaluation format (``claims extract --format
+  spans``, one ``<stem>.json`` per article; what claims.evaluate reads).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +14,8 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 from claims.extract import extract_attributions, extract_claims
-from claims.ingest import read_paths
+from claims.ingest import batched, read_paths
 from claims.nlp import ModelSpec, annotate, resolve_model
-from claims.pipeline import batched
 from claims.types import Article, Attribution, Claim, IngestError, ParsedArticle, Span
 
 

@@ -14,9 +14,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from claims.learn.features import CATEGORIES, SENTENCE_OFFSETS
-from claims.model_bundle import PRETRAIN_NAME
-from claims.nlp import bundled_model_dir
+from claims.extract.features import CATEGORIES, SENTENCE_OFFSETS
+from claims.nlp import PRETRAIN_NAME, bundled_model_dir
 
 # Feature -> (number of ids including the 0 padding id, embedding size). "word" and "lemma" are sized
 # at construction from the vocabularies.
