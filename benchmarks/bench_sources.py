@@ -60,11 +60,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     from claims.extract import EXTRACTOR_VERSION, extract_claims
-    from claims.training.corpus import annotated_split
     from claims.nlp import resolve_model
     from claims.store import open_db, store_article
     from claims.store.provenance import rebuild_clusters
     from claims.store.speakers import reconcile_speakers
+    from claims.training.corpus import annotated_split
 
     with open(polnear / "metadata.tsv", encoding="utf-8") as f:
         metadata = {row["filename"]: row for row in csv.DictReader(f, delimiter="\t")}

@@ -20,11 +20,12 @@ import json
 import logging
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from claims.types import Article, Entity, ParsedArticle, ParsedSentence, Word
 

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
 
 from claims.extract import EXTRACTOR_VERSION, extract_claims
-from claims.ingest import read_paths
+from claims.ingest import batched, read_paths
 from claims.nlp import ModelError, ModelSpec, annotate, resolve_model
 from claims.store import (
     check_db_path,
@@ -87,17 +87,6 @@ class IngestSummary:
             f"{run}; database now: {plural(self.database_articles, 'article')}, "
             f"{plural(self.database_speakers, 'speaker')}, {plural(self.database_clusters, 'quote cluster')}"
         )
-
-
-def batched(items: Iterable[Article | IngestError], size: int) -> Iterator[list[Article | IngestError]]:
-    batch: list[Article | IngestError] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 class _Run:

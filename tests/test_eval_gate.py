@@ -6,10 +6,10 @@ The seed gold is in fixtures/, so its gate runs everywhere; PolNeAR dev's runs w
 
 from __future__ import annotations
 
-from claims import evaluate
-
 from data_paths import needs_data
 from eval_gate import BASELINE, gold_hashes, polnear_scores, seed_scores
+
+from claims import evaluate
 
 
 def test_seed_scores_do_not_drop_below_pinned_minimums(model_spec):

@@ -18,6 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from data_paths import POLNEAR_DEV as DEV
+from data_paths import SCORE_ATTR, SCORE_SEED, needs_data, needs_tools
+from data_paths import SEED_GOLD as SEED_EXPECTED
 
 from claims.evaluate import (
     GoldAttribution,
@@ -35,10 +38,6 @@ from claims.evaluate import (
     seed_gate_scores,
     update_gate,
 )
-
-from data_paths import POLNEAR_DEV as DEV
-from data_paths import SCORE_ATTR, SCORE_SEED, needs_data, needs_tools
-from data_paths import SEED_GOLD as SEED_EXPECTED
 
 needs_dev = needs_data("polnear/dev/text", "polnear/dev/attributions")
 needs_score_attr = needs_tools("score_attr.py")

@@ -37,8 +37,14 @@ Definitions (micro-averaged over the corpus; span types cue / source / content):
 
 from __future__ import annotations
 
-from claims.evaluate.gate import (GATE_TOLERANCE, check_gate, gold_hash, polnear_gate_scores, seed_gate_scores,
-                                  update_gate)
+from claims.evaluate.gate import (
+                                  GATE_TOLERANCE,
+                                  check_gate,
+                                  gold_hash,
+                                  polnear_gate_scores,
+                                  seed_gate_scores,
+                                  update_gate,
+)
 from claims.evaluate.gold import GoldAttribution, GoldDoc, GoldError, load_polnear_gold, load_seed_gold
 from claims.evaluate.polnear import format_polnear_report, load_predictions, score_polnear
 from claims.evaluate.seed import format_seed_report, score_seed

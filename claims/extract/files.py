@@ -10,8 +10,9 @@ extraction is written as records:
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import IO, Any
 
 from claims.extract import extract_attributions, extract_claims
 from claims.ingest import batched, read_paths

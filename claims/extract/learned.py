@@ -21,11 +21,11 @@ from pathlib import Path
 
 import torch
 
+from claims.extract.features import Vocabularies, cue_head
 from claims.extract.lexicon import CUE_NOUNS, CUE_VERBS, verb_cue_lemma
 from claims.extract.rules import Found, claim_type_for, merge_spans
-from claims.extract.tree import Tree, span_of
-from claims.extract.features import Vocabularies, cue_head
 from claims.extract.tagger import Tagger, decode, load_pretrain, spans_from_tags
+from claims.extract.tree import Tree, span_of
 from claims.extract.view import ArticleView, cue_features, role_features
 from claims.types import Attribution, ParsedSentence, Span, Word
 

@@ -10,12 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from claims.extract.features import (SENTENCE_OFFSETS, Vocabularies, category_id, relations_to_cue, rule_roles,
-                                     token_features)
+from claims.extract.features import (
+    SENTENCE_OFFSETS,
+    Vocabularies,
+    category_id,
+    relations_to_cue,
+    rule_roles,
+    token_features,
+)
 from claims.extract.quotes import Quote, find_quotes, is_scare_quote
 from claims.extract.rules import Found, find_attributions
 from claims.extract.tree import Tree
 from claims.types import Article, ParsedArticle, ParsedSentence, Word
+
 
 @dataclass
 class ArticleView:

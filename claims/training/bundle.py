@@ -69,9 +69,9 @@ def raw_text_of(conllu_path: Path) -> str:
     """The raw text of a UD file: '# text' lines, paragraphs and documents separated by blank lines."""
     paragraphs: list[list[str]] = []
     for line in conllu_path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("# newdoc") or line.startswith("# newpar") or not paragraphs:
-            if not paragraphs or paragraphs[-1]:
-                paragraphs.append([])
+        starts_paragraph = line.startswith(("# newdoc", "# newpar")) or not paragraphs
+        if starts_paragraph and (not paragraphs or paragraphs[-1]):
+            paragraphs.append([])
         if line.startswith("# text = "):
             paragraphs[-1].append(line[len("# text = ") :])
     return "\n\n".join(" ".join(p) for p in paragraphs if p) + "\n"

@@ -66,11 +66,13 @@ def run_stanza(work: Path, args: list[str], log_name: str, minutes: float | None
                                    stderr=subprocess.STDOUT)
         try:
             returncode = process.wait(timeout=minutes * 60 if minutes else None)
-        except subprocess.TimeoutExpired:
+        except subprocess.TimeoutExpired as budget:
             process.terminate()
             process.wait(timeout=60)
             if model_file is None or not model_file.exists():
-                raise SystemExit(f"{log_name}: time budget ran out before any checkpoint was saved; see {log_path}")
+                raise SystemExit(
+                    f"{log_name}: time budget ran out before any checkpoint was saved; see {log_path}"
+                ) from budget
             log(f"{log_name}: time budget reached; keeping the best checkpoint {model_file.name}")
             (work / "logs" / f"{log_name}.budget_stop").write_text(time.strftime("%Y-%m-%d %H:%M:%S\n"))
             return
