@@ -5,12 +5,14 @@ pronouns; :func:`normalize_name` and :func:`person_name` (how a person's name is
 see ``docs/speakers.md``); the gender a given name (``claims/data/given_names.json``), a title or a
 pronoun gives; and the channel registry (``claims/data/channels.json``).
 
-Two title lists serve two readers and are not one: :data:`TITLES` (with :data:`TITLE_MODIFIERS`,
-:data:`DESCRIPTORS`) are stripped from a person's name to make the speaker key, while
-:data:`TITLE_WORDS` (with :data:`HONORIFICS`) are the words before a name that the extractor reads
-as the speaker's role ("campaign manager", "reporter", "Sen."), and holds nouns that are roles but
-not titles of a name. Joining them would change which words leave a speaker's name and which become
-a role, so each keeps its words; both live here, side by side.
+Every title word is declared once, in one table (:data:`TITLE_TABLE`, ``flags: words`` lines),
+and the table has two readings. The speaker key strips :data:`TITLES` (with
+:data:`TITLE_MODIFIERS`, :data:`DESCRIPTORS`) from a person's name; the extractor reads
+:data:`TITLE_WORDS` (with :data:`HONORIFICS`), as written, before a name as the speaker's role
+("campaign manager", "reporter", "Sen."), and those hold nouns that are roles but not titles of a
+name. The readings take different words (joining them would change which words leave a speaker's
+name and which become a role), so each word's flags say which readings take it; the sets are
+derived from the table.
 """
 
 from __future__ import annotations
@@ -22,74 +24,145 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from types import MappingProxyType
 
 # -- titles -----------------------------------------------------------------------------------------
 
-# Words that open a name as a title; stripped only when at least one word is left.
-TITLES = frozenset(
-    """
-    mr mrs ms miss mx dr doctor prof professor sir dame lord lady madam
-    president pres vice-president premier chancellor senator sen rep representative congressman
-    congresswoman assemblyman assemblywoman councilman councilwoman councillor councilor
-    gov governor mayor secretary secretary-general undersecretary minister ambassador envoy consul
-    speaker spokesman spokeswoman spokesperson adviser advisor leader head chief
-    general gen lt lieutenant col colonel maj major capt captain cmdr commander admiral adm
-    sgt sergeant brig brigadier marshal judge justice
-    king queen prince princess emir sheikh sultan pope cardinal archbishop bishop rev reverend
-    father imam rabbi ayatollah patriarch pastor
-    chairman chairwoman chair ceo cfo director commissioner attorney mp mep
-    """.split()
-)
-# Words news writers put before a name to say who the person is ("Republican presidential
-# candidate", "Billionaire", "Rival"); stripped like a title.
-DESCRIPTORS = frozenset(
-    """
-    democrat democratic republican gop independent libertarian conservative liberal progressive
-    candidate nominee rival challenger incumbent frontrunner front-runner hopeful presumptive
-    presidential billionaire businessman businesswoman mogul tycoon magnate
-    """.split()
-)
-# Words that may stand in a title run but are not titles themselves ("Secretary of State",
-# "Deputy Prime Minister", "U.S."); a run is stripped only when it holds a title.
-TITLE_MODIFIERS = frozenset(
-    """
-    former acting deputy vice assistant associate senior top interim foreign interior defence
-    defense finance economy health prime state press crown grand supreme national security
-    house senate majority minority general of the for and us u.s uk u.k un u.n eu e.u
-    """.split()
-)
-# Titles that are also given or middle names ("Mary King Smith", "Major Garrett"): after free
-# description they are stripped only when a full name follows.
-NAME_LIKE_TITLES = frozenset(
-    "king queen prince princess major judge justice bishop pastor father dame lord lady".split()
-)
+# Every title word, once: ``flags: words``, the word lower case and without its period. The flags
+# say which of the sets below hold the word:
+#   title       opens a person's name and is stripped from it, when a word is left (TITLES)
+#   name-like   a title that is also a given or middle name ("Mary King Smith", "Major Garrett"):
+#               after free description it is stripped only when a full name follows
+#               (NAME_LIKE_TITLES)
+#   descriptor  a word news writers put before a name to say who the person is ("Republican
+#               presidential candidate", "Billionaire"): stripped like a title (DESCRIPTORS)
+#   modifier    may stand in a title run without being a title ("Secretary of State", "Deputy
+#               Prime Minister", "U.S."): a run is stripped only when it holds a title
+#               (TITLE_MODIFIERS)
+#   role        before a name, the extractor takes it as the speaker's role (TITLE_WORDS)
+#   honorific   a courtesy title: the extractor never takes it as a role (HONORIFICS)
+#   male        tells that the person is a man; female: a woman (MALE_TITLES, FEMALE_TITLES)
+#   abbr        an abbreviation written with a period ("Sen."): a role is held as written
+#               ("sen."), an honorific with and without its period ("dr." and "dr")
+TITLE_TABLE_TEXT = """
+# honorifics and academic titles
+title honorific role abbr male:     mr
+title honorific role abbr female:   mrs ms
+title honorific role abbr:          dr
+title honorific male:               sir
+title honorific female:             miss
+title honorific name-like female:   dame
+title name-like male:               lord
+title name-like role female:        lady
+title female:                       madam
+title abbr:                         mx
+title role abbr:                    prof
+title role:                         professor
+title:                              doctor
+# government and politics
+title role:                         president premier chancellor senator representative governor
+title role:                         mayor secretary minister ambassador envoy
+title role abbr:                    sen rep gov
+title abbr:                         pres
+title:                              vice-president secretary-general undersecretary consul
+title:                              councillor councilor mp mep
+title male:                         congressman assemblyman councilman
+title female:                       congresswoman assemblywoman councilwoman
+title role:                         speaker spokesperson adviser advisor leader chief
+title role male:                    spokesman
+title role female:                  spokeswoman
+title:                              head
+# military and the courts
+title modifier role:                general
+title role abbr:                    gen
+title role:                         commander
+title abbr:                         lt col maj capt cmdr adm sgt brig
+title:                              lieutenant colonel captain admiral sergeant brigadier marshal
+title name-like:                    major
+title name-like role:               judge justice
+# royalty and religion
+title name-like role male:          king prince
+title name-like role female:        queen
+title name-like female:             princess
+title:                              emir sheikh sultan cardinal archbishop imam rabbi ayatollah
+title:                              patriarch reverend
+title abbr:                         rev
+title role:                         pope
+title name-like:                    bishop pastor father
+# business and the law
+title role male:                    chairman
+title role female:                  chairwoman
+title role:                         chair ceo director commissioner attorney
+title:                              cfo
+# descriptors
+descriptor role:                    candidate nominee
+descriptor:                         democrat democratic republican gop independent libertarian
+descriptor:                         conservative liberal progressive rival challenger incumbent
+descriptor:                         frontrunner front-runner hopeful presumptive presidential
+descriptor:                         billionaire businessman businesswoman mogul tycoon magnate
+# modifiers
+modifier role:                      vice deputy foreign prime senior former state defense
+modifier:                           acting assistant associate top interim interior defence finance
+modifier:                           economy health press crown grand supreme national security
+modifier:                           house senate majority minority of the for and
+modifier:                           us u.s uk u.k un u.n eu e.u
+# roles that are not titles of a name: jobs and the words of a job's name
+role:                               prosecutor official manager strategist pollster analyst
+role:                               reporter correspondent editor journalist anchor host
+role:                               columnist founder first campaign
+"""
+TITLE_FLAGS = frozenset(
+    "title name-like descriptor modifier role honorific male female abbr".split())
+
+
+def read_title_table(text: str) -> dict[str, frozenset[str]]:
+    """Each word of a title table (``flags: words`` lines, ``#`` comments) -> its flags; a word
+    written twice, an unknown flag or a line with no words is an error."""
+    table: dict[str, frozenset[str]] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        flags_text, colon, words = line.partition(":")
+        flags = frozenset(flags_text.split())
+        if not colon or not flags or not words.split() or not flags <= TITLE_FLAGS:
+            raise ValueError(f"title table line {number}: {line!r}")
+        for word in words.split():
+            if word in table:
+                raise ValueError(f"title table line {number}: {word!r} is already on an earlier line")
+            table[word] = flags
+    return table
+
+
+TITLE_TABLE = MappingProxyType(read_title_table(TITLE_TABLE_TEXT))
+
+
+def _flagged(flag: str) -> frozenset[str]:
+    return frozenset(word for word, flags in TITLE_TABLE.items() if flag in flags)
+
+
+def _written(words: Iterable[str]) -> frozenset[str]:
+    """Words as the extractor sees them written: an abbreviation with its period ("sen.")."""
+    return frozenset(word + "." if "abbr" in TITLE_TABLE[word] else word for word in words)
+
+
+# The speaker key's reading: stripped from a person's name (see _strip_title).
+TITLES = _flagged("title")
+DESCRIPTORS = _flagged("descriptor")
+TITLE_MODIFIERS = _flagged("modifier")
+NAME_LIKE_TITLES = _flagged("name-like")
+# The extractor's reading, as written ("Sen." with its period): the words before a name taken as
+# the speaker's role, and the honorifics, with and without the period, that never are.
+TITLE_WORDS = _written(_flagged("role"))
+HONORIFICS = _flagged("honorific") | _written(_flagged("honorific"))
+# Titles and honorifics as compared with a word: lower case, no final period ("Sen." -> "sen").
+TITLE_FORMS = _flagged("role") | _flagged("honorific")
+# Titles that tell a person's gender ("Mr. Clinton" is not Hillary Clinton).
+MALE_TITLES = _flagged("male")
+FEMALE_TITLES = _flagged("female")
+
 SUFFIXES = {"jr": "jr", "jnr": "jr", "sr": "sr", "snr": "sr", "ii": "ii", "iii": "iii", "iv": "iv"}
 PARTICLES = frozenset("al el bin ibn da das de del della der di do dos du la le van von ter ten".split())
-
-# Honorifics, as written (with and without the period): never a role.
-HONORIFICS = frozenset({"mr.", "mrs.", "ms.", "mr", "mrs", "ms", "dr.", "dr", "sir", "dame", "miss"})
-
-# Words before a name that the extractor takes as the speaker's role, as written ("Sen." with its
-# period); a role may be a title of the name or a job ("campaign manager", "reporter").
-TITLE_WORDS = frozenset({
-    "president", "minister", "secretary", "senator", "sen.", "rep.", "representative",
-    "governor", "gov.", "mayor", "leader", "chief", "spokesman", "spokeswoman", "spokesperson",
-    "ambassador", "general", "gen.", "commander", "director", "chairman", "chairwoman", "chair",
-    "ceo", "candidate", "nominee", "king", "queen", "prince", "pope", "judge", "justice",
-    "attorney", "prosecutor", "professor", "prof.", "dr.", "mr.", "mrs.", "ms.", "speaker",
-    "commissioner", "chancellor", "premier", "envoy", "official", "adviser", "advisor",
-    "manager", "strategist", "pollster", "analyst", "reporter", "correspondent", "editor",
-    "journalist", "anchor", "host", "columnist", "founder", "vice", "deputy", "foreign",
-    "prime", "first", "lady", "senior", "former", "state", "defense", "campaign",
-})
-
-# Titles and honorifics as compared with a word: lower case, no final period ("Sen." -> "sen").
-TITLE_FORMS = frozenset(t.rstrip(".") for t in TITLE_WORDS | HONORIFICS)
-
-# Titles that tell a person's gender ("Mr. Clinton" is not Hillary Clinton).
-MALE_TITLES = frozenset("mr sir lord king prince congressman chairman spokesman councilman assemblyman".split())
-FEMALE_TITLES = frozenset(
-    "mrs ms miss madam dame lady queen princess congresswoman chairwoman spokeswoman councilwoman assemblywoman".split())
 
 # -- pronouns ---------------------------------------------------------------------------------------
 

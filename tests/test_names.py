@@ -6,7 +6,7 @@ import pytest
 
 from claims import names
 from claims.names import known_channel, mention_gender, person_name, source_gender, title_gender
-from claims.store import speakers
+from claims.store import speaker_keys
 from claims.types import PERSON
 
 
@@ -35,7 +35,7 @@ from claims.types import PERSON
 )
 def test_person_names_are_normalized(written, key):
     assert person_name(written).key == key
-    assert speakers.name_key(PERSON, written) == key
+    assert speaker_keys.name_key(PERSON, written) == key
 
 
 def test_person_name_parts():
@@ -76,3 +76,49 @@ def test_the_word_lists_hold_what_their_readers_need():
     # honorifics are titles of a name too; the role words hold jobs that are not ("reporter")
     assert {h.rstrip(".") for h in names.HONORIFICS} <= names.TITLES
     assert "reporter" in names.TITLE_FORMS and "reporter" not in names.TITLES
+
+
+def test_every_title_word_is_declared_once_in_the_table():
+    written = [word for line in names.TITLE_TABLE_TEXT.splitlines()
+               if line.split("#", 1)[0].strip() for word in line.split("#", 1)[0].partition(":")[2].split()]
+    assert len(written) == len(set(written)) == len(names.TITLE_TABLE)
+    for word, flags in names.TITLE_TABLE.items():
+        assert word == word.casefold() and not word.endswith("."), word  # the period comes from "abbr"
+        assert flags - {"abbr"}, word  # every word is in at least one set
+    with pytest.raises(ValueError, match="already"):
+        names.read_title_table("title: mr\nrole: mr")
+    for bad in ("title mr", "titel: mr", "title:"):
+        with pytest.raises(ValueError):
+            names.read_title_table(bad)
+
+
+def test_the_title_table_flags_hang_together():
+    table = names.TITLE_TABLE
+    for word, flags in table.items():
+        if flags & {"honorific", "name-like", "male", "female"}:
+            assert "title" in flags, word  # stripped from a name before it can say more
+        assert not {"male", "female"} <= flags, word
+        assert not {"title", "descriptor"} <= flags, word
+
+
+def test_the_sets_are_the_tables_readings():
+    table = names.TITLE_TABLE
+
+    def flagged(flag):
+        return {word for word, flags in table.items() if flag in flags}
+
+    assert names.TITLES == flagged("title") and names.DESCRIPTORS == flagged("descriptor")
+    assert names.TITLE_MODIFIERS == flagged("modifier") and names.NAME_LIKE_TITLES == flagged("name-like")
+    assert names.MALE_TITLES == flagged("male") and names.FEMALE_TITLES == flagged("female")
+    # the extractor's sets hold words as written: an abbreviation with its period, an honorific
+    # with and without it; compared with a word, the period is off
+    assert {w.rstrip(".") for w in names.TITLE_WORDS} == flagged("role")
+    assert {w.rstrip(".") for w in names.HONORIFICS} == flagged("honorific")
+    for written in names.TITLE_WORDS | names.HONORIFICS:
+        assert written.endswith(".") <= ("abbr" in table[written.rstrip(".")]), written
+    for word in flagged("role") & flagged("abbr"):
+        assert word + "." in names.TITLE_WORDS and word not in names.TITLE_WORDS
+    for word in flagged("honorific") & flagged("abbr"):
+        assert {word, word + "."} <= names.HONORIFICS
+    assert names.TITLE_FORMS == {w.rstrip(".") for w in names.TITLE_WORDS | names.HONORIFICS}
+    assert "sen." in names.TITLE_WORDS and "sen" in names.TITLE_FORMS and "sen" in names.TITLES

@@ -1,4 +1,4 @@
-"""claims.store.speakers: one speakers row per speaker across articles, and manual decisions that last."""
+"""claims.store.speakers and speaker_keys: one speakers row per speaker across articles, and manual decisions that last."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from conftest import Quote, store_quoted_article
 
 from claims import publish, store
 from claims.names import normalize_name
-from claims.store import speakers
+from claims.store import speaker_keys, speakers
 from claims.types import ANONYMOUS, ORGANIZATION, UNKNOWN
 
 ARAGHCHI_FULL = Quote(
@@ -47,10 +47,10 @@ def assert_counts_consistent(db) -> None:
 
 
 def test_organization_and_country_keys():
-    assert speakers.name_key(ORGANIZATION, "AP") == speakers.name_key(ORGANIZATION, "The Associated Press")
-    assert speakers.name_key(ORGANIZATION, "Thomson Reuters") == "reuters"
-    assert speakers.name_key(ORGANIZATION, "the Times") == "times"  # "the ..." aliases are ambiguous
-    assert speakers.name_key("country", "the United States") == "united states"
+    assert speaker_keys.name_key(ORGANIZATION, "AP") == speaker_keys.name_key(ORGANIZATION, "The Associated Press")
+    assert speaker_keys.name_key(ORGANIZATION, "Thomson Reuters") == "reuters"
+    assert speaker_keys.name_key(ORGANIZATION, "the Times") == "times"  # "the ..." aliases are ambiguous
+    assert speaker_keys.name_key("country", "the United States") == "united states"
     assert normalize_name("  Al\u00a0Jazeera\u2019S ") == "al jazeera's"
 
 

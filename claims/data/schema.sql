@@ -73,12 +73,12 @@ CREATE TABLE sentences (
 
 CREATE TABLE speakers (
     id INTEGER PRIMARY KEY,
-    key TEXT NOT NULL UNIQUE,            -- see claims.store.speaker_key() and claims.speakers
+    key TEXT NOT NULL UNIQUE,            -- see claims.store.speaker_keys and claims.store.speakers
     name TEXT NOT NULL,
     speaker_type TEXT NOT NULL,          -- claims.types speaker types, checked by claims.store
     aliases TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(aliases)),
     claim_count INTEGER NOT NULL DEFAULT 0,  -- kept by the claims_count_* triggers
-    surname TEXT,                        -- persons: surname as compared by claims.speakers rule (b)
+    surname TEXT,                        -- persons: surname as compared by claims.store.speakers rule (b)
     ambiguous INTEGER NOT NULL DEFAULT 0 CHECK (ambiguous IN (0, 1))  -- surname-only, several matches
 );
 CREATE INDEX idx_speakers_speaker_type ON speakers (speaker_type);
@@ -212,7 +212,7 @@ CREATE TABLE cluster_claims (
     position INTEGER NOT NULL,           -- 1 = first appearance (article date, then storage order)
     similarity REAL NOT NULL,            -- best rapidfuzz match score (0..100) with another appearance
     cites_claim_id INTEGER REFERENCES claims (id) ON DELETE SET NULL,
-    cites_via TEXT                       -- channel, speaker or first appearance (claims.provenance.cites)
+    cites_via TEXT                       -- channel, speaker or first appearance (claims.store.provenance.cites)
 );
 CREATE INDEX idx_cluster_claims_cluster ON cluster_claims (cluster_id, position);
 CREATE INDEX idx_cluster_claims_cites_claim_id ON cluster_claims (cites_claim_id);

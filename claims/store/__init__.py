@@ -1,6 +1,7 @@
 """The claims database, written through sqlite-utils: one module per part, lowest first.
 
 - :mod:`~claims.store.db`: the connection's error, write lock and end-of-run flag;
+- :mod:`~claims.store.speaker_keys`: a claim's speaker before it has a row (its natural key);
 - :mod:`~claims.store.speakers`: one row per speaker across articles (rules in ``docs/speakers.md``);
 - :mod:`~claims.store.articles`: an article, its sentences and claims, in one transaction;
 - :mod:`~claims.store.schema`: ``claims/data/schema.sql``, its versions, :func:`open_db`;
@@ -34,7 +35,8 @@ from claims.store.db import (
     write_transaction,
 )
 from claims.store.schema import SCHEMA_VERSION, open_db, schema_sql
-from claims.store.speakers import mention, merge_speakers, reconcile_speakers, speaker_key, split_alias
+from claims.store.speaker_keys import mention, speaker_key
+from claims.store.speakers import merge_speakers, reconcile_speakers, split_alias
 
 __all__ = [
     "CLAIM_TYPES",

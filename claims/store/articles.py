@@ -18,7 +18,7 @@ import sqlite_utils
 from claims.names import normalize_name, single_spaces
 from claims.store import speakers
 from claims.store.db import mark_end_of_run_owed, now, write_transaction
-from claims.store.speakers import Mention, joined_text, mention, speaker_name
+from claims.store.speaker_keys import Mention, joined_text, mention, speaker_name
 from claims.types import (
     ANONYMOUS,
     DIRECT,

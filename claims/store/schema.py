@@ -13,7 +13,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from claims.store import articles, speakers
+from claims.store import articles, speaker_keys, speakers
 from claims.store.db import BUSY_TIMEOUT_SECONDS, StoreError, check_db_path, mark_end_of_run_owed, write_transaction
 from claims.types import NARRATOR
 
@@ -141,9 +141,9 @@ def _upgrade(db: sqlite_utils.Database, version: int) -> None:
             db.execute(
                 f"""
                 UPDATE claims SET speaker_name = (SELECT name FROM speakers WHERE speakers.id = claims.speaker_id)
-                WHERE speaker_type IN ({", ".join("?" * len(speakers.NAMED_TYPES))}) AND claim_type != ?
+                WHERE speaker_type IN ({", ".join("?" * len(speaker_keys.NAMED_TYPES))}) AND claim_type != ?
                 """,
-                [*sorted(speakers.NAMED_TYPES), NARRATOR],
+                [*sorted(speaker_keys.NAMED_TYPES), NARRATOR],
             )
             speakers.rekey_speakers(db)
             speakers.reconcile_speakers(db)
