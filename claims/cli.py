@@ -41,8 +41,12 @@ def cli() -> None:
 @click.option("--stdin-format", default="txt", type=click.Choice(["txt", "html", "jsonl", "csv"]),
               help="format of '-' (standard input)")
 @click.option("--batch-size", default=8, show_default=True, help="articles annotated together")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="processes that annotate and extract (1: this process)  [default: one per core, as memory allows]")
+@click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
+              help="annotate and extract on the workers of this Dask scheduler (e.g. tcp://10.0.0.5:8786)")
 @click.option("--quiet", is_flag=True, help="no progress (errors and the summary are still printed)")
-def ingest(paths, db_path, model, stdin_format, batch_size, quiet) -> None:
+def ingest(paths, db_path, model, stdin_format, batch_size, workers, dask_address, quiet) -> None:
     """Read articles (files, folders, '-') and store their claims in DB.
 
     Formats: .txt (plain or scraped page), .html/.htm, .jsonl, .csv. Unchanged articles are
@@ -53,18 +57,26 @@ def ingest(paths, db_path, model, stdin_format, batch_size, quiet) -> None:
     failed; a folder's files of other types are reported but do not fail the run.
 
     \b
+    Annotation and extraction run in --workers processes (or on a Dask cluster with --dask);
+    this process stores each article in its own transaction, in reading order, so the database
+    is the same whichever runs them.
+
+    \b
     Example:
         claims ingest news/ --db claims.db
+        claims ingest archive/ --db claims.db --dask tcp://scheduler:8786
     """
     from claims.nlp import ModelError
     from claims.pipeline import ingest as run_ingest
     from claims.store import StoreError
+    from claims.workers import EngineError
 
     progress = None if quiet else IngestProgress(sys.stderr)
     try:
         summary = run_ingest(list(paths), db_path, model=model, batch_size=batch_size, stdin_format=stdin_format,
-                             on_progress=progress and progress.update, on_stage=progress and progress.stage)
-    except (ModelError, StoreError) as error:
+                             on_progress=progress and progress.update, on_stage=progress and progress.stage,
+                             workers=workers, dask=dask_address)
+    except (ModelError, StoreError, EngineError) as error:
         fail(str(error))
     finally:
         if progress is not None:

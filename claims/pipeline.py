@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
 
-from claims.extract import EXTRACTOR_VERSION, extract_claims
+from claims.extract import EXTRACTOR_VERSION
 from claims.ingest import batched, read_paths
-from claims.nlp import ModelError, ModelSpec, annotate, resolve_model
+from claims.nlp import ModelError, ModelSpec, resolve_model
 from claims.store import (
     check_db_path,
     clear_end_of_run_owed,
@@ -38,7 +40,8 @@ from claims.store import (
 )
 from claims.store.provenance import rebuild_clusters
 from claims.store.speakers import reconcile_speakers
-from claims.types import Article, IngestError, ParsedArticle
+from claims.types import Article, Claim, IngestError, ParsedArticle
+from claims.workers import EngineError, Outcome, Work, is_broken_worker, open_engine
 
 # A store that still finds the database locked after open_db's busy timeout is tried this often.
 LOCKED_RETRIES = 3
@@ -68,6 +71,7 @@ class IngestSummary:
     database_speakers: int = 0
     database_clusters: int = 0
     seconds: float = 0.0
+    engine: str = ""  # where annotation ran (claims.workers), e.g. "2 worker processes, 1 torch thread each"
 
     @property
     def failed(self) -> bool:
@@ -117,17 +121,19 @@ class _Run:
         else:
             record_error(self.db, error)
 
-    def failed(self, article: Article, stage: str, exc: BaseException) -> None:
-        reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    def failed(self, article: Article, stage: str, reason: str, bug: bool = True) -> None:
+        advice = ("This is a bug in claims: please report it with the input" if bug
+                  else "Ingest it again to retry")
         self.error(IngestError(
             article.source,
-            f"{article.source}: {stage} failed ({reason[:500]}); the article was skipped and the run went on. "
-            "This is a bug in claims: please report it with the input",
+            f"{article.source}: {stage} failed ({reason[:500]}); the article was skipped and the run went on. {advice}",
             kind="processing",
         ))
 
-    def read(self, batch: list[Article | IngestError]) -> None:
-        to_parse: list[Article] = []
+    def plan(self, batch: list[Article | IngestError]) -> Work | None:
+        """Record the batch's read errors and skip its unchanged articles; the rest is work, with
+        the cached parse to replay where only the extractor changed."""
+        work = Work([], [])
         for item in batch:
             if isinstance(item, IngestError):
                 self.error(item)
@@ -135,52 +141,33 @@ class _Run:
             self.summary.articles += 1
             db = self.database()
             state = stored_state(db, item.key)
+            cached = None
             if state and state.content_hash == item.content_hash and state.model_version == self.spec.version:
                 if state.extractor_version == EXTRACTOR_VERSION and has_annotations(db, state.id, self.spec.version):
                     self.summary.unchanged += 1
                     continue
                 cached = load_annotations(db, state.id)  # only the extractor changed: replay the parse
-                if cached is not None and cached.model_version == self.spec.version:
-                    self.store(item, cached)
-                    continue
-            to_parse.append(item)
-        for article, parsed in self.annotate(to_parse):
-            self.store(article, parsed)
-        if self.on_progress is not None:
-            self.on_progress(self.summary)
+                if cached is not None and cached.model_version != self.spec.version:
+                    cached = None
+            work.articles.append(item)
+            work.cached.append(cached)
+        return work if work.articles else None
 
-    def annotate(self, articles: list[Article]) -> Iterator[tuple[Article, ParsedArticle]]:
-        """Parse in one batch; when the batch fails, article by article, so only the culprit is lost."""
-        if not articles:
-            return
-        try:
-            parsed_all = annotate(articles, self.spec)
-        except ModelError:
-            raise  # no article can be parsed: the run stops with the model's message
-        except Exception as exc:  # noqa: BLE001 - isolated below, article by article
-            if len(articles) == 1:
-                self.failed(articles[0], "annotation", exc)
-                return
-            parsed_all = None
-        if parsed_all is not None:
-            yield from zip(articles, parsed_all)
-            return
-        for article in articles:
-            try:
-                (parsed,) = annotate([article], self.spec)
-            except ModelError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - one article's failure is that article's error
-                self.failed(article, "annotation", exc)
-                continue
-            yield article, parsed
+    def collect(self, outcomes: list[Outcome]) -> None:
+        """Store what the workers made of one batch, article by article, in reading order."""
+        for outcome in outcomes:
+            if outcome.failed_stage is not None:
+                self.failed(outcome.article, outcome.failed_stage, outcome.reason)
+            elif outcome.claims is not None and outcome.parsed is not None:
+                self.store(outcome.article, outcome.parsed, outcome.claims)
 
-    def store(self, article: Article, parsed: ParsedArticle) -> None:
-        try:
-            claims = extract_claims(article, parsed)
-        except Exception as exc:  # noqa: BLE001
-            self.failed(article, "extraction", exc)
-            return
+    def lost(self, work: Work, exc: BaseException) -> None:
+        """A batch whose worker died twice, or that the cluster gave up on: each article is an error."""
+        for article in work.articles:
+            self.failed(article, "annotation", f"{_reason(exc)}: the worker process running it died (killed, or out "
+                        "of memory?)", bug=False)
+
+    def store(self, article: Article, parsed: ParsedArticle, claims: list[Claim]) -> None:
         for attempt in range(LOCKED_RETRIES + 1):
             try:
                 result = store_article(self.database(), article, parsed, claims, EXTRACTOR_VERSION, self.spec.version)
@@ -188,10 +175,10 @@ class _Run:
             except sqlite3.OperationalError as exc:
                 if "locked" in str(exc) and attempt < LOCKED_RETRIES:
                     continue
-                self.failed(article, "storing", exc)
+                self.failed(article, "storing", _reason(exc))
                 return
             except Exception as exc:  # noqa: BLE001
-                self.failed(article, "storing", exc)
+                self.failed(article, "storing", _reason(exc))
                 return
         if result.status == "unchanged":
             self.summary.unchanged += 1
@@ -201,6 +188,10 @@ class _Run:
         self.summary.replaced += result.status == "replaced"
         self.summary.sentences += result.sentences
         self.summary.claims += result.claims
+
+    def progress(self) -> None:
+        if self.on_progress is not None:
+            self.on_progress(self.summary)
 
     def finish(self, on_stage: Callable[[str], None] | None) -> None:
         db = self.db
@@ -242,25 +233,67 @@ def ingest(
     stdin_format: str = "txt",
     on_progress: Callable[[IngestSummary], None] | None = None,
     on_stage: Callable[[str], None] | None = None,
+    workers: int | None = 1,
+    dask: str | None = None,
 ) -> IngestSummary:
     """Ingest files, folders or '-' (stdin) into the database at db_path.
 
     A new database file is made only when there is an article to store. ``on_progress`` is called
     with the summary so far after each batch, ``on_stage`` with a description when the end-of-run
-    stages start. Raises StoreError for a database that cannot be used and ModelError for a model
-    that cannot be loaded, both before any article is read; never for bad input.
+    stages start. ``workers``: annotate and extract in this process (1), in N worker processes,
+    or (None) as many as the machine's cores and memory make worthwhile; ``dask``: on the workers
+    of the Dask scheduler at this address instead (``claims.workers``). Results are stored here,
+    in reading order, one transaction per article. Raises StoreError for a database that cannot be used and ModelError for a model
+    that cannot be loaded, both before any article is read, EngineError when the workers cannot be used; never for bad input.
     """
     started = time.time()
     db_path = Path(db_path)
     check_db_path(db_path)
     spec = model if isinstance(model, ModelSpec) else resolve_model(model)
     run = _Run(db_path, spec, on_progress)
+    engine = open_engine(spec, workers, dask)
+    run.summary.engine = engine.description
+    pending: deque[tuple[Work, Future, int]] = deque()  # (batch, its result, tries so far)
     try:
         for batch in batched(read_paths(paths, stdin_format=stdin_format), batch_size):
-            run.read(batch)
+            work = run.plan(batch)
+            if work is not None:
+                pending.append((work, engine.submit(work, spec.version, EXTRACTOR_VERSION), 1))
+            while pending and len(pending) > engine.window:
+                _collect_first(run, engine, pending, spec)
+            run.progress()
+        while pending:
+            _collect_first(run, engine, pending, spec)
+            run.progress()
         run.finish(on_stage)
     finally:
+        engine.close()
         if run.db is not None:
             run.db.close()
     run.summary.seconds = time.time() - started
     return run.summary
+
+
+def _collect_first(run: _Run, engine, pending: deque, spec: ModelSpec) -> None:
+    """Wait for the first batch in flight and store it. A batch whose worker died is tried once
+    more on a fresh worker (the batches after it, broken with it, go again too)."""
+    work, future, tries = pending.popleft()
+    try:
+        outcomes = future.result()
+    except (ModelError, EngineError):
+        raise  # no article can be processed: the run stops with the message
+    except Exception as exc:  # noqa: BLE001 - a worker died, or the cluster lost the batch
+        if not is_broken_worker(exc):
+            raise
+        if tries < 2 and engine.replace_broken():
+            again = [(work, tries + 1), *((w, t) for w, _, t in pending)]
+            pending.clear()
+            pending.extend((w, engine.submit(w, spec.version, EXTRACTOR_VERSION), t) for w, t in again)
+            return
+        run.lost(work, exc)
+        return
+    run.collect(outcomes)
+
+
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

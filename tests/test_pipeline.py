@@ -148,13 +148,15 @@ def test_failure_mid_run_keeps_what_was_stored(tmp_path, model_spec, monkeypatch
 
 def test_extractor_change_replays_cached_annotations(tmp_path, model_spec, monkeypatch):
     import claims.pipeline as pipeline
+    import claims.workers as workers
 
     path = tmp_path / "s.txt"
     path.write_text("Reports indicate that the talks have stalled.\n", encoding="utf-8")
     db_path = tmp_path / "c.db"
     ingest([str(path)], db_path, model=model_spec)
-    monkeypatch.setattr(pipeline, "EXTRACTOR_VERSION", "rules-test-next")
-    monkeypatch.setattr(pipeline, "annotate", lambda *a, **k: pytest.fail("re-parsed instead of using the cache"))
+    monkeypatch.setattr(pipeline, "EXTRACTOR_VERSION", "rules-test-next")  # as if a newer claims were installed
+    monkeypatch.setattr(workers, "EXTRACTOR_VERSION", "rules-test-next")
+    monkeypatch.setattr(workers, "annotate", lambda *a, **k: pytest.fail("re-parsed instead of using the cache"))
     summary = ingest([str(path)], db_path, model=model_spec)
     assert summary.replaced == 1
     assert rows(db_path, "select distinct extractor_version from claims") == [("rules-test-next",)]
@@ -279,7 +281,7 @@ def test_a_failed_first_ingest_leaves_no_database_file(tmp_path, model_spec):
 
 
 def test_one_article_failing_in_any_stage_is_its_error_row_and_the_run_goes_on(tmp_path, model_spec, monkeypatch):
-    import claims.pipeline as pipeline
+    import claims.workers as workers
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -287,7 +289,7 @@ def test_one_article_failing_in_any_stage_is_its_error_row_and_the_run_goes_on(t
              "c.txt": "BOOM-PARSE said the road was open.\n", "d.txt": "Police said the market reopened.\n"}
     for name, text in texts.items():
         (folder / name).write_text(text, encoding="utf-8")
-    real_annotate, real_extract = pipeline.annotate, pipeline.extract_claims
+    real_annotate, real_extract = workers.annotate, workers.extract_claims
 
     def annotate(articles, spec):
         if any("BOOM-PARSE" in a.text for a in articles):
@@ -299,8 +301,8 @@ def test_one_article_failing_in_any_stage_is_its_error_row_and_the_run_goes_on(t
             raise IndexError("list index out of range")
         return real_extract(article, parsed)
 
-    monkeypatch.setattr(pipeline, "annotate", annotate)
-    monkeypatch.setattr(pipeline, "extract_claims", extract)
+    monkeypatch.setattr(workers, "annotate", annotate)
+    monkeypatch.setattr(workers, "extract_claims", extract)
     db_path = tmp_path / "c.db"
     summary = ingest([str(folder)], db_path, model=model_spec, batch_size=4)
     assert summary.added == 2
