@@ -164,24 +164,48 @@ def extract(paths, model, fmt, out_dir) -> None:
         sys.exit(1)
 
 
+def split_serve_arguments(arguments: tuple[str, ...] | list[str]) -> tuple[list[str], list[str]]:
+    """`claims serve` arguments as (database files, Datasette options): the files are the
+    arguments before the first one that starts with "-", everything from there on is passed on."""
+    arguments = list(arguments)
+    first_option = next((i for i, argument in enumerate(arguments) if argument.startswith("-")), len(arguments))
+    return arguments[:first_option], arguments[first_option:]
+
+
 @cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-@click.argument("db_path", type=click.Path(exists=True, dir_okay=False))
+@click.argument("arguments", nargs=-1, required=True, type=click.UNPROCESSED, metavar="DB... [DATASETTE OPTIONS]")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
-@click.argument("extra", nargs=-1, type=click.UNPROCESSED)
-def serve(db_path, host, port, extra) -> None:
-    """Browse DB in Datasette with the claims metadata (facets, search, canned queries).
+@click.pass_context
+def serve(ctx, arguments, host, port) -> None:
+    """Browse one or more DBs in Datasette with the claims metadata (facets, search, canned queries).
+
+    Give the database files first, then any other `datasette serve` options. Every database gets
+    the metadata under its own name (the file name without .db, so two files of one name are
+    refused); the dashboards chart the first one. With several databases --crossdb is on: SQL on
+    the _memory database can read all of them as [name].table (Datasette attaches the first 10).
 
     \b
     Example:
         claims serve claims.db --port 8001
+        claims serve claims-2024-01.db claims-2024-02.db --setting sql_time_limit_ms 5000
     """
     from claims.publish import serve as run_serve
     from claims.store import StoreError
 
+    db_paths, extra = split_serve_arguments(arguments)
+    if not db_paths:
+        raise click.BadParameter("give the database files before the Datasette options", ctx, param_hint="'DB'")
+    file = click.Path(exists=True, dir_okay=False)
+    for db_path in db_paths:  # the check and message click gave the one DB_PATH argument
+        try:
+            file.convert(db_path, None, ctx)
+        except click.BadParameter as error:
+            error.param_hint = "'DB'"
+            raise
     try:
-        status = run_serve(db_path, host=host, port=port, extra=list(extra))
-    except StoreError as error:  # not a claims database: say so, as `claims ingest` does
+        status = run_serve(db_paths, host=host, port=port, extra=extra)
+    except StoreError as error:  # not a claims database, or files that cannot be served together
         fail(str(error))
     sys.exit(status)
 

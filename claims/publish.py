@@ -1,13 +1,17 @@
-"""Browse a claims database in Datasette, with the packaged ``datasette-metadata.json``.
+"""Browse claims databases in Datasette, with the packaged ``datasette-metadata.json``.
 
 The metadata file describes one database named ``claims`` (the name Datasette gives
-``claims.db``). Datasette names a database after its file, so :func:`metadata_for` moves that
-block to the name of the file actually served: ``news.db`` gets the same titles, facets and
-canned queries, and the dashboards' charts query it.
+``claims.db``). Datasette names a database after its file, so :func:`metadata_for` gives that
+block to the name of every file actually served: ``news.db`` gets the same titles, facets and
+canned queries, and the dashboards' charts query it. Several files (one per source or month,
+``claims-2024-01.db``, ``claims-2024-02.db``) are served together, each with the block under its
+own name; the dashboards chart the first, and with ``--crossdb`` SQL on the ``_memory`` database
+can read them all (Datasette attaches the first ten).
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import signal
 import sys
@@ -20,11 +24,30 @@ from typing import TYPE_CHECKING, Any
 from claims.store import StoreError, open_db
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from datasette.app import Datasette
 
-__all__ = ["database_name", "make_datasette", "metadata_for", "metadata_path", "serve", "serve_command"]
+__all__ = [
+    "ServeError",
+    "database_name",
+    "database_names",
+    "make_datasette",
+    "metadata_for",
+    "metadata_path",
+    "serve",
+    "serve_command",
+]
 
 METADATA_DATABASE = "claims"  # the database name used inside datasette-metadata.json
+# With several files, Datasette attaches each to its _memory database under the file's name
+# (--crossdb): SQLite keeps "main" and "temp" for itself, and Datasette names its own databases
+# "_memory" and "_internal" (a file of that name would be renamed "_memory_2").
+RESERVED_NAMES = frozenset({"main", "temp", "_memory", "_internal"})
+
+
+class ServeError(StoreError):
+    """Files that cannot be served together in one Datasette; the message says why and what to do."""
 
 
 def metadata_path() -> Path:
@@ -37,18 +60,63 @@ def database_name(db_path: str | Path) -> str:
     return Path(db_path).stem
 
 
-def metadata_for(db_path: str | Path) -> dict[str, Any]:
-    """The packaged metadata with its database block named after ``db_path``."""
+def database_names(db_paths: Iterable[str | Path]) -> list[str]:
+    """The names Datasette gives ``db_paths`` (their stems), in order.
+
+    Raises :class:`ServeError` when two different files would get the same name (Datasette would
+    serve the second as ``name_2``, without its metadata) or, for several files, when a name is
+    one SQLite or Datasette keeps for itself. Names are compared without case, as SQLite compares
+    the names of attached databases. The same file given twice counts once.
+    """
+    paths = _unique(db_paths)
+    if not paths:
+        raise ServeError("no database to serve: give at least one claims database file")
+    names: dict[str, Path] = {}
+    for path in paths:
+        name = database_name(path)
+        if name.lower() in names:
+            raise ServeError(
+                f"{names[name.lower()]} and {path} would both be served as the database {name!r}: "
+                "Datasette names a database after its file, so rename one of them"
+            )
+        if len(paths) > 1 and name.lower() in RESERVED_NAMES:
+            raise ServeError(f"{path} cannot be served beside other databases under the name {name!r}: rename it")
+        names[name.lower()] = path
+    return [database_name(path) for path in paths]
+
+
+def metadata_for(*db_paths: str | Path) -> dict[str, Any]:
+    """The packaged metadata with its database block given to every file of ``db_paths``.
+
+    Each file gets its own copy of the block (titles, facets, search, canned queries) under its
+    name; the dashboards chart the first file. Raises :class:`ServeError` as
+    :func:`database_names` does.
+    """
     metadata: dict[str, Any] = json.loads(metadata_path().read_text(encoding="utf-8"))
+    names = database_names(db_paths)
     databases = metadata.get("databases", {})
-    name = database_name(db_path)
-    if name != METADATA_DATABASE and METADATA_DATABASE in databases:
-        databases[name] = databases.pop(METADATA_DATABASE)
+    if METADATA_DATABASE in databases:
+        block = databases.pop(METADATA_DATABASE)
+        for name in names:
+            databases[name] = copy.deepcopy(block)
+        first = names[0]
         for dashboard in metadata.get("plugins", {}).get("datasette-dashboards", {}).values():
             for part in [*dashboard.get("charts", {}).values(), *dashboard.get("filters", {}).values()]:
                 if part.get("db") == METADATA_DATABASE:
-                    part["db"] = name
+                    part["db"] = first
     return metadata
+
+
+def _as_paths(db_paths: str | Path | Iterable[str | Path]) -> list[str | Path]:
+    return [db_paths] if isinstance(db_paths, (str, Path)) else list(db_paths)
+
+
+def _unique(db_paths: Iterable[str | Path]) -> list[Path]:
+    """``db_paths`` as paths, a file given twice (under any spelling) kept once, at its first place."""
+    unique: dict[Path, Path] = {}
+    for db_path in db_paths:
+        unique.setdefault(Path(db_path).resolve(), Path(db_path))
+    return list(unique.values())
 
 
 def _check_database(db_path: str | Path) -> Path:
@@ -62,61 +130,100 @@ def _check_database(db_path: str | Path) -> Path:
     return path
 
 
-def make_datasette(db_path: str | Path, **kwargs: Any) -> Datasette:
-    """A Datasette instance serving ``db_path`` with the packaged metadata, for in-process use.
+def _check_databases(db_paths: Iterable[str | Path]) -> list[Path]:
+    """Every file checked as :func:`_check_database` does, then their names; a repeated file once."""
+    paths = [_check_database(path) for path in _unique(db_paths)]
+    database_names(paths)
+    return paths
 
-    Extra keyword arguments go to ``Datasette()`` (``settings=``, ``immutables=``...). In tests:
+
+def make_datasette(*db_paths: str | Path, **kwargs: Any) -> Datasette:
+    """A Datasette instance serving ``db_paths`` with the packaged metadata, for in-process use.
+
+    Every database gets the metadata block under its own name (:func:`metadata_for`); with several,
+    ``crossdb`` is on, so SQL on ``_memory`` reads them all. Extra keyword arguments go to
+    ``Datasette()`` (``settings=``, ``immutables=``, ``crossdb=False``...). In tests:
     ``await ds.invoke_startup()`` then ``await ds.client.get("/claims/claims_view.json")``.
     """
     from datasette.app import Datasette  # imported here: only serving needs it, and it is slow
 
-    path = _check_database(db_path)
-    return Datasette([str(path)], metadata=metadata_for(path), **kwargs)
+    paths = _check_databases(db_paths)
+    if len(paths) > 1:
+        kwargs.setdefault("crossdb", True)
+    return Datasette([str(path) for path in paths], metadata=metadata_for(*paths), **kwargs)
 
 
 def serve_command(
-    db_path: str | Path,
+    db_paths: str | Path | Iterable[str | Path],
     host: str = "127.0.0.1",
     port: int = 8001,
     extra: list[str] | None = None,
     *,
     metadata: str | Path | None = None,
 ) -> list[str]:
-    """The ``datasette serve`` command line for ``db_path`` (run with this Python).
+    """The ``datasette serve`` command line for ``db_paths``, one file or several (run with this Python).
 
-    ``metadata`` defaults to the packaged file, whose database block is named ``claims``: pass a
-    file written from :func:`metadata_for` when the database has another name (:func:`serve` does).
+    With several files ``--crossdb`` is added, unless ``extra`` has it already. ``metadata``
+    defaults to the packaged file, whose database block is named ``claims``: pass a file written
+    from :func:`metadata_for` when a database has another name (:func:`serve` does).
     """
+    paths = [str(path) for path in _as_paths(db_paths)]
+    extra = list(extra or [])
+    crossdb = ["--crossdb"] if len(paths) > 1 and "--crossdb" not in extra else []
     return [
         sys.executable,
         "-m",
         "datasette",
         "serve",
-        str(db_path),
+        *paths,
         "--metadata",
         str(metadata or metadata_path()),
         "--host",
         host,
         "--port",
         str(port),
-        *(extra or []),
+        *crossdb,
+        *extra,
     ]
 
 
-def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001, extra: list[str] | None = None) -> int:
-    """Run ``datasette serve`` on ``db_path`` in this process until it stops; returns its exit status.
+def _files_among(options: list[str], datasette_serve: Any) -> list[str]:
+    """The arguments of ``options`` that ``datasette serve`` would take as database files."""
+    try:
+        context = datasette_serve.make_context("serve", list(options), resilient_parsing=True)
+    except Exception:  # datasette reports bad options itself when it runs
+        return []
+    return list(context.params.get("files") or [])
 
-    Datasette runs here rather than in a child process, so whatever stops this process (Ctrl-C,
-    SIGTERM, SIGKILL, a closed terminal) stops the server and frees its port: nothing is left
-    behind. Raises :class:`StoreError` for a file that is not a claims database.
+
+def serve(
+    db_paths: str | Path | Iterable[str | Path],
+    host: str = "127.0.0.1",
+    port: int = 8001,
+    extra: list[str] | None = None,
+) -> int:
+    """Run ``datasette serve`` on ``db_paths`` in this process until it stops; returns its exit status.
+
+    ``db_paths`` is one file or several; ``extra`` are more ``datasette serve`` options. Datasette
+    runs here rather than in a child process, so whatever stops this process (Ctrl-C, SIGTERM,
+    SIGKILL, a closed terminal) stops the server and frees its port: nothing is left behind.
+    Raises :class:`StoreError` for a file that is not a claims database, and :class:`ServeError`
+    for files that cannot be served together or a database file among ``extra``, where it would be
+    served unchecked and without the metadata.
     """
     from datasette.cli import cli as datasette_cli  # imported here: only serving needs it, and it is slow
 
-    path = _check_database(db_path)
+    paths = _check_databases(_as_paths(db_paths))
+    stray = _files_among(list(extra or []), datasette_cli.commands["serve"])
+    if stray:
+        raise ServeError(
+            f"{', '.join(stray)}: give every database before the Datasette options, "
+            "as in `claims serve A.db B.db --setting sql_time_limit_ms 5000`"
+        )
     with tempfile.TemporaryDirectory(prefix="claims-serve-") as tmp:
         metadata = Path(tmp) / "metadata.json"
-        metadata.write_text(json.dumps(metadata_for(path), ensure_ascii=False), encoding="utf-8")
-        arguments = serve_command(path, host, port, extra, metadata=metadata)[3:]  # from "serve" on
+        metadata.write_text(json.dumps(metadata_for(*paths), ensure_ascii=False), encoding="utf-8")
+        arguments = serve_command(paths, host, port, extra, metadata=metadata)[3:]  # from "serve" on
         # uvicorn stops gracefully on SIGTERM and then raises it again; Python's default action would
         # end the process without removing the metadata file, so SIGTERM and SIGHUP become exits.
         previous = {}
