@@ -17,11 +17,17 @@ except metadata.PackageNotFoundError:  # a source tree that is not installed
     __version__ = "0+unknown"
 
 
-def ingest(paths: list[str], db_path: str, model: str | None = None) -> Any:
-    """Read articles into the database; returns an IngestSummary."""
+def ingest(paths: list[str], db_path: str, model: str | None = None, workers: int = 1,
+           dask: str | None = None) -> Any:
+    """Read articles into the database; returns an IngestSummary.
+
+    ``workers``: annotate in this process (1) or in N worker processes (a script that asks for
+    workers must start from ``if __name__ == "__main__":``, as multiprocessing requires);
+    ``dask``: on the workers of the Dask scheduler at this address.
+    """
     from claims.pipeline import ingest as run
 
-    return run(paths, db_path, model=model)
+    return run(paths, db_path, model=model, workers=workers, dask=dask)
 
 
 def extract(paths: list[str], model: str | None = None) -> list[dict[str, Any]]:

@@ -164,8 +164,8 @@ class _Run:
     def lost(self, work: Work, exc: BaseException) -> None:
         """A batch whose worker died twice, or that the cluster gave up on: each article is an error."""
         for article in work.articles:
-            self.failed(article, "annotation", f"{_reason(exc)}: the worker process running it died (killed, or out "
-                        "of memory?)", bug=False)
+            self.failed(article, "annotation", f"{_reason(exc)}: the worker process running it died (killed, out of "
+                        "memory, or a script that starts workers outside `if __name__ == \"__main__\":`)", bug=False)
 
     def store(self, article: Article, parsed: ParsedArticle, claims: list[Claim]) -> None:
         for attempt in range(LOCKED_RETRIES + 1):

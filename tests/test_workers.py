@@ -161,3 +161,19 @@ def test_a_batch_whose_worker_dies_twice_is_each_articles_error(tmp_path, model_
     with sqlite3.connect(db_path) as connection:
         assert connection.execute("SELECT count(*) FROM ingest_errors WHERE kind = 'processing'").fetchone() == (1,)
         assert connection.execute("SELECT count(*) FROM articles").fetchone() == (2,)
+
+
+def test_a_script_without_a_main_guard_gets_errors_that_say_so(tmp_path):
+    """multiprocessing's spawn re-runs a script's top level in each worker: the run must end, each
+    article an error naming the fix, and the worker's message (Python's) saying what to do."""
+    write_texts(tmp_path / "texts")
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import claims\n"
+        f"summary = claims.ingest([{str(tmp_path / 'texts')!r}], {str(tmp_path / 'claims.db')!r}, workers=2)\n"
+        "print('ERRORS', len(summary.errors), summary.errors[0].message if summary.errors else '')\n",
+        encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert "ERRORS 3" in done.stdout
+    assert 'if __name__ == \\"__main__\\"' in done.stdout or 'if __name__ == "__main__"' in done.stdout
+    assert "Safe importing of main module" in done.stderr  # Python's own word, from the worker
