@@ -1,6 +1,7 @@
 """Where ``claims ingest`` spends its time: seconds per stage, per sentence, on a given set of articles.
 
-One run of ``claims.pipeline.ingest`` into a new database in a temporary folder, single process,
+One run of ``claims.pipeline.ingest`` into a new database in a temporary folder, in one process
+(``--workers 1``: what each worker does, and the storing the ingest process does, in one place),
 with a timer around each stage:
 - read: the readers (``claims.ingest.read_paths``);
 - stanza, one row per processor (tokenize, mwt, pos, lemma, depparse, ner), and ``stanza other``:
@@ -95,13 +96,14 @@ def install_timers(timers: Timers, pipeline) -> None:
     import claims.pipeline as ingest_pipeline
     import claims.store.articles as articles
     import claims.store.speakers as speakers
+    import claims.workers as workers
     from claims.extract.view import ArticleView
 
     for name, processor in pipeline.processors.items():
         timers.wrap(processor, "bulk_process", f"stanza {name}")
     timers.wrap_generator(ingest_pipeline, "read_paths", "read")
-    timers.wrap(ingest_pipeline, "annotate", "stanza other")
-    timers.wrap(ingest_pipeline, "extract_claims", "extract other")
+    timers.wrap(workers, "annotate", "stanza other")
+    timers.wrap(workers, "extract_claims", "extract other")
     timers.wrap(ArticleView, "build", "extract view")
     timers.wrap(learned, "learned_attributions", "extract learned")
     timers.wrap(extract, "describe", "extract describe")
@@ -157,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         timers = Timers()
         install_timers(timers, pipeline)
         started = time.perf_counter()
-        summary = ingest(inputs, Path(scratch) / "profile.db", spec)
+        summary = ingest(inputs, Path(scratch) / "profile.db", spec, workers=1)
         total = time.perf_counter() - started
     stages = dict(sorted(timers.seconds.items(), key=lambda item: item[0]))
     stages["unaccounted"] = total - sum(stages.values())
