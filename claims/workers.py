@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import sys
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -152,6 +154,20 @@ def default_workers() -> int:
     return max(1, min(cores, memory // WORKER_MEMORY_BYTES))
 
 
+def end_with_the_ingest(ingest_pid: int) -> None:
+    """A local worker's first step: on Linux, ask the kernel to end it when the ingest process
+    dies. An ingest killed with SIGKILL cannot stop its workers, and they would wait forever."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_set_pdeathsig = 1  # from <sys/prctl.h>
+    libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != ingest_pid:  # the ingest died before the request was made
+        os._exit(1)
+
+
 class LocalWorkers:
     """``count`` worker processes on this machine, torch threads shared out between them."""
 
@@ -166,7 +182,8 @@ class LocalWorkers:
     def _start(self) -> ProcessPoolExecutor:
         # spawn: a fresh interpreter per worker; forking a process that has started torch's
         # threads can hang the child.
-        return ProcessPoolExecutor(max_workers=self.count, mp_context=multiprocessing.get_context("spawn"))
+        return ProcessPoolExecutor(max_workers=self.count, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=end_with_the_ingest, initargs=(os.getpid(),))
 
     def submit(self, work: Work, model_version: str, extractor_version: str) -> Future:
         return self.pool.submit(process_batch, work, self.spec, model_version, extractor_version, self.threads)
