@@ -6,6 +6,11 @@ Wherever a claims row shows a speaker or a channel by name next to its id (``cla
 ``channel`` canned queries of datasette-metadata.json, which list every claim with its date,
 role, channel and article, offer the CSV, and link on to the claims-over-time dashboard.
 
+The reading pages (``claims.reading``: ``/<db>/-/speaker/<id>``, ``/<db>/-/claim/<id>``,
+``/<db>/-/article/<id>``) are registered here, with their templates (``claims/templates``); in
+``claims_view``, ``cluster_appearances`` and ``speakers`` the ids (and a speakers row's name) link
+to them.
+
 Every name shown comes from an article, so it is escaped; a link is built only from a whole-number
 id and the database's encoded path, never from article text.
 """
@@ -16,7 +21,10 @@ import re
 from typing import Any
 
 from datasette import hookimpl
+from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup
+
+from claims import reading
 
 # table or view -> {column showing a name: (column holding the id, canned query, its parameter)}
 LINKED_COLUMNS = {
@@ -25,12 +33,52 @@ LINKED_COLUMNS = {
     "cluster_appearances": {"speaker": ("speaker_id", "speaker", "speaker_id")},
 }
 
+# table or view -> {column: (column holding the id, reading page)}; the id column may be the cell's own
+PAGE_COLUMNS = {
+    "claims_view": {"id": ("id", "claim"), "speaker_id": ("speaker_id", "speaker"),
+                    "article_id": ("article_id", "article")},
+    "cluster_appearances": {"claim_id": ("claim_id", "claim"), "cites_claim_id": ("cites_claim_id", "claim"),
+                            "speaker_id": ("speaker_id", "speaker"), "article_id": ("article_id", "article")},
+    "speakers": {"name": ("id", "speaker")},
+}
+
+
+@hookimpl
+def register_routes(datasette: Any) -> list:
+    return [(reading.ROUTE, reading.reading_page)]
+
+
+@hookimpl
+def prepare_jinja2_environment(env: Any, datasette: Any) -> None:
+    # The reading pages' templates, after the user's --template-dir and the plugins' (which may
+    # override them by name) and before Datasette's own. Called on every startup: added once.
+    loader = env.loader
+    folder = reading.templates_dir()
+    if isinstance(loader, ChoiceLoader):
+        if not any(isinstance(one, FileSystemLoader) and folder in one.searchpath for one in loader.loaders):
+            loader.loaders = [*loader.loaders, FileSystemLoader(folder)]
+    else:
+        env.loader = ChoiceLoader([loader, FileSystemLoader(folder)] if loader else [FileSystemLoader(folder)])
+
+
+def _page_link(row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any) -> Markup | None:
+    if column not in PAGE_COLUMNS.get(table or "", {}) or value is None:
+        return None
+    id_column, page = PAGE_COLUMNS[table or ""][column]
+    try:
+        target_id = row[id_column]
+    except (KeyError, IndexError):
+        return None
+    if type(target_id) is not int:
+        return None
+    return Markup('<a href="{}">{}</a>').format(reading.page_url(datasette, database, page, target_id), value)
+
 
 @hookimpl
 def render_cell(row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any) -> Markup | None:
     links = LINKED_COLUMNS.get(table or "", {})
     if column not in links or value is None:
-        return None
+        return _page_link(row, value, column, table, database, datasette)
     id_column, query, parameter = links[column]
     try:
         target_id = row[id_column]

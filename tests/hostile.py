@@ -71,6 +71,8 @@ def pages(first, metadata: dict) -> list[str]:
     paths += [f"/claims/{name}?{params.get(name, '')}" for name in database["queries"]]
     paths += [f"/claims/{table}/1" for table in ("articles", "claims", "sentences", "quote_clusters", "ingest_errors")]
     paths += [f"/claims/speakers/{speaker}", f"/claims/channels/{channel}"]
+    claim = first("select min(claim_id) from cluster_claims")
+    paths += [f"/claims/-/speaker/{speaker}", f"/claims/-/claim/{claim}", "/claims/-/article/1"]  # reading pages
     for slug, dashboard in metadata["plugins"]["datasette-dashboards"].items():
         query = f"speaker_id={speaker}&channel_id={channel}"
         paths += [f"/-/dashboards/{slug}?{query}"]

@@ -204,3 +204,25 @@ def test_dashboard_bars_name_hostile_speakers_as_text(hostile_server, page):
     assert hostile.SPEAKER in tooltip.inner_text()
     assert tooltip.locator("img").count() == 0
     assert not dialogs and not injected(page)
+
+
+def test_claims_view_links_to_the_speaker_reading_page(server, page, populated_path, tmp_path):
+    import sqlite3
+
+    with sqlite3.connect(populated_path) as conn:
+        names = dict(conn.execute("SELECT id, name FROM speakers"))
+    page.goto(f"{server}/claims/claims_view")
+    link = page.locator("table.rows-and-columns tbody td.col-speaker_id a").first
+    speaker_id = int(link.inner_text())
+    link.click()
+    page.wait_for_load_state()
+    assert page.url == f"{server}/claims/-/speaker/{speaker_id}"
+    assert page.locator("h1").inner_text() == names[speaker_id]
+    shot = tmp_path / "speaker-page.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 0
+    # and on to one of the speaker's claims: its content is marked
+    page.locator("a.claim").first.click()
+    page.wait_for_load_state()
+    assert "/claims/-/claim/" in page.url
+    assert page.locator("blockquote.claim-sentence mark.claim-content").count() >= 1
