@@ -18,16 +18,20 @@ except metadata.PackageNotFoundError:  # a source tree that is not installed
 
 
 def ingest(paths: list[str], db_path: str, model: str | None = None, workers: int = 1,
-           dask: str | None = None) -> Any:
+           dask: str | None = None, *, publisher: str | None = None, date: str | None = None,
+           title: str | None = None, url: str | None = None, author: str | None = None) -> Any:
     """Read articles into the database; returns an IngestSummary.
 
     ``workers``: annotate in this process (1) or in N worker processes (a script that asks for
     workers must start from ``if __name__ == "__main__":``, as multiprocessing requires);
-    ``dask``: on the workers of the Dask scheduler at this address.
+    ``dask``: on the workers of the Dask scheduler at this address. ``publisher``, ``date``
+    (``YYYY-MM-DD`` or ISO date and time), ``title``, ``url`` and ``author`` fill in what an
+    article does not say itself; ``url`` only for one text or HTML file (ValueError otherwise).
     """
     from claims.pipeline import ingest as run
 
-    return run(paths, db_path, model=model, workers=workers, dask=dask)
+    return run(paths, db_path, model=model, workers=workers, dask=dask, publisher=publisher, date=date,
+               title=title, url=url, author=author)
 
 
 def extract(paths: list[str], model: str | None = None) -> list[dict[str, Any]]:

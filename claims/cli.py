@@ -34,10 +34,28 @@ def cli() -> None:
     """
 
 
+def _iso_date_option(ctx, param, value):
+    if value is None:
+        return None
+    from claims.ingest.metadata import iso_date
+
+    try:
+        return iso_date(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error), ctx=ctx, param=param) from None
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False), help="SQLite database to write")
 @model_option
+@click.option("--publisher", default=None, metavar="NAME",
+              help="publisher of articles that do not name one (the narrator's name)")
+@click.option("--date", "date", default=None, metavar="YYYY-MM-DD", callback=_iso_date_option,
+              help="publication date of articles that have none: YYYY-MM-DD or an ISO date and time")
+@click.option("--title", default=None, help="title of articles that have none")
+@click.option("--url", default=None, help="URL of the article, when it has none; one text or HTML file only")
+@click.option("--author", default=None, help="author of articles that do not name one")
 @click.option("--stdin-format", default="txt", type=click.Choice(["txt", "html", "jsonl", "csv"]),
               help="format of '-' (standard input)")
 @click.option("--batch-size", default=8, show_default=True, help="articles annotated together")
@@ -46,7 +64,8 @@ def cli() -> None:
 @click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
               help="annotate and extract on the workers of this Dask scheduler (e.g. tcp://10.0.0.5:8786)")
 @click.option("--quiet", is_flag=True, help="no progress (errors and the summary are still printed)")
-def ingest(paths, db_path, model, stdin_format, batch_size, workers, dask_address, quiet) -> None:
+def ingest(paths, db_path, model, publisher, date, title, url, author, stdin_format, batch_size, workers,
+           dask_address, quiet) -> None:
     """Read articles (files, folders, '-') and store their claims in DB.
 
     Formats: .txt (plain or scraped page), .html/.htm, .jsonl, .csv. Unchanged articles are
@@ -62,20 +81,39 @@ def ingest(paths, db_path, model, stdin_format, batch_size, workers, dask_addres
     is the same whichever runs them.
 
     \b
+    Metadata for articles that do not carry it (plain text above all):
+    --publisher, --date, --title, --author and --url fill in a field only
+    where the article has no value of its own: a JSONL/CSV record's field,
+    an HTML page's metadata or a scraped page's date line always wins over
+    them. A sidecar beside a file, news/a.meta.json for news/a.txt or
+    news/a.html (a JSON object with any of publisher, date, title, url,
+    author, id), is that one file's metadata and wins over both; a bad
+    sidecar skips its article with a malformed_sidecar error. --url names
+    one article (a URL is an article's key), so it is refused unless the run
+    reads one text or HTML file.
+
+    \b
     Example:
         claims ingest news/ --db claims.db
+        claims ingest a.txt b.txt --db claims.db --publisher "The Herald" --date 2025-07-01
         claims ingest archive/ --db claims.db --dask tcp://scheduler:8786
     """
+    from claims.ingest.metadata import ArticleDefaults, check_defaults
     from claims.nlp import ModelError
     from claims.pipeline import ingest as run_ingest
     from claims.store import StoreError
     from claims.workers import EngineError
 
+    try:
+        check_defaults(list(paths), stdin_format, ArticleDefaults(url=url))
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
     progress = None if quiet else IngestProgress(sys.stderr)
     try:
         summary = run_ingest(list(paths), db_path, model=model, batch_size=batch_size, stdin_format=stdin_format,
                              on_progress=progress and progress.update, on_stage=progress and progress.stage,
-                             workers=workers, dask=dask_address)
+                             workers=workers, dask=dask_address, publisher=publisher, date=date, title=title,
+                             url=url, author=author)
     except (ModelError, StoreError, EngineError) as error:
         fail(str(error))
     finally:

@@ -24,7 +24,8 @@ from pathlib import Path
 import sqlite_utils
 
 from claims.extract import EXTRACTOR_VERSION
-from claims.ingest import batched, read_paths
+from claims.ingest import ArticleDefaults, batched, read_paths
+from claims.ingest.metadata import check_defaults
 from claims.nlp import ModelError, ModelSpec, resolve_model
 from claims.store import (
     check_db_path,
@@ -235,6 +236,12 @@ def ingest(
     on_stage: Callable[[str], None] | None = None,
     workers: int | None = 1,
     dask: str | None = None,
+    *,
+    publisher: str | None = None,
+    date: str | None = None,
+    title: str | None = None,
+    url: str | None = None,
+    author: str | None = None,
 ) -> IngestSummary:
     """Ingest files, folders or '-' (stdin) into the database at db_path.
 
@@ -245,8 +252,16 @@ def ingest(
     of the Dask scheduler at this address instead (``claims.workers``). Results are stored here,
     in reading order, one transaction per article. Raises StoreError for a database that cannot be used and ModelError for a model
     that cannot be loaded, both before any article is read, EngineError when the workers cannot be used; never for bad input.
+
+    ``publisher``, ``date`` (ISO ``YYYY-MM-DD`` or an ISO date and time; the day is stored),
+    ``title``, ``url`` and ``author`` are given to every article that has no value of its own
+    (from its record, its page or its ``.meta.json`` sidecar); ``url`` only to a run of one text or
+    HTML file, since the URL is an article's key. ValueError, before anything else, for a bad date
+    or such a ``url`` (``claims.ingest.metadata``).
     """
     started = time.time()
+    defaults = ArticleDefaults(publisher=publisher, published=date, title=title, url=url, author=author)
+    check_defaults(list(paths), stdin_format, defaults)
     db_path = Path(db_path)
     check_db_path(db_path)
     spec = model if isinstance(model, ModelSpec) else resolve_model(model)
@@ -255,7 +270,7 @@ def ingest(
     run.summary.engine = engine.description
     pending: deque[tuple[Work, Future, int]] = deque()  # (batch, its result, tries so far)
     try:
-        for batch in batched(read_paths(paths, stdin_format=stdin_format), batch_size):
+        for batch in batched(read_paths(paths, stdin_format=stdin_format, defaults=defaults), batch_size):
             work = run.plan(batch)
             if work is not None:
                 pending.append((work, engine.submit(work, spec.version, EXTRACTOR_VERSION), 1))

@@ -86,7 +86,8 @@ class IngestError:
     source: str  # path
     message: str  # what happened and what to do
     line: int | None = None  # record line (JSONL) or row (CSV), 1-based
-    # empty, binary, decoding, malformed_json, malformed_csv, no_text, unsupported (a folder's file of
+    # empty, binary, decoding, malformed_json, malformed_csv, malformed_sidecar (a bad a.meta.json beside
+    # a.txt: the article is skipped), no_text, unsupported (a folder's file of
     # another type), too_large, unreadable, reader_failed (a reader's own bug), processing (NLP or storage)
     kind: str = "unreadable"
 

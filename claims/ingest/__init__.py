@@ -17,10 +17,20 @@ from collections.abc import Callable, Iterable, Iterator
 from claims.types import Article, IngestError
 
 from .html import html_from_bytes, read_html
+from .metadata import (
+    ArticleDefaults,
+    apply_metadata,
+    check_defaults,
+    is_sidecar,
+    orphan_sidecar_error,
+    read_sidecar,
+    sidecar_partners,
+    sidecar_path,
+)
 from .records import csv_from_bytes, jsonl_from_bytes, read_csv, read_jsonl
 from .text import os_error, read_text, reader_failed, text_from_bytes
 
-__all__ = ["KNOWN_EXTENSIONS", "STDIN", "STDIN_FORMATS", "batched", "read_file", "read_paths", "read_stdin"]
+__all__ = ["ArticleDefaults", "KNOWN_EXTENSIONS", "STDIN", "STDIN_FORMATS", "batched", "read_file", "read_paths", "read_stdin"]
 
 STDIN = "-"
 STDIN_SOURCE = "<stdin>"
@@ -58,14 +68,37 @@ _STDIN_READERS: dict[str, Callable[[bytes, str], Iterator[Article | IngestError]
 STDIN_FORMATS = tuple(_STDIN_READERS)
 
 
-def read_file(path: str) -> Iterator[Article | IngestError]:
+def read_file(path: str, defaults: ArticleDefaults | None = None) -> Iterator[Article | IngestError]:
     """Read one file, choosing the reader by extension (unknown extensions are read as text).
+
+    A text or HTML file's sidecar (``a.meta.json`` beside ``a.txt``) gives its metadata, over what
+    the file says of itself; ``defaults`` fill in what neither gives (``claims.ingest.metadata``).
+    A sidecar named as a file is not an article: it is read with the file it describes.
 
     Never raises for what is in the file: if a reader fails in a way nobody foresaw, the file
     becomes one IngestError (after any articles already read from it).
     """
+    if is_sidecar(path) and os.path.isfile(path):
+        return iter([] if sidecar_partners(path) else [orphan_sidecar_error(path)])
     reader = _READERS.get(os.path.splitext(path)[1].lower(), read_text)
-    return _guarded(path, lambda: reader(path))
+    return _guarded(path, lambda: _with_metadata(path, reader, defaults))
+
+
+def _with_metadata(
+    path: str, reader: Callable[[str], Iterator[Article | IngestError]], defaults: ArticleDefaults | None
+) -> Iterator[Article | IngestError]:
+    sidecar = sidecar_path(path)
+    fields = None
+    if sidecar is not None and os.path.lexists(sidecar):
+        fields = read_sidecar(sidecar, path)
+        if isinstance(fields, IngestError):
+            yield fields
+            return
+    if fields is None and not defaults:
+        yield from reader(path)
+        return
+    for item in reader(path):
+        yield item if isinstance(item, IngestError) else apply_metadata(item, fields, defaults)
 
 
 def _guarded(source: str, read: Callable[[], Iterator[Article | IngestError]]) -> Iterator[Article | IngestError]:
@@ -75,13 +108,20 @@ def _guarded(source: str, read: Callable[[], Iterator[Article | IngestError]]) -
         yield reader_failed(source, exc)
 
 
-def read_stdin(stdin_format: str = "txt") -> Iterator[Article | IngestError]:
+def read_stdin(stdin_format: str = "txt", defaults: ArticleDefaults | None = None) -> Iterator[Article | IngestError]:
     """Read stdin as ``stdin_format`` (txt, html, jsonl or csv); the source is ``<stdin>``."""
     reader = _stdin_reader(stdin_format)
-    return _read_stdin(reader)
+    return _read_stdin(reader, defaults)
 
 
-def _read_stdin(reader: Callable[[bytes, str], Iterator[Article | IngestError]]) -> Iterator[Article | IngestError]:
+def _read_stdin(
+    reader: Callable[[bytes, str], Iterator[Article | IngestError]], defaults: ArticleDefaults | None = None
+) -> Iterator[Article | IngestError]:
+    for item in _read_stdin_plain(reader):
+        yield item if isinstance(item, IngestError) or not defaults else apply_metadata(item, None, defaults)
+
+
+def _read_stdin_plain(reader: Callable[[bytes, str], Iterator[Article | IngestError]]) -> Iterator[Article | IngestError]:
     # Bytes, not text: text mode would translate "\r\n" and the offsets would no longer match
     # the input.
     try:
@@ -100,29 +140,37 @@ def _stdin_reader(stdin_format: str) -> Callable[[bytes, str], Iterator[Article 
     return reader
 
 
-def read_paths(paths: list[str], stdin_format: str = "txt") -> Iterator[Article | IngestError]:
+def read_paths(
+    paths: list[str], stdin_format: str = "txt", defaults: ArticleDefaults | None = None
+) -> Iterator[Article | IngestError]:
     """Read files, folders (recursively, in sorted order) and ``-`` (stdin, as ``stdin_format``).
 
     Yields articles and errors in input order and never raises for bad input; an unknown
-    ``stdin_format`` is a caller's mistake and raises ValueError at once.
+    ``stdin_format``, or ``defaults`` with a URL for a run that may read several articles
+    (``check_defaults``), is a caller's mistake and raises ValueError at once. ``defaults`` fill in
+    the metadata an article and its sidecar do not give.
     """
     reader = _stdin_reader(stdin_format)
-    return _read_paths(list(paths), reader)
+    paths = list(paths)
+    check_defaults(paths, stdin_format, defaults)
+    return _read_paths(paths, reader, defaults)
 
 
 def _read_paths(
-    paths: list[str], stdin_reader: Callable[[bytes, str], Iterator[Article | IngestError]]
+    paths: list[str],
+    stdin_reader: Callable[[bytes, str], Iterator[Article | IngestError]],
+    defaults: ArticleDefaults | None = None,
 ) -> Iterator[Article | IngestError]:
     for path in paths:
         if path == STDIN:
-            yield from _read_stdin(stdin_reader)
+            yield from _read_stdin(stdin_reader, defaults)
         elif os.path.isdir(path):
-            yield from _read_folder(path)
+            yield from _read_folder(path, defaults)
         else:
-            yield from read_file(path)
+            yield from read_file(path, defaults)
 
 
-def _read_folder(folder: str) -> Iterator[Article | IngestError]:
+def _read_folder(folder: str, defaults: ArticleDefaults | None = None) -> Iterator[Article | IngestError]:
     found = False
     for item in _walk(folder):
         if isinstance(item, IngestError):
@@ -130,7 +178,7 @@ def _read_folder(folder: str) -> Iterator[Article | IngestError]:
             yield item
             continue
         found = True
-        for read in read_file(item):
+        for read in read_file(item, defaults):
             if isinstance(read, IngestError) and read.kind == "unreadable" and not os.path.lexists(item):
                 read = IngestError(
                     item,
@@ -152,7 +200,8 @@ def _walk(folder: str) -> Iterator[str | IngestError]:
     """Files with a known extension under ``folder``, depth first, each folder's entries sorted.
 
     A file of another type is an IngestError of kind ``unsupported``, so nothing is skipped
-    without a word; hidden entries (".git", ".DS_Store") are skipped silently, and so are links to
+    without a word; a metadata sidecar (``a.meta.json``) is read with the file it describes, and
+    is ``unsupported`` only when there is none; hidden entries (".git", ".DS_Store") are skipped silently, and so are links to
     folders (they can loop).
     """
     try:
@@ -179,6 +228,9 @@ def _walk(folder: str) -> Iterator[str | IngestError]:
             yield from _walk(path)
         elif is_file and extension in _READERS:
             yield path
+        elif is_file and is_sidecar(path):
+            if not sidecar_partners(path):
+                yield orphan_sidecar_error(path)
         elif is_file:
             yield IngestError(
                 path,
