@@ -8,7 +8,7 @@ bytes, NULs, deep nesting, charsets that are not text encodings, bare CRs, overl
 records, wrong extensions, empty files, invalid UTF-8 and UTF-16, unclosed quotes, named pipes.
 Record files mix bad lines with good records, each good record carrying a unique marker.
 
-Part 1 reads every input with ``claims.ingest.read_paths`` in a worker process, one input at a
+Part 1 reads every input with ``claims.readers.read_paths`` in a worker process, one input at a
 time with a timeout, and counts:
 - escaped: an exception came out of the readers (or the worker died);
 - hangs: an input took longer than the timeout;
@@ -343,7 +343,7 @@ class Maker:
 
 
 def _worker(conn) -> None:  # type: ignore[no-untyped-def]
-    from claims.ingest import read_paths
+    from claims.readers import read_paths
     from claims.types import IngestError
 
     while True:

@@ -9,7 +9,7 @@ clone pass a folder of articles or set CLAIMS_DATA):
   ParsedArticle) over all articles, in sentences/s, tokens/s and articles/s;
 - extraction: ``claims.extract.extract_claims`` over the resulting ParsedArticles (no stanza), in
   seconds and as a percentage of the stanza seconds.
-Articles are read with ``claims.ingest.read_paths``, as ``claims ingest`` reads them, so only the
+Articles are read with ``claims.readers.read_paths``, as ``claims ingest`` reads them, so only the
 article bodies are annotated. Torch runs on the CPU with ``--threads`` threads (default 2). One
 article is annotated first, untimed, so that lazy initialisation is not counted (``--no-warmup``).
 
@@ -68,8 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     from claims.extract import extract_claims
-    from claims.ingest import read_paths
     from claims.nlp import ModelError, annotate, load_pipeline, resolve_model
+    from claims.readers import read_paths
     from claims.types import IngestError
 
     torch.set_num_threads(args.threads)

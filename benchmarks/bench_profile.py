@@ -3,7 +3,7 @@
 One run of ``claims.pipeline.ingest`` into a new database in a temporary folder, in one process
 (``--workers 1``: what each worker does, and the storing the ingest process does, in one place),
 with a timer around each stage:
-- read: the readers (``claims.ingest.read_paths``);
+- read: the readers (``claims.readers.read_paths``);
 - stanza, one row per processor (tokenize, mwt, pos, lemma, depparse, ner), and ``stanza other``:
   the rest of ``claims.nlp.annotate`` (cutting texts into pieces, converting stanza's documents);
 - extract: ``view`` (trees, rule matches), ``learned`` (the attribution taggers), ``describe``

@@ -37,7 +37,7 @@ def cli() -> None:
 def _iso_date_option(ctx, param, value):
     if value is None:
         return None
-    from claims.ingest.metadata import iso_date
+    from claims.readers.metadata import iso_date
 
     try:
         return iso_date(value)
@@ -98,9 +98,9 @@ def ingest(paths, db_path, model, publisher, date, title, url, author, stdin_for
         claims ingest a.txt b.txt --db claims.db --publisher "The Herald" --date 2025-07-01
         claims ingest archive/ --db claims.db --dask tcp://scheduler:8786
     """
-    from claims.ingest.metadata import ArticleDefaults, check_defaults
     from claims.nlp import ModelError
     from claims.pipeline import ingest as run_ingest
+    from claims.readers.metadata import ArticleDefaults, check_defaults
     from claims.store import StoreError
     from claims.workers import EngineError
 

@@ -24,9 +24,9 @@ from pathlib import Path
 import sqlite_utils
 
 from claims.extract import EXTRACTOR_VERSION
-from claims.ingest import ArticleDefaults, batched, read_paths
-from claims.ingest.metadata import check_defaults
 from claims.nlp import ModelError, ModelSpec, resolve_model
+from claims.readers import ArticleDefaults, batched, read_paths
+from claims.readers.metadata import check_defaults
 from claims.store import (
     check_db_path,
     clear_end_of_run_owed,
@@ -257,7 +257,7 @@ def ingest(
     ``title``, ``url`` and ``author`` are given to every article that has no value of its own
     (from its record, its page or its ``.meta.json`` sidecar); ``url`` only to a run of one text or
     HTML file, since the URL is an article's key. ValueError, before anything else, for a bad date
-    or such a ``url`` (``claims.ingest.metadata``).
+    or such a ``url`` (``claims.readers.metadata``).
     """
     started = time.time()
     defaults = ArticleDefaults(publisher=publisher, published=date, title=title, url=url, author=author)

@@ -331,8 +331,8 @@ def annotate_text(model_spec):
 @pytest.fixture(scope="session")
 def seed_annotated(model_spec):
     """The seed article read by the real reader (scraped-page layout) and annotated."""
-    from claims.ingest import read_file
     from claims.nlp import annotate
+    from claims.readers import read_file
 
     (article,) = list(read_file(str(SEED_TEXT)))
     return article, annotate([article], model_spec)[0]

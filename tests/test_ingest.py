@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-import claims.ingest.text as text_module
-from claims.ingest import read_file, read_paths
-from claims.ingest.dates import parse_date
-from claims.ingest.page import detect_page, is_chrome
+import claims.readers.text as text_module
+from claims.readers import read_file, read_paths
+from claims.readers.dates import parse_date
+from claims.readers.page import detect_page, is_chrome
 from claims.types import Article, IngestError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -533,7 +533,7 @@ def test_deeply_nested_json_line_is_that_line_s_error() -> None:
 
 
 def read_paths_bytes(data: bytes, fmt: str, tmp: Path | None = None) -> list[Article | IngestError]:
-    from claims.ingest import csv_from_bytes, jsonl_from_bytes
+    from claims.readers import csv_from_bytes, jsonl_from_bytes
 
     reader = {"jsonl": jsonl_from_bytes, "csv": csv_from_bytes}[fmt]
     return list(reader(data, f"input.{fmt}"))
@@ -557,7 +557,7 @@ def test_csv_header_with_a_bare_carriage_return() -> None:
 
 
 def test_unexpected_failure_in_a_record_is_that_record_s_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    import claims.ingest.records as records_module
+    import claims.readers.records as records_module
 
     real = records_module._record
 
@@ -575,7 +575,7 @@ def test_unexpected_failure_in_a_record_is_that_record_s_error(monkeypatch: pyte
 
 
 def test_unexpected_failure_in_a_file_is_that_file_s_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import claims.ingest.page as page_module
+    import claims.readers.page as page_module
 
     def broken(text: str) -> None:
         raise RecursionError("maximum recursion depth exceeded")
@@ -666,7 +666,7 @@ def test_csv_quote_never_closed_is_reported() -> None:
 
 
 def test_html_with_too_many_elements_is_refused_before_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import claims.ingest.html as html_module
+    import claims.readers.html as html_module
 
     monkeypatch.setattr(html_module, "MAX_HTML_ELEMENTS", 1000)  # the real limit takes seconds to reach
     path = tmp_path / "many.html"

@@ -1,6 +1,6 @@
 """Extraction from files, without a database: ``claims extract``, ``claims eval`` and ``claims.extract()``.
 
-Files are read (claims.ingest) and annotated (claims.nlp) in batches, and each article's
+Files are read (claims.readers) and annotated (claims.nlp) in batches, and each article's
 extraction is written as records:
 - ``claim_record``: one claim as a flat JSON-ready dict (``claims extract``, JSON lines);
 - ``attribution_record``: one attribution in the evaluation format (``claims extract --format
@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from claims.extract import extract_attributions, extract_claims
-from claims.ingest import batched, read_paths
 from claims.nlp import ModelSpec, annotate, resolve_model
+from claims.readers import batched, read_paths
 from claims.types import Article, Attribution, Claim, IngestError, ParsedArticle, Span
 
 

@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 from claims.evaluate.gold import GoldDoc, load_polnear_gold
-from claims.ingest import read_paths
 from claims.nlp import ModelSpec, annotate, resolve_model
+from claims.readers import read_paths
 from claims.types import Article, ParsedArticle
 
 CHUNK = 40  # articles per saved chunk: a killed run loses at most one chunk

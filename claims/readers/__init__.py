@@ -72,7 +72,7 @@ def read_file(path: str, defaults: ArticleDefaults | None = None) -> Iterator[Ar
     """Read one file, choosing the reader by extension (unknown extensions are read as text).
 
     A text or HTML file's sidecar (``a.meta.json`` beside ``a.txt``) gives its metadata, over what
-    the file says of itself; ``defaults`` fill in what neither gives (``claims.ingest.metadata``).
+    the file says of itself; ``defaults`` fill in what neither gives (``claims.readers.metadata``).
     A sidecar named as a file is not an article: it is read with the file it describes.
 
     Never raises for what is in the file: if a reader fails in a way nobody foresaw, the file
