@@ -9,7 +9,11 @@ role, channel and article, offer the CSV, and link on to the claims-over-time da
 The reading pages (``claims.reading``: ``/<db>/-/speaker/<id>``, ``/<db>/-/claim/<id>``,
 ``/<db>/-/article/<id>``) are registered here, with their templates (``claims/templates``); in
 ``claims_view``, ``cluster_appearances`` and ``speakers`` the ids (and a speakers row's name) link
-to them.
+to them; in ``claims_readable`` (the claims as a person reads them) the speaker's name and the
+claim, speaker and article ids do.
+
+A small stylesheet (:data:`CSS`, served at ``/-/claims.css`` and added to every page) keeps a claim
+column wide enough to read and the column descriptions above a table short.
 
 Every name shown comes from an article, so it is escaped; a link is built only from a whole-number
 id and the database's encoded path, never from article text.
@@ -21,6 +25,7 @@ import re
 from typing import Any
 
 from datasette import hookimpl
+from datasette.utils.asgi import Response
 from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup
 
@@ -39,13 +44,40 @@ PAGE_COLUMNS = {
                     "article_id": ("article_id", "article")},
     "cluster_appearances": {"claim_id": ("claim_id", "claim"), "cites_claim_id": ("cites_claim_id", "claim"),
                             "speaker_id": ("speaker_id", "speaker"), "article_id": ("article_id", "article")},
+    "claims_readable": {"speaker": ("speaker_id", "speaker"), "claim_id": ("claim_id", "claim"),
+                        "speaker_id": ("speaker_id", "speaker"), "article_id": ("article_id", "article")},
     "speakers": {"name": ("id", "speaker")},
 }
+
+CSS_PATH = "/-/claims.css"
+
+# Datasette gives each cell of a table the class col-<column>.
+CSS = """\
+/* claims: a claim's text wide enough to read, on every page with a claim column */
+.rows-and-columns td.col-claim, .rows-and-columns th.col-claim,
+.rows-and-columns td.col-snippet, .rows-and-columns th.col-snippet { min-width: 26em; max-width: 40em; }
+/* the column descriptions as a compact list, two to a line on a wide screen, not a page above the search box */
+dl.column-descriptions { display: grid; grid-template-columns: max-content minmax(0, 1fr);
+                         column-gap: 0.75em; row-gap: 0.15em; font-size: 0.85em; margin-bottom: 1em; }
+@media (min-width: 60em) {
+    dl.column-descriptions { grid-template-columns: max-content minmax(0, 1fr) max-content minmax(0, 1fr); }
+}
+dl.column-descriptions dd { padding-left: 0; margin: 0; white-space: normal; line-height: 1.3em; }
+"""
 
 
 @hookimpl
 def register_routes(datasette: Any) -> list:
-    return [(reading.ROUTE, reading.reading_page)]
+    return [(reading.ROUTE, reading.reading_page), (f"^{re.escape(CSS_PATH)}$", stylesheet)]
+
+
+async def stylesheet() -> Response:
+    return Response(CSS, content_type="text/css; charset=utf-8", headers={"Cache-Control": "max-age=3600"})
+
+
+@hookimpl
+def extra_css_urls(datasette: Any) -> list[str]:
+    return [datasette.urls.path(CSS_PATH)]
 
 
 @hookimpl

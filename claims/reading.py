@@ -217,7 +217,7 @@ async def speaker_data(datasette: Any, db: Any, speaker_id: int) -> dict[str, An
         "shown": len(claims),
         "csv_url": csv,
         "json_url": page_url(datasette, db.name, "speaker", speaker_id, "json"),
-        "table_url": f"{datasette.urls.table(db.name, 'claims_view')}?speaker_id={speaker_id}",
+        "table_url": f"{datasette.urls.table(db.name, 'claims_readable')}?speaker_id={speaker_id}",
     }
 
 

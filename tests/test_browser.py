@@ -140,6 +140,7 @@ INJECTED = "img[src='x'], svg[onload], [onerror], [onload], a[href^='javascript:
 SHOWN = {
     "/claims/articles": [hostile.PUBLISHER, hostile.URL, hostile.AUTHOR, hostile.TITLE],
     "/claims/claims_view": [hostile.SPEAKER, hostile.CHANNEL, hostile.ROLE, hostile.AFFILIATION],
+    "/claims/claims_readable": [hostile.SPEAKER, hostile.CHANNEL, hostile.ROLE],
     "/claims/articles/1": [hostile.LEAD, hostile.URL],
     "/claims/ingest_errors": [hostile.ERROR_SOURCE],
     "/claims/search_claims?q=Evil": ["[Evil]"],
@@ -226,3 +227,39 @@ def test_claims_view_links_to_the_speaker_reading_page(server, page, populated_p
     page.wait_for_load_state()
     assert "/claims/-/claim/" in page.url
     assert page.locator("blockquote.claim-sentence mark.claim-content").count() >= 1
+
+
+# A claim as long as a news sentence often is (about 45 words).
+LONG_CLAIM = ("the talks had slowed over the past week because neither delegation was willing to move first on "
+              "the question of sanctions relief, and that officials on both sides expected another round in "
+              "Geneva before the end of the month if the foreign ministers could agree on a date")
+
+
+def test_the_readable_view_reads_at_a_laptop_width(server, page, populated_path, tmp_path):
+    import sqlite3
+
+    with sqlite3.connect(populated_path) as conn:
+        first_id = conn.execute("SELECT claim_id FROM claims_readable LIMIT 1").fetchone()[0]
+        conn.execute("UPDATE claims SET text = ? WHERE id = ?", [LONG_CLAIM, first_id])
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{server}/claims/claims_readable")
+    assert page.locator("h1").inner_text() == "Claims (view)"
+    headers = page.locator("table.rows-and-columns thead th").evaluate_all("els => els.map(e => e.className)")
+    assert [h.removeprefix("col-").split()[0] for h in headers] == [
+        "claim", "speaker", "speaker_type", "role", "channel", "cue", "type", "hedged", "date", "outlet",
+        "claim_id", "speaker_id", "article_id"]
+    claim = page.locator("table.rows-and-columns tbody tr").first.locator("td.col-claim")
+    assert claim.inner_text() == LONG_CLAIM
+    claim_box = claim.bounding_box()
+    row_box = page.locator("table.rows-and-columns tbody tr").first.bounding_box()
+    search_box = page.locator("input[name=_search]").bounding_box()
+    shot = tmp_path / "claims-readable.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 0
+    assert claim_box["width"] >= 300, f"claim column {claim_box['width']:.0f} px wide ({shot})"
+    assert row_box["height"] < 150, f"first row {row_box['height']:.0f} px tall ({shot})"
+    assert search_box["y"] < 600, f"search box {search_box['y']:.0f} px down the page ({shot})"
+    # the speaker's name opens the speaker's reading page
+    page.locator("table.rows-and-columns tbody td.col-speaker a").first.click()
+    page.wait_for_load_state()
+    assert "/claims/-/speaker/" in page.url

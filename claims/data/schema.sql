@@ -18,17 +18,18 @@
 -- Version 5: articles.notes (what the reader or the parser had to do to the input); an article's
 -- key is its given id, else its URL, else its text's hash (never the path it was read from); the
 -- meta row 'end_of_run_owed' says the speaker reconcile and the quote clusters must run again.
+-- Version 6: the claims_readable view (the claims a person reads: few columns, codes in words).
 
 BEGIN;
 
-PRAGMA user_version = 5;
+PRAGMA user_version = 6;
 
 CREATE TABLE meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
 INSERT INTO meta (key, value) VALUES
-    ('schema_version', '5'),
+    ('schema_version', '6'),
     ('created_at', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
 
 CREATE TABLE articles (
@@ -291,6 +292,46 @@ SELECT
 FROM claims AS c
 JOIN articles AS a ON a.id = c.article_id
 JOIN sentences AS s ON s.id = c.sentence_id
+JOIN speakers AS sp ON sp.id = c.speaker_id
+LEFT JOIN channels AS ch ON ch.id = c.channel_id
+ORDER BY c.article_id, c.sentence_index, c.content_start, c.id;
+
+-- The claims as a fact-checker reads them, in reading order: the claim, who said it and how, when and
+-- where, and the ids the published pages link to. Codes are in words, the same words as the reading
+-- pages' (claims.reading.SPEAKER_TYPES and CLAIM_TYPES; a test checks); a code without a word has its
+-- underscores made spaces. claims_view keeps every column for SQL, export and claims.load().
+CREATE VIEW claims_readable AS
+SELECT
+    c.text AS claim,
+    sp.name AS speaker,
+    CASE c.speaker_type
+        WHEN 'person' THEN 'person'
+        WHEN 'organization' THEN 'organization'
+        WHEN 'country' THEN 'country or government'
+        WHEN 'anonymous_person' THEN 'anonymous person'
+        WHEN 'unnamed_reports' THEN 'unnamed reports'
+        WHEN 'publication' THEN 'the publication itself'
+        WHEN 'unknown' THEN 'unknown'
+        ELSE replace(c.speaker_type, '_', ' ')
+    END AS speaker_type,
+    c.role AS role,
+    ch.name AS channel,
+    c.cue AS cue,
+    CASE c.claim_type
+        WHEN 'direct' THEN 'direct quotation'
+        WHEN 'indirect' THEN 'reported speech'
+        WHEN 'mixed' THEN 'reported speech with a quoted part'
+        WHEN 'narrator' THEN 'the article''s own voice'
+        ELSE replace(c.claim_type, '_', ' ')
+    END AS type,
+    CASE WHEN c.hedged THEN 'yes' ELSE 'no' END AS hedged,
+    a.published AS date,
+    coalesce(a.publisher, a.site_name) AS outlet,
+    c.id AS claim_id,
+    c.speaker_id AS speaker_id,
+    c.article_id AS article_id
+FROM claims AS c
+JOIN articles AS a ON a.id = c.article_id
 JOIN speakers AS sp ON sp.id = c.speaker_id
 LEFT JOIN channels AS ch ON ch.id = c.channel_id
 ORDER BY c.article_id, c.sentence_index, c.content_start, c.id;
