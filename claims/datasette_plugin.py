@@ -7,10 +7,11 @@ Wherever a claims row shows a speaker or a channel by name next to its id (``cla
 role, channel and article, offer the CSV, and link on to the claims-over-time dashboard.
 
 The reading pages (``claims.reading``: ``/<db>/-/speaker/<id>``, ``/<db>/-/claim/<id>``,
-``/<db>/-/article/<id>``) are registered here, with their templates (``claims/templates``); in
-``claims_view``, ``cluster_appearances`` and ``speakers`` the ids (and a speakers row's name) link
-to them; in ``claims_readable`` (the claims as a person reads them) the speaker's name and the
-claim, speaker and article ids do.
+``/<db>/-/article/<id>``, ``/<db>/-/channel/<id>``, ``/<db>/-/cluster/<id>``) are registered here,
+with their templates (``claims/templates``); in ``claims_view`` and ``cluster_appearances`` the
+claim, speaker, article, channel and cluster ids link to them, and so do a ``speakers`` or
+``channels`` row's name and a ``quote_clusters`` row's text; in ``claims_readable`` (the claims as a
+person reads them) the speaker's name and the claim, speaker and article ids do.
 
 A small stylesheet (:data:`CSS`, served at ``/-/claims.css`` and added to every page) keeps a claim
 column wide enough to read and the column descriptions above a table short.
@@ -41,9 +42,12 @@ LINKED_COLUMNS = {
 # table or view -> {column: (column holding the id, reading page)}; the id column may be the cell's own
 PAGE_COLUMNS = {
     "claims_view": {"id": ("id", "claim"), "speaker_id": ("speaker_id", "speaker"),
-                    "article_id": ("article_id", "article")},
+                    "article_id": ("article_id", "article"), "channel_id": ("channel_id", "channel")},
     "cluster_appearances": {"claim_id": ("claim_id", "claim"), "cites_claim_id": ("cites_claim_id", "claim"),
-                            "speaker_id": ("speaker_id", "speaker"), "article_id": ("article_id", "article")},
+                            "speaker_id": ("speaker_id", "speaker"), "article_id": ("article_id", "article"),
+                            "cluster_id": ("cluster_id", "cluster")},
+    "quote_clusters": {"text": ("id", "cluster")},  # (the id column is Datasette's own row link)
+    "channels": {"name": ("id", "channel")},
     "claims_readable": {"speaker": ("speaker_id", "speaker"), "claim_id": ("claim_id", "claim"),
                         "speaker_id": ("speaker_id", "speaker"), "article_id": ("article_id", "article")},
     "speakers": {"name": ("id", "speaker")},

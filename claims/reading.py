@@ -8,12 +8,16 @@ Routes, under each served claims database (``<db>`` is the database's path in Da
 * ``/<db>/-/claim/<id>``: the sentence and its paragraph with source, cue and content marked from
   the stored offsets, the attribution's fields and the claim's quote cluster;
 * ``/<db>/-/article/<id>``: the stored article text in paragraphs, every attribution marked and
-  linked to its claim page.
+  linked to its claim page;
+* ``/<db>/-/channel/<id>``: the channel's name and kind, how many claims by how many speakers in how
+  many articles and when, the speakers who used it and its claims (capped; the CSV link gives all);
+* ``/<db>/-/cluster/<id>``: a quote cluster's trail: the quote, then every appearance in order, the
+  first first, with date, outlet, speaker, channel and the earlier appearance it cites.
 
 Everything shown from an article goes through Jinja's autoescape as plain text: marked text is cut
 into pieces here (:func:`pieces`), and the templates wrap each escaped piece in ``<mark>``. Links
 are built from whole-number ids and the database's encoded path only. An id that is not a stored
-row's number answers 404 "No such speaker/claim/article".
+row's number answers 404 "No such speaker/claim/article/channel/quote cluster".
 """
 
 from __future__ import annotations
@@ -29,9 +33,12 @@ from datasette.utils import tilde_decode
 from datasette.utils.asgi import Response
 
 LIST_LIMIT = 100  # claims listed on a speaker page, appearances on a claim page
-PAGES = ("speaker", "claim", "article")
-ROUTE = r"^/(?P<database>[^/]+)/-/(?P<page>speaker|claim|article)/(?P<id>[^/]*?)(?:\.(?P<format>json))?$"
-TEMPLATES = {"speaker": "claims_speaker.html", "claim": "claims_claim.html", "article": "claims_article.html"}
+PAGES = ("speaker", "claim", "article", "channel", "cluster")
+ROUTE = (r"^/(?P<database>[^/]+)/-/(?P<page>speaker|claim|article|channel|cluster)/(?P<id>[^/]*?)"
+         r"(?:\.(?P<format>json))?$")
+TEMPLATES = {"speaker": "claims_speaker.html", "claim": "claims_claim.html", "article": "claims_article.html",
+             "channel": "claims_channel.html", "cluster": "claims_cluster.html"}
+NOT_FOUND_WORDS = {"cluster": "quote cluster"}  # "No such quote cluster"; the other pages by their own name
 NOT_FOUND_TEMPLATE = "claims_not_found.html"
 REQUIRED_TABLES = {"articles", "sentences", "speakers", "claims", "channels"}
 
@@ -50,6 +57,21 @@ CLAIM_TYPES = {
     "mixed": "reported speech with a quoted part",
     "narrator": "the article's own voice",
 }
+CHANNEL_KINDS = {
+    "news_agency": "news agency",
+    "broadcaster": "broadcaster",
+    "newspaper": "newspaper",
+    "publication": "publication",
+    "statement": "statement",
+    "call": "phone call",
+    "interview": "interview",
+    "press_conference": "press conference",
+    "social_media": "social media",
+    "speech": "speech",
+}
+CITES_VIA = {"channel": "it names that appearance's channel or publisher",
+             "speaker": "the same speaker said it there",
+             "first appearance": "the first appearance"}
 ROLES = ("source", "cue", "content")  # the order a marked piece names its parts in
 
 
@@ -67,6 +89,11 @@ def in_words(value: str | None, words: dict[str, str]) -> str:
 def page_url(datasette: Any, database: str, page: str, row_id: int, format: str | None = None) -> str:
     """The path of a reading page; ``row_id`` must be a stored row's whole number."""
     return f"{datasette.urls.database(database)}/-/{page}/{int(row_id)}" + (f".{format}" if format else "")
+
+
+def channel_url(datasette: Any, database: str, channel_id: Any) -> str | None:
+    """The channel page of ``channel_id``, or None when the claim names no channel."""
+    return page_url(datasette, database, "channel", channel_id) if type(channel_id) is int else None
 
 
 def web_url(url: str | None) -> str | None:
@@ -186,6 +213,8 @@ async def speaker_data(datasette: Any, db: Any, speaker_id: int) -> dict[str, An
                count(*) AS claims
         FROM claims AS c JOIN articles AS a ON a.id = c.article_id WHERE c.speaker_id = ?
         GROUP BY 1 ORDER BY 1 IS NULL, 1""", [speaker_id])
+    for channel in channels:
+        channel["url"] = page_url(datasette, db.name, "channel", channel["id"])
     most = max((m["claims"] for m in months), default=0)
     for month in months:
         month["bar"] = round(200 * month["claims"] / most) if most else 0
@@ -253,6 +282,7 @@ async def claim_data(datasette: Any, db: Any, claim_id: int) -> dict[str, Any] |
             row["speaker_url"] = page_url(datasette, db.name, "speaker", row["speaker_id"])
             row["this"] = row["claim_id"] == claim_id
         cluster = {**info, **member, "appearances": appearances, "shown": len(appearances),
+                   "url": page_url(datasette, db.name, "cluster", member["cluster_id"]),
                    "csv_url": f"{datasette.urls.table(db.name, 'cluster_appearances', format='csv')}"
                               f"?cluster_id={member['cluster_id']}&_stream=1&_size=max"}
     return {
@@ -273,6 +303,8 @@ async def claim_data(datasette: Any, db: Any, claim_id: int) -> dict[str, Any] |
         "affiliation": claim["affiliation"],
         "channel": claim["channel"],
         "channel_kind": claim["channel_kind"],
+        "channel_id": claim["channel_id"],
+        "channel_url": channel_url(datasette, db.name, claim["channel_id"]),
         "location": claim["location"],
         "time": claim["time"],
         "hedged": bool(claim["hedged"]),
@@ -352,7 +384,97 @@ async def article_data(datasette: Any, db: Any, article_id: int) -> dict[str, An
     }
 
 
-LOADERS = {"speaker": speaker_data, "claim": claim_data, "article": article_data}
+async def channel_data(datasette: Any, db: Any, channel_id: int) -> dict[str, Any] | None:
+    found = await rows(db, "SELECT id, name, kind FROM channels WHERE id = ?", [channel_id])
+    if not found:
+        return None
+    channel = found[0]
+    (totals,) = await rows(db, """
+        SELECT count(*) AS claims, count(DISTINCT c.speaker_id) AS speakers, count(DISTINCT c.article_id) AS articles,
+               min(a.published) AS first_seen, max(a.published) AS last_seen
+        FROM claims AS c JOIN articles AS a ON a.id = c.article_id WHERE c.channel_id = ?""", [channel_id])
+    speakers = await rows(db, """
+        SELECT sp.id, sp.name, sp.speaker_type, count(*) AS claims FROM claims AS c
+        JOIN speakers AS sp ON sp.id = c.speaker_id WHERE c.channel_id = ?
+        GROUP BY sp.id ORDER BY claims DESC, sp.name, sp.id""", [channel_id])
+    for speaker in speakers:
+        speaker["url"] = page_url(datasette, db.name, "speaker", speaker["id"])
+        speaker["speaker_type_words"] = in_words(speaker["speaker_type"], SPEAKER_TYPES)
+    claims = await rows(db, """
+        SELECT c.id, a.published, coalesce(a.publisher, a.site_name) AS outlet, sp.name AS speaker, c.speaker_id,
+               c.cue, c.hedged, c.claim_type, c.text AS claim, c.article_id, a.title AS article_title
+        FROM claims AS c JOIN articles AS a ON a.id = c.article_id JOIN speakers AS sp ON sp.id = c.speaker_id
+        WHERE c.channel_id = ?
+        ORDER BY a.published IS NULL, a.published, c.article_id, c.sentence_index, c.content_start, c.id
+        LIMIT ?""", [channel_id, LIST_LIMIT])
+    for claim in claims:
+        claim["url"] = page_url(datasette, db.name, "claim", claim["id"])
+        claim["article_url"] = page_url(datasette, db.name, "article", claim["article_id"])
+        claim["speaker_url"] = page_url(datasette, db.name, "speaker", claim["speaker_id"])
+    csv = f"{datasette.urls.table(db.name, 'claims_view', format='csv')}?channel_id={channel_id}&_stream=1&_size=max"
+    return {
+        "kind": "channel",
+        "id": channel["id"],
+        "name": channel["name"],
+        "channel_kind": channel["kind"],
+        "channel_kind_words": in_words(channel["kind"], CHANNEL_KINDS) if channel["kind"] else None,
+        "claim_count": totals["claims"],
+        "speaker_count": totals["speakers"],
+        "article_count": totals["articles"],
+        "first_seen": totals["first_seen"],
+        "last_seen": totals["last_seen"],
+        "speakers": speakers,
+        "claims": claims,
+        "shown": len(claims),
+        "csv_url": csv,
+        "json_url": page_url(datasette, db.name, "channel", channel_id, "json"),
+        "table_url": f"{datasette.urls.table(db.name, 'claims_view')}?channel_id={channel_id}",
+    }
+
+
+async def cluster_data(datasette: Any, db: Any, cluster_id: int) -> dict[str, Any] | None:
+    found = await rows(db, """
+        SELECT id, text, first_claim_id, first_article_id, first_seen, last_seen, claim_count, article_count
+        FROM quote_clusters WHERE id = ?""", [cluster_id])
+    if not found:
+        return None
+    cluster = found[0]
+    appearances = await rows(db, """
+        SELECT ca.position, ca.published, ca.publisher, ca.article_title, ca.speaker, ca.channel, ca.claim,
+               ca.similarity, ca.cites_claim_id, ca.cites_via, ca.claim_id, ca.article_id, ca.speaker_id, c.channel_id
+        FROM cluster_appearances AS ca JOIN claims AS c ON c.id = ca.claim_id
+        WHERE ca.cluster_id = ? ORDER BY ca.position, ca.claim_id LIMIT ?""", [cluster_id, LIST_LIMIT])
+    positions = {row["claim_id"]: row["position"] for row in appearances}
+    for row in appearances:
+        row["url"] = page_url(datasette, db.name, "claim", row["claim_id"])
+        row["article_url"] = page_url(datasette, db.name, "article", row["article_id"])
+        row["speaker_url"] = page_url(datasette, db.name, "speaker", row["speaker_id"])
+        row["channel_url"] = channel_url(datasette, db.name, row["channel_id"])
+        cited = row["cites_claim_id"]
+        row["cites_url"] = page_url(datasette, db.name, "claim", cited) if type(cited) is int else None
+        row["cites_position"] = positions.get(cited)
+        row["cites_via_words"] = CITES_VIA.get(row["cites_via"], row["cites_via"]) if row["cites_via"] else None
+    csv = (f"{datasette.urls.table(db.name, 'cluster_appearances', format='csv')}?cluster_id={cluster_id}"
+           "&_stream=1&_size=max")
+    return {
+        "kind": "cluster",
+        "id": cluster["id"],
+        "text": cluster["text"],
+        "first_claim_id": cluster["first_claim_id"],
+        "first_article_id": cluster["first_article_id"],
+        "first_seen": cluster["first_seen"],
+        "last_seen": cluster["last_seen"],
+        "claim_count": cluster["claim_count"],
+        "article_count": cluster["article_count"],
+        "appearances": appearances,
+        "shown": len(appearances),
+        "csv_url": csv,
+        "json_url": page_url(datasette, db.name, "cluster", cluster_id, "json"),
+    }
+
+
+LOADERS = {"speaker": speaker_data, "claim": claim_data, "article": article_data, "channel": channel_data,
+           "cluster": cluster_data}
 
 
 def as_json(data: dict[str, Any]) -> dict[str, Any]:
@@ -365,10 +487,11 @@ def as_json(data: dict[str, Any]) -> dict[str, Any]:
 
 
 async def not_found(datasette: Any, request: Any, page: str, database: str | None, fmt: str | None) -> Response:
-    message = f"No such {page}"
+    words = NOT_FOUND_WORDS.get(page, page)
+    message = f"No such {words}"
     if fmt == "json":
         return Response.json({"ok": False, "error": message, "status": 404}, status=404)
-    html = await datasette.render_template(NOT_FOUND_TEMPLATE, {"message": message, "page": page,
+    html = await datasette.render_template(NOT_FOUND_TEMPLATE, {"message": message, "page": words,
                                                                 "database": database}, request=request)
     return Response.html(html, status=404)
 

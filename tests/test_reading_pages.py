@@ -1,5 +1,5 @@
 """The reading pages (claims.reading, routed by the Datasette plugin): /<db>/-/speaker/<id>,
-/<db>/-/claim/<id> and /<db>/-/article/<id>, each also as .json, on real claims databases served
+/<db>/-/claim/<id>, /<db>/-/article/<id>, /<db>/-/channel/<id> and /<db>/-/cluster/<id>, each also as .json, on real claims databases served
 in-process by Datasette's test client."""
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def marked(page: str, role: str, block: str = "claim-sentence") -> list[str]:
 
 
 def links(page: str) -> list[str]:
-    return sorted(set(re.findall(r'href="(/claims/-/(?:speaker|claim|article)/[0-9]+)"', page)))
+    return sorted(set(re.findall(r'href="(/claims/-/(?:speaker|claim|article|channel|cluster)/[0-9]+)"', page)))
 
 
 @pytest.fixture
@@ -160,6 +160,118 @@ def test_article_page_marks_every_attribution_and_links_it(ds, populated_path):
     assert data["text"] == article["text"] and len(data["claims"]) == 4
 
 
+# -- channel page ------------------------------------------------------------------------------------
+
+
+def test_channel_page_shows_the_channel_its_speakers_and_claims(ds, populated_path):
+    (channel,) = select(populated_path, "SELECT * FROM channels WHERE name = 'Al Jazeera'")
+    claims = select(populated_path, "SELECT id, speaker_id, article_id FROM claims WHERE channel_id = ?",
+                    [channel["id"]])
+    speakers = {c["speaker_id"] for c in claims}
+    articles = {c["article_id"] for c in claims}
+    response = get(ds, f"/claims/-/channel/{channel['id']}")
+    assert response.status_code == 200
+    page = response.text
+    assert heading(page) == "Al Jazeera"
+    assert (f"A channel of the kind broadcaster: {len(claims)} claims by {len(speakers)} speaker"
+            f"{'' if len(speakers) == 1 else 's'} in {len(articles)} articles, from 2025-07-01 to 2025-07-01") in page
+    for speaker_id in speakers:
+        name = select(populated_path, "SELECT name FROM speakers WHERE id = ?", [speaker_id])[0][0]
+        count = sum(c["speaker_id"] == speaker_id for c in claims)
+        assert f'<a href="/claims/-/speaker/{speaker_id}">{escape(name)}</a> (person): {count} claims' in page
+    assert f"Showing {len(claims)} of {len(claims)} claims" in page
+    listed = re.findall(r'<a class="claim" href="/claims/-/claim/([0-9]+)">', page)
+    assert sorted(map(int, listed)) == sorted(c["id"] for c in claims)
+    for url in links(page):
+        assert get(ds, url).status_code == 200, url
+    data = get(ds, f"/claims/-/channel/{channel['id']}.json").json()
+    assert data["name"] == "Al Jazeera" and data["claim_count"] == len(claims)
+    assert data["speaker_count"] == len(speakers) and data["article_count"] == len(articles)
+    assert [c["id"] for c in data["claims"]] == [int(i) for i in listed]
+
+
+def test_channel_kind_is_in_words(db_path):
+    with store.open_db(db_path) as database:
+        store_quoted_article(database, "a", [Quote("Ann Lee", "Ann Lee", channel="a phone call", channel_kind="call")])
+    ds = serve(db_path)
+    (channel,) = select(db_path, "SELECT id FROM channels WHERE kind = 'call'")
+    page = get(ds, f"/claims/-/channel/{channel['id']}").text
+    assert "A channel of the kind phone call: 1 claim by 1 speaker in 1 article" in page
+
+
+def test_a_long_channel_claim_list_is_capped_and_the_csv_has_every_claim(ds, populated_path, monkeypatch):
+    monkeypatch.setattr(reading, "LIST_LIMIT", 3)
+    (channel_id, total) = select(populated_path, "SELECT channel_id, count(*) FROM claims WHERE channel_id IS NOT NULL "
+                                                 "GROUP BY channel_id ORDER BY 2 DESC LIMIT 1")[0]
+    assert total > 3
+    page = get(ds, f"/claims/-/channel/{channel_id}").text
+    assert f"Showing 3 of {total} claims" in page and "all of them as CSV" in page
+    assert len(re.findall(r'<a class="claim" href=', page)) == 3
+    (csv_url,) = set(re.findall(r'href="([^"]*claims_view\.csv[^"]*)"', page))
+    assert "channel_id=" in csv_url
+    response = get(ds, html.unescape(csv_url))
+    assert response.status_code == 200
+    records = list(csv.DictReader(io.StringIO(response.text)))
+    assert len(records) == total and {r["channel_id"] for r in records} == {str(channel_id)}
+
+
+# -- quote-trail (cluster) page ----------------------------------------------------------------------
+
+
+def test_cluster_page_shows_the_trail_first_appearance_first(ds, populated_path):
+    (cluster,) = select(populated_path, "SELECT * FROM quote_clusters ORDER BY id LIMIT 1")
+    members = select(populated_path, """SELECT cc.*, c.article_id, c.speaker_id FROM cluster_claims AS cc
+                                        JOIN claims AS c ON c.id = cc.claim_id
+                                        WHERE cluster_id = ? ORDER BY position""", [cluster["id"]])
+    assert len(members) >= 2 and members[0]["claim_id"] == cluster["first_claim_id"]
+    response = get(ds, f"/claims/-/cluster/{cluster['id']}")
+    assert response.status_code == 200
+    page = response.text
+    assert heading(page) == cluster["text"]
+    assert f"{cluster['claim_count']} times in {cluster['article_count']} articles, first seen" in page
+    appearances = re.findall(r'<a class="appearance" href="/claims/-/claim/([0-9]+)">', page)
+    assert [int(a) for a in appearances] == [m["claim_id"] for m in members]  # in order, the first first
+    articles = re.findall(r'<a class="article" href="/claims/-/article/([0-9]+)">', page)
+    assert [int(a) for a in articles] == [m["article_id"] for m in members]
+    cites = re.findall(r'<a class="cites" href="/claims/-/claim/([0-9]+)">#([0-9]+)</a>', page)
+    assert cites == [(str(m["cites_claim_id"]), "1") for m in members[1:]]  # each later one cites the first here
+    assert "first appearance" in page
+    for url in links(page):
+        assert get(ds, url).status_code == 200, url
+    data = get(ds, f"/claims/-/cluster/{cluster['id']}.json").json()
+    assert data["text"] == cluster["text"] and [a["claim_id"] for a in data["appearances"]] == [
+        m["claim_id"] for m in members]
+
+
+def test_claim_page_links_its_cluster_trail_and_channel(ds, populated_path):
+    (member,) = select(populated_path, """SELECT cc.*, c.channel_id FROM cluster_claims AS cc
+                                          JOIN claims AS c ON c.id = cc.claim_id
+                                          WHERE c.channel_id IS NOT NULL LIMIT 1""")
+    page = get(ds, f"/claims/-/claim/{member['claim_id']}").text
+    assert f'<a class="trail" href="/claims/-/cluster/{member["cluster_id"]}">' in page
+    assert f'<a class="channel" href="/claims/-/channel/{member["channel_id"]}">' in page
+    speaker = select(populated_path, "SELECT speaker_id FROM claims WHERE id = ?", [member["claim_id"]])[0][0]
+    page = get(ds, f"/claims/-/speaker/{speaker}").text
+    assert f'<a class="channel" href="/claims/-/channel/{member["channel_id"]}">' in page
+
+
+def test_tables_link_channels_and_clusters_to_their_pages(ds, populated_path):
+    channels = select(populated_path, "SELECT id, name FROM channels")
+    page = get(ds, "/claims/claims_view?_size=max").text
+    used = {r[0] for r in select(populated_path, "SELECT DISTINCT channel_id FROM claims WHERE channel_id IS NOT NULL")}
+    assert {u for u in links(page) if "/channel/" in u} == {f"/claims/-/channel/{i}" for i in used}
+    page = get(ds, "/claims/channels").text
+    for channel in channels:
+        assert f'<a href="/claims/-/channel/{channel["id"]}">{escape(channel["name"])}</a>' in page
+    clusters = select(populated_path, "SELECT id FROM quote_clusters")
+    expected = {f"/claims/-/cluster/{c['id']}" for c in clusters}
+    for table in ("cluster_appearances", "quote_clusters"):
+        page = get(ds, f"/claims/{table}").text
+        assert {u for u in links(page) if "/cluster/" in u} == expected, table
+    for url in expected | {f"/claims/-/channel/{c['id']}" for c in channels}:
+        assert get(ds, url).status_code == 200, url
+
+
 # -- escaping, 404s, links ---------------------------------------------------------------------------
 
 
@@ -184,8 +296,10 @@ def test_markup_in_article_text_shows_as_text(db_path):
 def test_hostile_database_pages_hold_no_markup(tmp_path):
     path = hostile.build(tmp_path / "claims.db")
     ds = serve(path)
-    ids = [(page, row[0]) for page, table in (("speaker", "speakers"), ("claim", "claims"), ("article", "articles"))
+    ids = [(page, row[0]) for page, table in (("speaker", "speakers"), ("claim", "claims"), ("article", "articles"),
+                                              ("channel", "channels"), ("cluster", "quote_clusters"))
            for row in select(path, f"SELECT id FROM {table}")]
+    assert {page for page, _ in ids} == set(reading.PAGES)
     for page, row_id in ids:
         response = get(ds, f"/claims/-/{page}/{row_id}")
         assert response.status_code == 200, (page, row_id)
@@ -201,10 +315,10 @@ def test_hostile_database_pages_hold_no_markup(tmp_path):
 def test_unknown_or_malformed_ids_are_404(ds, page, raw_id):
     response = get(ds, f"/claims/-/{page}/{raw_id}")
     assert response.status_code == 404, response.text[:300]
-    assert f"No such {page}" in response.text
-    assert heading(response.text) == f"No such {page}"
+    words = reading.NOT_FOUND_WORDS.get(page, page)  # cluster: "No such quote cluster"
+    assert heading(response.text) == f"No such {words}"
     response = get(ds, f"/claims/-/{page}/{raw_id}.json")
-    assert response.status_code == 404 and response.json()["error"] == f"No such {page}"
+    assert response.status_code == 404 and response.json()["error"] == f"No such {words}"
 
 
 def test_an_unknown_database_is_404(ds):
@@ -223,9 +337,10 @@ def test_pages_under_an_encoded_database_name(populated_path, tmp_path):
 def test_claims_view_and_speakers_link_to_the_pages(ds, populated_path):
     page = get(ds, "/claims/claims_view?_size=max").text
     found = links(page)
-    claims = select(populated_path, "SELECT id, speaker_id, article_id FROM claims")
+    claims = select(populated_path, "SELECT id, speaker_id, article_id, channel_id FROM claims")
     expected = ({f"/claims/-/claim/{c['id']}" for c in claims} | {f"/claims/-/speaker/{c['speaker_id']}" for c in claims}
-                | {f"/claims/-/article/{c['article_id']}" for c in claims})
+                | {f"/claims/-/article/{c['article_id']}" for c in claims}
+                | {f"/claims/-/channel/{c['channel_id']}" for c in claims if c["channel_id"] is not None})
     assert set(found) == expected
     assert '<a href="/claims/speaker?speaker_id=' in page  # the names still link to the canned query
     for url in found:
