@@ -263,3 +263,40 @@ def test_the_readable_view_reads_at_a_laptop_width(server, page, populated_path,
     page.locator("table.rows-and-columns tbody td.col-speaker a").first.click()
     page.wait_for_load_state()
     assert "/claims/-/speaker/" in page.url
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+
+
+def test_reading_page_screenshots_of_the_seed_article(tmp_path, page):
+    """The seed article ingested for real (bundled model), served, and its speaker (Sinem
+    Koseoglu), a claim of hers and the article page photographed at 1280x900 into
+    docs/screenshots/{speaker,claim,article}.png, the images README shows: rerunning this test
+    keeps them true to the pages."""
+    import sqlite3
+
+    from data_paths import SEED_TEXT
+
+    import claims
+
+    db_path = tmp_path / "claims.db"
+    claims.ingest([str(SEED_TEXT)], str(db_path))
+    with sqlite3.connect(db_path) as conn:
+        (speaker_id,) = conn.execute("SELECT id FROM speakers WHERE name = 'Sinem Koseoglu'").fetchone()
+        claim_id, article_id = conn.execute(
+            "SELECT id, article_id FROM claims WHERE speaker_id = ? AND cue IS NOT NULL ORDER BY id LIMIT 1",
+            [speaker_id]).fetchone()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    with serving(db_path) as base:
+        for name, path, heading in (("speaker", f"/claims/-/speaker/{speaker_id}", "Sinem Koseoglu"),
+                                    ("claim", f"/claims/-/claim/{claim_id}", None),
+                                    ("article", f"/claims/-/article/{article_id}", None)):
+            response = page.goto(base + path)
+            assert response is not None and response.status == 200, path
+            if heading:
+                assert page.locator("h1").inner_text() == heading
+            assert page.locator("mark").count() > 0 or name == "speaker", path
+            shot = SCREENSHOTS / f"{name}.png"
+            page.screenshot(path=str(shot))  # the first screen a reader sees, 1280x900
+            assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000, shot
