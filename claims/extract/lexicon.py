@@ -115,7 +115,51 @@ CHANNEL_NOUNS: dict[str, str] = {
     "facebook": "social_media", "x": "social_media", "instagram": "social_media",
     "letter": "statement", "email": "statement", "speech": "speech", "rally": "speech",
     "op-ed": "newspaper", "column": "newspaper", "show": "broadcaster", "program": "broadcaster",
+    "media": "social_media",  # only as "social media" (claims.extract.channels)
 }
+
+# The medium a channel noun names, as the channel's name: "his statements", "a statement Friday"
+# and "a White House statement" are all "a statement" (claims.extract.channels). Platforms the
+# registry knows ("tweet" -> Twitter) are looked up there.
+CHANNEL_MEDIA: dict[str, str] = {
+    "statement": "a statement", "release": "a press release", "communique": "a statement",
+    "call": "a phone call", "phone": "a phone call", "telephone": "a phone call",
+    "interview": "an interview", "conversation": "a conversation",
+    "conference": "a press conference", "briefing": "a briefing",
+    "tweet": "Twitter", "post": "social media", "media": "social media", "twitter": "Twitter",
+    "facebook": "Facebook", "x": "Twitter", "instagram": "Instagram",
+    "letter": "a letter", "email": "an email", "speech": "a speech", "rally": "a rally",
+    "op-ed": "an op-ed", "column": "a column", "show": "a show", "program": "a program",
+}
+
+# Words that open a channel phrase and say nothing of the medium ("his statements", "one tweet").
+CHANNEL_DETERMINERS = {
+    "a", "an", "the", "his", "her", "their", "its", "our", "my", "your", "one", "this", "that",
+    "these", "those", "another", "several", "two", "three", "some", "same",
+}
+
+# Prepositions that start a detail after the medium ("in Michigan", "with al-Assad", "on Friday").
+CHANNEL_PREPOSITIONS = {
+    "in", "at", "with", "on", "to", "from", "during", "before", "after", "for", "by", "of", "about",
+    "near", "outside", "inside", "via", "through", "aboard", "alongside", "ahead", "following",
+}
+
+# Prepositions whose object, when it is a proper name and not a time, is the claim's place.
+PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "inside", "aboard"}
+
+# Words of a time ("Friday evening", "earlier Wednesday", "last week", "Sept. 12").
+TIME_WORDS = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan.", "feb.", "mar.", "apr.", "jun.", "jul.", "aug.",
+    "sep.", "sept.", "oct.", "nov.", "dec.",
+    "morning", "afternoon", "evening", "night", "overnight", "today", "tonight", "yesterday",
+    "tomorrow", "weekend", "week", "month", "year", "last", "next", "earlier", "later", "late",
+    "early", "this", "same", "day",
+}
+
+# Time words that name no time alone ("this statement", "a statement earlier").
+WEAK_TIME_WORDS = {"this", "same", "last", "next", "earlier", "later", "late", "early", "day"}
 
 # Nationality adjectives -> country, for affiliations ("Iranian President" -> Iran).
 NATIONALITIES = {

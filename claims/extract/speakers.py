@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from claims.extract.channels import channel_medium
 from claims.extract.lexicon import (
     ANONYMOUS_NOUNS,
     CHANNEL_NOUNS,
@@ -314,9 +315,19 @@ def find_channel_place_time(found: Found, tree: Tree, text: str, entities: list[
                                       and verb.lemma.lower() == "tell"):
                 attribution.channel, attribution.channel_kind = entry.name, entry.kind
                 continue
-            if lemma in CHANNEL_NOUNS and cases & {"in", "on", "during", "at", "via", "through"}:
-                attribution.channel = attribution.channel or phrase
-                attribution.channel_kind = attribution.channel_kind or CHANNEL_NOUNS[lemma]
+            if lemma in CHANNEL_NOUNS and cases & {"in", "on", "during", "at", "via", "through"} and (
+                    lemma != "media" or "social" in phrase.lower()):
+                # The medium or outlet, not the phrase: its time and place go to the claim's.
+                span = span_of(words, text)
+                inside = [e for e in entities if span is not None and span.start <= e.start and e.end <= span.end]
+                medium = channel_medium(phrase, CHANNEL_NOUNS[lemma],
+                                        places=[e.text for e in inside if e.type == "LOC"],
+                                        dates=[e.text for e in inside if e.type == "DATE"])
+                if attribution.channel is None:
+                    attribution.channel = medium.name
+                    attribution.location = attribution.location or medium.place
+                    attribution.time = attribution.time or medium.time
+                attribution.channel_kind = attribution.channel_kind or medium.kind
             elif verb.lemma.lower() == "tell" and child.deprel in ("obj", "iobj") and lemma in ("reporter", "journalist"):
                 attribution.channel = attribution.channel or "reporters"
                 attribution.channel_kind = attribution.channel_kind or "press_conference"
