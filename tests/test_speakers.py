@@ -565,3 +565,46 @@ def test_a_bare_name_leaves_its_middle_name_variant_when_a_second_one_arrives(db
     assert speaker_of(db, "a2", 1)["name"] == "George Bush"
     assert speakers.reconcile_speakers(db) == 0, "nothing left to move"
     assert_counts_consistent(db)
+
+
+def _speaker_state(db) -> tuple[dict, dict]:
+    """What a path must not change: each claim's speaker, and the speakers' names and counts."""
+    claims = {
+        (r[0], r[1], r[2]): r[3]
+        for r in db.execute(
+            """SELECT a.key, c.text, c.speaker_name, s.name FROM claims c
+               JOIN articles a ON a.id = c.article_id JOIN speakers s ON s.id = c.speaker_id"""
+        )
+    }
+    rows = {r[0]: (r[1], r[2], r[3]) for r in db.execute("SELECT key, name, claim_count, ambiguous FROM speakers")}
+    return claims, rows
+
+
+def test_a_replaced_database_is_the_same_as_a_fresh_one(tmp_path):
+    # A bare "Clinton" joins Hillary, the only Clinton when it arrives (rule b); Bill comes later and
+    # Hillary's 10 claims of 12 no longer make her prominent (rule f). Fresh, the join was made before
+    # Bill came; re-storing everything decides it again with Bill there. Both must end the same.
+    from conftest import EXTRACTOR_VERSION, MODEL_VERSION, make_quoted_article
+
+    from claims.pipeline import run_end_of_run_stages
+
+    articles = [
+        ("a1", [Quote("Hillary Clinton", "Hillary Clinton")] * 10),
+        ("a2", [Quote("Clinton", "Clinton")]),
+        ("a3", [Quote("Bill Clinton", "Bill Clinton")] * 2),
+    ]
+
+    def ingest(database, version):
+        for key, quotes in articles:
+            article, parsed, claims = make_quoted_article(key, quotes)
+            store.store_article(database, article, parsed, claims, version, MODEL_VERSION)
+        run_end_of_run_stages(database)
+
+    with store.open_db(tmp_path / "fresh.db") as fresh, store.open_db(tmp_path / "replaced.db") as replaced:
+        ingest(fresh, EXTRACTOR_VERSION)
+        ingest(replaced, "older-extractor")
+        ingest(replaced, EXTRACTOR_VERSION)  # every article replaced, in the same order
+        assert _speaker_state(replaced) == _speaker_state(fresh)
+        assert persons(fresh)["Clinton"]["ambiguous"] == 1, "10 of 12 claims: not prominent"
+        assert_counts_consistent(fresh)
+        assert_counts_consistent(replaced)

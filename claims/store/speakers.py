@@ -78,6 +78,8 @@ class _Resolver:
         self.splits: dict[str, list[_Split]] = {}
         self.targets: set[str] = set()  # keys some decision points to
         self.genders: dict[int, str | None] = {}  # person rows' genders as read (self.gender)
+        # Set by reconcile_speakers: each row's claims that no surname rule placed (self.count).
+        self.settled: dict[int, int] | None = None
         for kind, from_key, into_key, alias in db.execute(
             "SELECT kind, from_key, into_key, alias FROM speaker_merges ORDER BY id"
         ):
@@ -140,15 +142,47 @@ class _Resolver:
 
     # rules
 
+    def rule_placed(self, key: str, source_text: str | None, speaker_name: str | None) -> PersonName | None:
+        """The surname-only name of claims that rules (b), (d) and (f) placed on the row keyed ``key``
+        (and may place elsewhere), or None: a full name, a name or a row a decision concerns."""
+        parsed = person_name(speaker_name or "")
+        if parsed.is_full or not parsed.surname_key or key in self.targets:
+            return None
+        natural = f"{PERSON}:{parsed.key}"
+        if natural in self.targets or self.follow(natural, (source_text, speaker_name))[0] != natural:
+            return None
+        return parsed
+
+    def settle(self) -> None:
+        """From now on count only the claims no surname rule placed (reconcile_speakers): a bare
+        surname's claims are decided against the rest, wherever earlier counts had put them, so the
+        outcome does not hang on the order articles came in."""
+        self.settled = {}
+        for speaker_id, key, source_text, speaker_name, count in self.db.execute(
+            """SELECT s.id, s.key, c.source_text, c.speaker_name, count(*) FROM claims c
+               JOIN speakers s ON s.id = c.speaker_id WHERE s.speaker_type = ?
+               GROUP BY s.id, c.source_text, c.speaker_name""",
+            [PERSON],
+        ).fetchall():
+            placed = self.rule_placed(key, source_text, speaker_name) is not None
+            self.settled[speaker_id] = self.settled.get(speaker_id, 0) + (0 if placed else count)
+        self.genders.clear()
+
+    def count(self, speaker_id: int) -> int:
+        """A candidate's claims as rule (f) weighs them."""
+        if self.settled is None:
+            return self.row(speaker_id)["claim_count"]
+        return self.settled.get(speaker_id, 0)
+
     def candidates(self, surname_key: str) -> list[tuple[int, str | None]]:
         """``(row id, suffix)`` of every full name with this surname that claims can point to."""
         found = []
-        for speaker_id, name, claim_count in self.db.execute(
-            "SELECT id, name, claim_count FROM speakers WHERE speaker_type = ? AND surname = ?",
+        for speaker_id, name in self.db.execute(
+            "SELECT id, name FROM speakers WHERE speaker_type = ? AND surname = ?",
             [PERSON, surname_key],
         ):
             parsed = person_name(name)
-            if parsed.is_full and (claim_count > 0 or speaker_id in self.used):
+            if parsed.is_full and (self.count(speaker_id) > 0 or speaker_id in self.used):
                 found.append((speaker_id, parsed.suffix))
         for from_key in self.merges:  # a merged-away full name still names its target
             if not from_key.startswith(f"{PERSON}:") or SPLIT_MARK in from_key:
@@ -165,13 +199,16 @@ class _Resolver:
         and titles opening the source ("he", "Mr. Obama") when one gender has three in four of at
         least two. None when neither tells."""
         if speaker_id not in self.genders:
-            name = self.row(speaker_id)["name"]
-            known = given_name_gender(person_name(name))
+            row = self.row(speaker_id)
+            known = given_name_gender(person_name(row["name"]))
             if known is None:
                 votes = {"male": 0, "female": 0}
-                for (source,) in self.db.execute(
-                    "SELECT source_text FROM claims WHERE speaker_id = ? AND source_text IS NOT NULL", [speaker_id]
+                for source, speaker_name in self.db.execute(
+                    "SELECT source_text, speaker_name FROM claims WHERE speaker_id = ? AND source_text IS NOT NULL",
+                    [speaker_id],
                 ):
+                    if self.settled is not None and self.rule_placed(row["key"], source, speaker_name):
+                        continue  # settling: only what no surname rule placed
                     found = source_gender(source)
                     if found:
                         votes[found] += 1
@@ -192,7 +229,7 @@ class _Resolver:
             if gender is None or self.gender(speaker_id) in (gender, None):
                 suffixes[speaker_id] = suffix
         for speaker_id in suffixes:
-            counts[speaker_id] = self.row(speaker_id)["claim_count"]
+            counts[speaker_id] = self.count(speaker_id)
         same_suffix = [speaker_id for speaker_id, suffix in suffixes.items() if suffix == parsed.suffix]
         if len(same_suffix) == 1 and (parsed.suffix or len(suffixes) == 1):
             return same_suffix[0], True  # rule (b): the one candidate
@@ -269,6 +306,31 @@ class _Resolver:
                     continue
                 target = self.get_or_create(natural, speaker_name or name, PERSON)
                 moved += self.reassign(speaker_id, target, only=(source_text, speaker_name))
+        return moved
+
+    def unfold_surnames(self) -> int:
+        """Rules (b) and (f) again for the claims of a bare surname that a full name holds (joined
+        when it arrived, or by a fold): those the rules now give another row go there, or back to
+        the surname's own row. Rows and names a decision concerns are left alone. Returns the claims
+        moved."""
+        moved = 0
+        rows = self.db.execute("SELECT id, key, name FROM speakers WHERE speaker_type = ?", [PERSON]).fetchall()
+        for speaker_id, key, name in rows:
+            if not person_name(name).is_full or key in self.targets:
+                continue
+            for source_text, speaker_name in self.db.execute(
+                "SELECT DISTINCT source_text, speaker_name FROM claims WHERE speaker_id = ?", [speaker_id]
+            ).fetchall():
+                parsed = self.rule_placed(key, source_text, speaker_name)
+                if parsed is None:
+                    continue
+                gender = mention_gender(speaker_name or "", (source_text, speaker_name))
+                match, _ = self.surname_match(parsed, gender)
+                if match == speaker_id:
+                    continue
+                if match is None:  # fold_surnames then flags the surname's row
+                    match = self.get_or_create(f"{PERSON}:{parsed.key}", speaker_name or "", PERSON)
+                moved += self.reassign(speaker_id, match, only=(source_text, speaker_name))
         return moved
 
     def foldable(self, surname_key: str) -> list[dict[str, Any]]:
@@ -425,13 +487,16 @@ def rekey_speakers(db: sqlite_utils.Database) -> int:
 
 def reconcile_speakers(db: sqlite_utils.Database) -> int:
     """Apply rules (e), (b), (d) and (f) to the whole database: claims a name without middle names
-    gave a variant that is no longer the only one go back to their own row; every surname-only
-    row's claims move to the full name the rules give them now; rows left with candidates are
-    flagged ambiguous. Run at the end of each ingest, so the rules see everything stored; one
+    gave a variant that is no longer the only one go back to their own row; every claim of a bare
+    surname, on its own row or joined to a full name earlier, goes to the row the rules give it
+    now, weighed against the claims no surname rule placed; rows left with candidates are flagged
+    ambiguous. Run at the end of each ingest, so the rules see everything stored; one
     transaction. Returns the claims moved."""
     with db.atomic():
         resolver = _Resolver(db)
         moved = resolver.unfold_middle_names()
+        resolver.settle()
+        moved += resolver.unfold_surnames()
         rows = db.execute(
             "SELECT DISTINCT surname FROM speakers WHERE speaker_type = ? AND surname IS NOT NULL", [PERSON]
         ).fetchall()
