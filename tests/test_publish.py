@@ -321,3 +321,40 @@ def test_export_errors(populated_path, tmp_path):
         export.export(tmp_path / "none.db")
     with pytest.raises(store.StoreError, match="readonly"):
         export.export(populated_path, query="DELETE FROM claims RETURNING id", out=io.StringIO())
+
+
+def test_settings_for_large_databases_in_effect(populated_path):
+    """Facet suggestions are off (on a million claims they cost seconds a page, and fail a view's
+    page); a setting given to make_datasette wins."""
+    settings = get(publish.make_datasette(populated_path), "/-/settings.json").json()
+    assert settings["suggest_facets"] is False
+    assert settings["facet_time_limit_ms"] == 200 and settings["max_returned_rows"] == 1000
+    given = publish.make_datasette(populated_path, settings={"suggest_facets": True, "sql_time_limit_ms": 3000})
+    settings = get(given, "/-/settings.json").json()
+    assert settings["suggest_facets"] is True and settings["sql_time_limit_ms"] == 3000
+    page = get(publish.make_datasette(populated_path), "/claims/claims.json").json()
+    assert page["suggested_facets"] == []
+
+
+def test_serve_command_turns_facet_suggestions_off_unless_told(tmp_path):
+    command = publish.serve_command(tmp_path / "claims.db")
+    at = command.index("suggest_facets")
+    assert command[at - 1:at + 2] == ["--setting", "suggest_facets", "off"]
+    for extra in (["--setting", "suggest_facets", "on"], ["--setting=suggest_facets", "on"]):
+        command = publish.serve_command(tmp_path / "claims.db", extra=extra)
+        assert command.count("suggest_facets") + command.count("--setting=suggest_facets") == 1
+        assert command[-len(extra):] == extra
+
+
+def test_large_databases_are_served_without_the_claim_tables_default_facets(populated_path, monkeypatch):
+    small = publish.metadata_for(populated_path)["databases"]["claims"]["tables"]
+    assert all(small[table].get("facets") for table in publish.CLAIM_TABLES)
+    assert publish.claim_count(populated_path) > 0
+    monkeypatch.setattr(publish, "LARGE_CLAIMS", publish.claim_count(populated_path) - 1)
+    large = publish.metadata_for(populated_path)["databases"]["claims"]["tables"]
+    assert not any(large[table].get("facets") for table in publish.CLAIM_TABLES)
+    assert large["speakers"]["facets"] == small["speakers"]["facets"]  # small tables keep theirs
+    assert large["claims_readable"]["fts_table"] == "claims_fts"
+    page = get(publish.make_datasette(populated_path), "/claims/claims_readable.json?_facet=type").json()
+    assert "type" in page["facet_results"]  # still one click away
+
