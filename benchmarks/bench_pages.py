@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import html
 import io
 import json
 import math
@@ -245,9 +246,9 @@ def pages(conn: sqlite3.Connection, name: str, metadata: dict) -> tuple[list[tup
                                   one(f"SELECT count(*) FROM claims WHERE article_id = {article}")),
         ("csv", "cluster page"): (f"{db}/-/cluster/{cluster}.json",
                                   one(f"SELECT count(*) FROM cluster_claims WHERE cluster_id = {cluster}")),
-        ("csv", "query speaker"): (f"{db}/speaker.csv?speaker_id={busiest}",
+        ("csv", "query speaker"): (f"{db}/speaker?speaker_id={busiest}",
                                    one(f"SELECT count(*) FROM claims WHERE speaker_id = {busiest}")),
-        ("csv", "query channel"): (f"{db}/channel.csv?channel_id={channel[0]}",
+        ("csv", "query channel"): (f"{db}/channel?channel_id={channel[0]}",
                                    one(f"SELECT count(*) FROM claims WHERE channel_id = {channel[0]}")),
         ("csv", "claims_readable?speaker_id= stream"): (
             f"{db}/claims_readable.csv?speaker_id={busiest}&_stream=1&_size=max",
@@ -301,6 +302,11 @@ async def serve_and_time(db: Path, repeat: int, only: str | None, settings: dict
             if url.endswith(".json"):  # a reading page: follow its CSV link
                 page, _ = await fetch(ds, url)
                 csv_url = page.json()["csv_url"]
+            elif ".csv" not in url:  # a canned query's page: its download-all link, else its CSV link
+                page, _ = await fetch(ds, url)
+                link = re.search(r'class="claims-download-all">[^<]*<a href="([^"]+)"', page.text)
+                path, _, query = url.partition("?")
+                csv_url = html.unescape(link.group(1)) if link else f"{path}.csv?{query}"
             response, ms = await fetch(ds, csv_url)
             times.append(ms)
             status = response.status_code

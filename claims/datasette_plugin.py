@@ -23,8 +23,10 @@ id and the database's encoded path, never from article text.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
+import datasette as datasette_package
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 from jinja2 import ChoiceLoader, FileSystemLoader
@@ -88,11 +90,19 @@ def extra_css_urls(datasette: Any) -> list[str]:
 def prepare_jinja2_environment(env: Any, datasette: Any) -> None:
     # The reading pages' templates, after the user's --template-dir and the plugins' (which may
     # override them by name) and before Datasette's own. Called on every startup: added once.
+    # Datasette keeps all three in one FileSystemLoader, its own folder last: ours goes before it,
+    # so that query.html (the canned queries' page, extending "default:query.html") is ours.
     loader = env.loader
     folder = reading.templates_dir()
     if isinstance(loader, ChoiceLoader):
-        if not any(isinstance(one, FileSystemLoader) and folder in one.searchpath for one in loader.loaders):
-            loader.loaders = [*loader.loaders, FileSystemLoader(folder)]
+        if any(isinstance(one, FileSystemLoader) and folder in one.searchpath for one in loader.loaders):
+            return
+        own = str(Path(datasette_package.__file__).parent / "templates")
+        for one in loader.loaders:
+            if isinstance(one, FileSystemLoader) and own in one.searchpath:
+                one.searchpath.insert(one.searchpath.index(own), folder)
+                return
+        loader.loaders = [*loader.loaders, FileSystemLoader(folder)]
     else:
         env.loader = ChoiceLoader([loader, FileSystemLoader(folder)] if loader else [FileSystemLoader(folder)])
 

@@ -358,3 +358,22 @@ def test_large_databases_are_served_without_the_claim_tables_default_facets(popu
     page = get(publish.make_datasette(populated_path), "/claims/claims_readable.json?_facet=type").json()
     assert "type" in page["facet_results"]  # still one click away
 
+
+@pytest.mark.parametrize("query, column", [("speaker", "speaker_id"), ("channel", "channel_id")])
+def test_speaker_and_channel_queries_link_to_every_claim(populated_path, query, column):
+    """A canned query's CSV stops at max_returned_rows; its page links to the streamed claims_view CSV."""
+    import html
+    import re
+
+    ds = publish.make_datasette(populated_path, settings={"max_returned_rows": 1})
+    page = get(ds, f"/claims/{query}?{column}=1")
+    link = re.search(r'class="claims-download-all">[^<]*<a href="([^"]+)"', page.text)
+    assert link, page.text
+    url = html.unescape(link.group(1))
+    assert url == f"/claims/claims_view.csv?{column}=1&_stream=1&_size=max"
+    rows = list(csv.DictReader(io.StringIO(get(ds, url).text)))
+    with sqlite3.connect(populated_path) as conn:
+        expected = conn.execute(f"SELECT count(*) FROM claims WHERE {column} = 1").fetchone()[0]
+    assert len(rows) == expected > 1 and {row[column] for row in rows} == {"1"}
+    assert "claims-download-all" not in get(ds, f"/claims/{query}?{column}=x").text
+    assert "claims-download-all" not in get(ds, "/claims/top_speakers").text
