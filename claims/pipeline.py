@@ -34,6 +34,7 @@ from claims.store import (
     has_annotations,
     load_annotations,
     open_db,
+    optimize_db,
     record_error,
     store_article,
     stored_state,
@@ -215,7 +216,9 @@ def run_end_of_run_stages(db: sqlite_utils.Database) -> bool:
     Both span articles, so they run once per run, not per article: surname-only speakers against
     the claim counts of all that is stored (rule (f)), then the quote clusters. One transaction
     holding the write lock: a kill rolls it back and leaves the stages owed for the next ingest,
-    and a concurrent ingest waits rather than changing claims under it. Returns whether they ran.
+    and a concurrent ingest waits rather than changing claims under it. Then ANALYZE
+    (:func:`claims.store.optimize_db`), so the published pages' queries get the right plans on a
+    large database. Returns whether they ran.
     """
     with write_transaction(db):
         if not end_of_run_owed(db):  # another process ran them meanwhile
@@ -223,6 +226,7 @@ def run_end_of_run_stages(db: sqlite_utils.Database) -> bool:
         reconcile_speakers(db)
         rebuild_clusters(db)
         clear_end_of_run_owed(db)
+        optimize_db(db)
     return True
 
 

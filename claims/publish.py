@@ -7,6 +7,10 @@ canned queries, and the dashboards' charts query it. Several files (one per sour
 ``claims-2024-01.db``, ``claims-2024-02.db``) are served together, each with the block under its
 own name; the dashboards chart the first, and with ``--crossdb`` SQL on the ``_memory`` database
 can read them all (Datasette attaches the first ten).
+
+A database of more than :data:`LARGE_CLAIMS` claims is served without the default facets of the
+tables and views with a row per claim (:data:`CLAIM_TABLES`), and every database with facet
+suggestions off (:data:`DEFAULT_SETTINGS`): both cost seconds a page on a million claims.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import copy
 import json
 import signal
+import sqlite3
 import sys
 import tempfile
 import threading
@@ -44,6 +49,18 @@ METADATA_DATABASE = "claims"  # the database name used inside datasette-metadata
 # (--crossdb): SQLite keeps "main" and "temp" for itself, and Datasette names its own databases
 # "_memory" and "_internal" (a file of that name would be renamed "_memory_2").
 RESERVED_NAMES = frozenset({"main", "temp", "_memory", "_internal"})
+# Datasette settings for claims databases, which reach a million claims (issue 15, part 5): facet
+# suggestions try a facet on every column of a page (33 for the claims table, each a GROUP BY over
+# every claim: 4 s a page), and for a view re-run its count without the time limit's safety net,
+# failing the page. The facets the metadata names are still computed, and any column can still be
+# faceted from its menu. Settings the user gives (``--setting``, ``settings=``) win.
+DEFAULT_SETTINGS: dict[str, Any] = {"suggest_facets": False}
+# Above this many claims the tables and views with a row per claim (or a group of claims) are served
+# without their default facets: each is a GROUP BY over every claim (through the views' joins), a
+# second or more on a million claims, which would time out on every page load. Any column can
+# still be faceted from its menu, which is quick once the rows are filtered (a speaker, a channel).
+LARGE_CLAIMS = 100_000
+CLAIM_TABLES = ("claims", "claims_view", "claims_readable", "speaker_roles", "anonymous_sources")
 
 
 class ServeError(StoreError):
@@ -89,7 +106,8 @@ def metadata_for(*db_paths: str | Path) -> dict[str, Any]:
     """The packaged metadata with its database block given to every file of ``db_paths``.
 
     Each file gets its own copy of the block (titles, facets, search, canned queries) under its
-    name; the dashboards chart the first file. Raises :class:`ServeError` as
+    name, without the facets of :data:`CLAIM_TABLES` when it holds more than :data:`LARGE_CLAIMS`
+    claims; the dashboards chart the first file. Raises :class:`ServeError` as
     :func:`database_names` does.
     """
     metadata: dict[str, Any] = json.loads(metadata_path().read_text(encoding="utf-8"))
@@ -97,14 +115,29 @@ def metadata_for(*db_paths: str | Path) -> dict[str, Any]:
     databases = metadata.get("databases", {})
     if METADATA_DATABASE in databases:
         block = databases.pop(METADATA_DATABASE)
-        for name in names:
+        for name, path in zip(names, _unique(db_paths)):
             databases[name] = copy.deepcopy(block)
+            if claim_count(path) > LARGE_CLAIMS:
+                for table in CLAIM_TABLES:
+                    databases[name].get("tables", {}).get(table, {}).pop("facets", None)
         first = names[0]
         for dashboard in metadata.get("plugins", {}).get("datasette-dashboards", {}).values():
             for part in [*dashboard.get("charts", {}).values(), *dashboard.get("filters", {}).values()]:
                 if part.get("db") == METADATA_DATABASE:
                     part["db"] = first
     return metadata
+
+
+def claim_count(db_path: str | Path) -> int:
+    """About how many claims the database holds (the largest claim id: no scan), 0 when unreadable."""
+    try:
+        conn = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return conn.execute("SELECT coalesce(max(id), 0) FROM claims").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
 
 
 def _as_paths(db_paths: str | Path | Iterable[str | Path]) -> list[str | Path]:
@@ -150,6 +183,7 @@ def make_datasette(*db_paths: str | Path, **kwargs: Any) -> Datasette:
     paths = _check_databases(db_paths)
     if len(paths) > 1:
         kwargs.setdefault("crossdb", True)
+    kwargs["settings"] = {**DEFAULT_SETTINGS, **(kwargs.get("settings") or {})}
     return Datasette([str(path) for path in paths], metadata=metadata_for(*paths), **kwargs)
 
 
@@ -163,13 +197,22 @@ def serve_command(
 ) -> list[str]:
     """The ``datasette serve`` command line for ``db_paths``, one file or several (run with this Python).
 
-    With several files ``--crossdb`` is added, unless ``extra`` has it already. ``metadata``
+    With several files ``--crossdb`` is added, unless ``extra`` has it already; each of
+    :data:`DEFAULT_SETTINGS` is added as ``--setting`` unless ``extra`` sets it. ``metadata``
     defaults to the packaged file, whose database block is named ``claims``: pass a file written
     from :func:`metadata_for` when a database has another name (:func:`serve` does).
     """
     paths = [str(path) for path in _as_paths(db_paths)]
     extra = list(extra or [])
     crossdb = ["--crossdb"] if len(paths) > 1 and "--crossdb" not in extra else []
+    given = {extra[i + 1] for i, option in enumerate(extra[:-1]) if option in ("--setting", "-s")}
+    given |= {option.split("=", 1)[1] for option in extra if option.startswith("--setting=")}
+    settings = [
+        part
+        for name, value in DEFAULT_SETTINGS.items()
+        if name not in given
+        for part in ("--setting", name, _setting_text(value))
+    ]
     return [
         sys.executable,
         "-m",
@@ -178,6 +221,7 @@ def serve_command(
         *paths,
         "--metadata",
         str(metadata or metadata_path()),
+        *settings,
         "--host",
         host,
         "--port",
@@ -185,6 +229,13 @@ def serve_command(
         *crossdb,
         *extra,
     ]
+
+
+def _setting_text(value: Any) -> str:
+    """A setting's value as ``datasette serve --setting`` takes it (booleans as on/off)."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
 
 
 def _files_among(options: list[str], datasette_serve: Any) -> list[str]:

@@ -352,3 +352,21 @@ def test_end_of_run_stages_and_another_process_storing_take_turns(db_path):
     assert stored.wait(timeout=30), "the other process's article was never stored"
     assert ours.execute("SELECT count(*) FROM articles").fetchone() == (2,)
     assert store.end_of_run_owed(ours)  # the article stored after the stages leaves them owed again
+
+
+def test_end_of_run_stages_analyze_the_database(db_path):
+    """After the stages SQLite has statistics (sqlite_stat1) for the claims' indexes, so the published
+    pages' queries are planned for the data (issue 15, part 5: a million claims)."""
+    from conftest import Quote, store_quoted_article
+
+    import claims.pipeline as pipeline
+    from claims import store
+
+    db = store.open_db(db_path)
+    store_quoted_article(db, "a1", [Quote("Abbas Araghchi", "Abbas Araghchi")])
+    assert not db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()[0]
+    assert pipeline.run_end_of_run_stages(db)
+    indexes = {row[0] for row in db.execute("SELECT idx FROM sqlite_stat1 WHERE tbl = 'claims'")}
+    assert {"idx_claims_speaker_id", "idx_claims_reading_order"} <= indexes
+    assert store.open_db(db_path).execute("SELECT count(*) FROM claims").fetchone()[0] > 0  # still opens
+    db.close()

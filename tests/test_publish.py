@@ -321,3 +321,81 @@ def test_export_errors(populated_path, tmp_path):
         export.export(tmp_path / "none.db")
     with pytest.raises(store.StoreError, match="readonly"):
         export.export(populated_path, query="DELETE FROM claims RETURNING id", out=io.StringIO())
+
+
+def test_settings_for_large_databases_in_effect(populated_path):
+    """Facet suggestions are off (on a million claims they cost seconds a page, and fail a view's
+    page); a setting given to make_datasette wins."""
+    settings = get(publish.make_datasette(populated_path), "/-/settings.json").json()
+    assert settings["suggest_facets"] is False
+    assert settings["facet_time_limit_ms"] == 200 and settings["max_returned_rows"] == 1000
+    given = publish.make_datasette(populated_path, settings={"suggest_facets": True, "sql_time_limit_ms": 3000})
+    settings = get(given, "/-/settings.json").json()
+    assert settings["suggest_facets"] is True and settings["sql_time_limit_ms"] == 3000
+    page = get(publish.make_datasette(populated_path), "/claims/claims.json").json()
+    assert page["suggested_facets"] == []
+
+
+def test_serve_command_turns_facet_suggestions_off_unless_told(tmp_path):
+    command = publish.serve_command(tmp_path / "claims.db")
+    at = command.index("suggest_facets")
+    assert command[at - 1:at + 2] == ["--setting", "suggest_facets", "off"]
+    for extra in (["--setting", "suggest_facets", "on"], ["--setting=suggest_facets", "on"]):
+        command = publish.serve_command(tmp_path / "claims.db", extra=extra)
+        assert command.count("suggest_facets") + command.count("--setting=suggest_facets") == 1
+        assert command[-len(extra):] == extra
+
+
+def test_large_databases_are_served_without_the_claim_tables_default_facets(populated_path, monkeypatch):
+    small = publish.metadata_for(populated_path)["databases"]["claims"]["tables"]
+    assert all(small[table].get("facets") for table in publish.CLAIM_TABLES)
+    assert publish.claim_count(populated_path) > 0
+    monkeypatch.setattr(publish, "LARGE_CLAIMS", publish.claim_count(populated_path) - 1)
+    large = publish.metadata_for(populated_path)["databases"]["claims"]["tables"]
+    assert not any(large[table].get("facets") for table in publish.CLAIM_TABLES)
+    assert large["speakers"]["facets"] == small["speakers"]["facets"]  # small tables keep theirs
+    assert large["claims_readable"]["fts_table"] == "claims_fts"
+    page = get(publish.make_datasette(populated_path), "/claims/claims_readable.json?_facet=type").json()
+    assert "type" in page["facet_results"]  # still one click away
+
+
+@pytest.mark.parametrize("query, column", [("speaker", "speaker_id"), ("channel", "channel_id")])
+def test_speaker_and_channel_queries_link_to_every_claim(populated_path, query, column):
+    """A canned query's CSV stops at max_returned_rows; its page links to the streamed claims_view CSV."""
+    import html
+    import re
+
+    ds = publish.make_datasette(populated_path, settings={"max_returned_rows": 1})
+    page = get(ds, f"/claims/{query}?{column}=1")
+    link = re.search(r'class="claims-download-all">[^<]*<a href="([^"]+)"', page.text)
+    assert link, page.text
+    url = html.unescape(link.group(1))
+    assert url == f"/claims/claims_view.csv?{column}=1&_stream=1&_size=max"
+    rows = list(csv.DictReader(io.StringIO(get(ds, url).text)))
+    with sqlite3.connect(populated_path) as conn:
+        expected = conn.execute(f"SELECT count(*) FROM claims WHERE {column} = 1").fetchone()[0]
+    assert len(rows) == expected > 1 and {row[column] for row in rows} == {"1"}
+    assert "claims-download-all" not in get(ds, f"/claims/{query}?{column}=x").text
+    assert "claims-download-all" not in get(ds, "/claims/top_speakers").text
+
+
+def test_unfiltered_claim_views_count_their_table(populated_path):
+    """claims_view and claims_readable unfiltered show the claims table's count without counting the
+    view (seconds on a million claims); filtered, JSON and CSV they are counted by Datasette."""
+    import re
+
+    ds = publish.make_datasette(populated_path)
+    with sqlite3.connect(populated_path) as conn:
+        claims = conn.execute("SELECT count(*) FROM claims").fetchone()[0]
+        speaker_id, speaker_claims = conn.execute(
+            "SELECT speaker_id, count(*) FROM claims GROUP BY 1 ORDER BY 2 DESC LIMIT 1").fetchone()
+    for view in ("claims_view", "claims_readable"):
+        page = get(ds, f"/claims/{view}?_size=1")
+        assert re.search(rf"<h3>{claims:,} rows", page.text), page.text
+        assert "_nocount=1" in page.text  # the next page's link keeps it; that page is counted the same way
+        page = get(ds, f"/claims/{view}?speaker_id={speaker_id}")
+        assert re.search(rf"<h3>{speaker_claims:,} row", page.text)
+        assert get(ds, f"/claims/{view}.json").json()["filtered_table_rows_count"] == claims
+        assert get(ds, f"/claims/{view}?_search=slowed&_size=1").status_code == 200
+    table = get(ds, "/claims/speakers")
+    assert table.status_code == 200 and "_nocount" not in table.text

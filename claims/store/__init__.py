@@ -32,6 +32,7 @@ from claims.store.db import (
     clear_end_of_run_owed,
     end_of_run_owed,
     mark_end_of_run_owed,
+    optimize_db,
     write_transaction,
 )
 from claims.store.schema import SCHEMA_VERSION, open_db, schema_sql
@@ -52,6 +53,7 @@ __all__ = [
     "has_annotations",
     "load_annotations",
     "mark_end_of_run_owed",
+    "optimize_db",
     "mention",
     "merge_speakers",
     "open_db",
