@@ -121,11 +121,35 @@ def metadata_for(*db_paths: str | Path) -> dict[str, Any]:
                 for table in CLAIM_TABLES:
                     databases[name].get("tables", {}).get(table, {}).pop("facets", None)
         first = names[0]
+        busiest = busiest_names(_unique(db_paths)[0])
         for dashboard in metadata.get("plugins", {}).get("datasette-dashboards", {}).values():
             for part in [*dashboard.get("charts", {}).values(), *dashboard.get("filters", {}).values()]:
                 if part.get("db") == METADATA_DATABASE:
                     part["db"] = first
+            for key, name in busiest.items():
+                if key in dashboard.get("filters", {}):
+                    dashboard["filters"][key]["default"] = name  # the dashboard opens on it
     return metadata
+
+
+def busiest_names(db_path: str | Path) -> dict[str, str]:
+    """The names of the speaker and the channel with the most claims (publications aside: the
+    narrator is every article's), as ``{"speaker": ..., "channel": ...}``; empty when unreadable.
+    The dashboard's filters open on them; read when serving starts."""
+    try:
+        conn = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            found = {
+                "speaker": conn.execute("SELECT name FROM speakers WHERE speaker_type != 'publication' "
+                                        "GROUP BY name ORDER BY sum(claim_count) DESC, name LIMIT 1").fetchone(),
+                "channel": conn.execute("SELECT name FROM channels WHERE kind != 'publication' "
+                                        "GROUP BY name ORDER BY sum(claim_count) DESC, name LIMIT 1").fetchone(),
+            }
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return {}
+    return {key: row[0] for key, row in found.items() if row}
 
 
 def claim_count(db_path: str | Path) -> int:

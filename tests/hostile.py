@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from urllib.parse import quote
 
 from conftest import EXTRACTOR_VERSION, MODEL_VERSION, Quote, make_quoted_article
 
@@ -74,7 +75,8 @@ def pages(first, metadata: dict) -> list[str]:
     claim = first("select min(claim_id) from cluster_claims")
     paths += [f"/claims/-/speaker/{speaker}", f"/claims/-/claim/{claim}", "/claims/-/article/1"]  # reading pages
     for slug, dashboard in metadata["plugins"]["datasette-dashboards"].items():
-        query = f"speaker_id={speaker}&channel_id={channel}"
+        query = "speaker=" + quote(first(f"select name from speakers where id = {speaker}")) + "&channel=" + quote(
+            first(f"select name from channels where id = {channel}"))
         paths += [f"/-/dashboards/{slug}?{query}"]
         paths += [f"/-/dashboards/{slug}/{chart}?{query}" for chart in dashboard["charts"]]
     return paths

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import html
 import io
 import json
 import shutil
 import sqlite3
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from conftest import Quote, store_quoted_article
@@ -33,10 +34,10 @@ QUERY_PARAMS = {
 }
 
 
-def get(ds, path: str):
+def get(ds, path: str, follow_redirects: bool = False):
     async def run():
         await ds.invoke_startup()
-        return await ds.client.get(path)
+        return await ds.client.get(path, follow_redirects=follow_redirects)
 
     return asyncio.run(run())
 
@@ -222,18 +223,39 @@ def test_dashboard_charts_follow_the_database_file_name(populated_path, tmp_path
     dashboard = publish.metadata_for(other)["plugins"]["datasette-dashboards"]["claims-over-time"]
     assert {chart["db"] for chart in dashboard["charts"].values()} == {"news"}
     ds = publish.make_datasette(other)
-    response = get(ds, "/-/dashboards/claims-over-time?speaker_id=1")
+    response = get(ds, "/-/dashboards/claims-over-time", follow_redirects=True)
     assert response.status_code == 200, response.text
     assert "Claims per month, one speaker" in response.text
 
 
-def test_dashboard_chart_queries_run(ds):
-    dashboard = METADATA["plugins"]["datasette-dashboards"]["claims-over-time"]
+def test_dashboard_chart_queries_run_for_the_busiest_speaker_and_channel(ds, populated_path):
+    dashboard = publish.metadata_for(populated_path)["plugins"]["datasette-dashboards"]["claims-over-time"]
+    speaker, channel = dashboard["filters"]["speaker"]["default"], dashboard["filters"]["channel"]["default"]
     for name, chart in dashboard["charts"].items():
         sql = chart["query"].replace("[[", "").replace("]]", "")
-        response = get(ds, "/claims.json?_shape=array&speaker_id=1&channel_id=1&sql=" + quote(sql))
+        response = get(ds, f"/claims.json?_shape=array&speaker={quote(speaker)}&channel={quote(channel)}&sql=" + quote(sql))
         assert response.status_code == 200, f"{name}: {response.text}"
         assert response.json(), f"chart {name} has no data on the populated database"
+
+
+def test_the_dashboard_opens_on_the_busiest_speaker_and_channel_by_name(ds, populated_path):
+    """The filters take names (their options are every speaker and channel, busiest first), and
+    their defaults are the busiest of each that is not the publication itself."""
+    dashboard = publish.metadata_for(populated_path)["plugins"]["datasette-dashboards"]["claims-over-time"]
+    busiest = {key: get(ds, f"/claims.json?_shape=array&sql={quote(sql)}").json()[0]["name"] for key, sql in {
+        "speaker": "select name, sum(claim_count) as n from speakers where speaker_type != 'publication' "
+                   "group by name order by n desc, name limit 1",
+        "channel": "select name, sum(claim_count) as n from channels where kind != 'publication' "
+                   "group by name order by n desc, name limit 1"}.items()}
+    assert {key: dashboard["filters"][key]["default"] for key in busiest} == busiest
+    opened = get(ds, "/-/dashboards/claims-over-time")  # the plugin sends the defaults to the charts
+    assert opened.status_code == 302
+    assert parse_qs(urlsplit(opened.headers["location"]).query) == {key: [name] for key, name in busiest.items()}
+    page = get(ds, "/-/dashboards/claims-over-time", follow_redirects=True).text
+    for key, name in busiest.items():
+        options = get(ds, "/claims.json?_shape=array&sql=" + quote(dashboard["filters"][key]["query"])).json()
+        assert options[0]["name"] == name  # the busiest first
+        assert f'<option value="{html.escape(name)}" selected>' in page or f'value="{html.escape(name)}"' in page
 
 
 def test_speaker_and_channel_names_link_to_their_pages(ds):

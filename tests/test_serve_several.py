@@ -29,10 +29,10 @@ JANUARY, FEBRUARY = "claims-2024-01", "claims-2024-02"
 CROSS_COUNT = f"select count(*) as n from [{JANUARY}].claims union all select count(*) from [{FEBRUARY}].claims"
 
 
-def get(ds, path: str):
+def get(ds, path: str, follow_redirects: bool = False):
     async def run():
         await ds.invoke_startup()
-        return await ds.client.get(path)
+        return await ds.client.get(path, follow_redirects=follow_redirects)
 
     return asyncio.run(run())
 
@@ -116,14 +116,18 @@ def test_sql_on_memory_reads_across_the_databases(ds, months):
 def test_dashboards_chart_the_first_database(ds, months):
     dashboard = publish.metadata_for(*months)["plugins"]["datasette-dashboards"]["claims-over-time"]
     assert {chart["db"] for chart in dashboard["charts"].values()} == {JANUARY}
-    response = get(ds, "/-/dashboards/claims-over-time?speaker_id=1")
+    response = get(ds, "/-/dashboards/claims-over-time", follow_redirects=True)
     assert response.status_code == 200, response.text
 
 
 def test_one_database_is_served_as_before(populated_path):
     ds = publish.make_datasette(populated_path)
     assert ds.crossdb is False and "_memory" not in ds.databases
-    assert publish.metadata_for(populated_path) == METADATA
+    served = publish.metadata_for(populated_path)
+    for dashboard in served["plugins"]["datasette-dashboards"].values():
+        for dashboard_filter in dashboard["filters"].values():
+            dashboard_filter.pop("default", None)  # the busiest speaker and channel, read from the file
+    assert served == METADATA
 
 
 def test_files_with_the_same_name_are_refused(populated_path, tmp_path):
