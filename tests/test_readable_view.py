@@ -149,8 +149,8 @@ def test_a_version_5_database_gains_the_view(db_path):
         conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
         conn.execute("PRAGMA user_version = 5")
     with store.open_db(db_path) as db:
-        assert db.execute("PRAGMA user_version").fetchone() == (store.SCHEMA_VERSION,) == (6,)
-        assert db["meta"].get("schema_version")["value"] == "6"
+        assert db.execute("PRAGMA user_version").fetchone() == (store.SCHEMA_VERSION,)
+        assert db["meta"].get("schema_version")["value"] == str(store.SCHEMA_VERSION)
         assert [c.name for c in db["claims_readable"].columns] == COLUMNS
         assert db.execute("SELECT count(*) FROM claims_readable").fetchone() == \
             db.execute("SELECT count(*) FROM claims").fetchone()

@@ -121,3 +121,20 @@ def test_a_version_4_database_keys_articles_by_text_and_keeps_one_of_each(db_pat
             db.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
         named = db.execute("SELECT claim_count FROM speakers WHERE key = 'person:sinem koseoglu'").fetchone()
         assert named == (4,)  # two claims in each of the two articles left, none from the copy
+
+
+def test_a_version_6_database_gains_the_name_indexes_and_pages_use_them(db_path):
+    with store.open_db(db_path):
+        pass
+    with sqlite3.connect(db_path) as conn:  # what version 6 wrote: no indexes on names
+        conn.execute("DROP INDEX idx_speakers_name")
+        conn.execute("DROP INDEX idx_channels_name")
+        conn.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
+        conn.execute("PRAGMA user_version = 6")
+    with store.open_db(db_path) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (store.SCHEMA_VERSION,)
+        indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"idx_speakers_name", "idx_channels_name"} <= indexes
+        plan = " ".join(str(row) for row in db.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM claims_readable WHERE speaker = 'Someone'"))
+        assert "idx_speakers_name" in plan

@@ -17,9 +17,9 @@ from claims.store import articles, speaker_keys, speakers
 from claims.store.db import BUSY_TIMEOUT_SECONDS, StoreError, check_db_path, mark_end_of_run_owed, write_transaction
 from claims.types import NARRATOR
 
-SCHEMA_VERSION = 6  # must equal PRAGMA user_version in schema.sql (a test checks)
+SCHEMA_VERSION = 7  # must equal PRAGMA user_version in schema.sql (a test checks)
 
-_UPGRADABLE = {1, 2, 3, 4, 5, SCHEMA_VERSION}  # versions open_db() accepts; older ones are upgraded in place
+_UPGRADABLE = {1, 2, 3, 4, 5, 6, SCHEMA_VERSION}  # versions open_db() accepts; older ones are upgraded in place
 
 # Columns each version added, in order, as they stand in schema.sql (a test checks that an upgraded
 # database has the same schema as a new one). Tables, indexes and views come from schema.sql itself.
