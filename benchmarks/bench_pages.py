@@ -29,7 +29,6 @@ import html
 import io
 import json
 import math
-import os
 import re
 import shutil
 import sqlite3
@@ -40,18 +39,12 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parent.parent  # run with PYTHONPATH=. (or another checkout's claims)
+from report import polnear_dev_texts  # run with PYTHONPATH=. (or another checkout's claims)
 
 SPEAKER_GROUPS = 11
 CHANNEL_GROUPS = 9
 OUTLETS = 40
 TABLES = ("articles", "sentences", "speakers", "channels", "claims", "quote_clusters")
-
-
-def polnear_dir() -> Path:
-    data = os.environ.get("CLAIMS_DATA")
-    base = Path(data) if data else ROOT.parent / "shared" / "data"
-    return base / "polnear" / "dev" / "text"
 
 
 def make_source(work: Path, source_db: Path | None) -> Path:
@@ -64,9 +57,12 @@ def make_source(work: Path, source_db: Path | None) -> Path:
     else:
         from claims.pipeline import ingest
 
+        texts = polnear_dev_texts()
+        if texts is None:
+            raise SystemExit("no source: pass --source-db DB, or set CLAIMS_DATA to a folder with polnear/dev/text")
         started = time.perf_counter()
-        ingest([str(polnear_dir())], target)
-        print(f"ingested {polnear_dir()} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        ingest([str(texts)], target)
+        print(f"ingested {texts} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     open_db(target).close()  # upgrades an older schema version
     return target
 

@@ -27,22 +27,13 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import os
 import sys
 import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
-from report import ROOT, fmt, peak_rss_mb, per_second, resolve_input, table
-
-SHARED_DATA = ROOT.parent / "shared" / "data"
-
-
-def default_texts() -> Path | None:
-    data = Path(os.environ["CLAIMS_DATA"]) if os.environ.get("CLAIMS_DATA") else SHARED_DATA
-    texts = data / "polnear" / "dev" / "text"
-    return texts if texts.is_dir() else None
+from report import fmt, peak_rss_mb, per_second, polnear_dev_texts, resolve_input, table
 
 
 class Timers:
@@ -134,7 +125,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    texts = resolve_input(args.texts) if args.texts else default_texts()
+    texts = resolve_input(args.texts) if args.texts else polnear_dev_texts()
     if texts is None or not texts.exists():
         print("No articles: pass a folder, or set CLAIMS_DATA to a folder with polnear/dev/text.", file=sys.stderr)
         return 2

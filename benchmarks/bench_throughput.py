@@ -39,16 +39,10 @@ import threading
 import time
 from pathlib import Path
 
-from report import ROOT, fmt, per_second, resolve_input, table
+from report import ROOT, fmt, per_second, polnear_dev_texts, resolve_input, table
 
-SHARED_DATA = ROOT.parent / "shared" / "data"
 CLOCK_COLUMNS = {"ingested_at", "saved_at", "decided_at", "at"}
 
-
-def default_texts() -> Path | None:
-    data = Path(os.environ["CLAIMS_DATA"]) if os.environ.get("CLAIMS_DATA") else SHARED_DATA
-    texts = data / "polnear" / "dev" / "text"
-    return texts if texts.is_dir() else None
 
 
 def database_rows(path: Path) -> dict[str, list[tuple]]:
@@ -215,7 +209,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    texts = resolve_input(args.texts) if args.texts else default_texts()
+    texts = resolve_input(args.texts) if args.texts else polnear_dev_texts()
     if texts is None or not texts.is_dir():
         print("No articles: pass a folder, or set CLAIMS_DATA to a folder with polnear/dev/text.", file=sys.stderr)
         return 2

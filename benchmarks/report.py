@@ -1,4 +1,4 @@
-"""Helpers both benchmark scripts share: peak memory, rates, number formatting, a text table."""
+"""Helpers the benchmark scripts share: the default articles, peak memory, rates, number formatting, a text table."""
 
 from __future__ import annotations
 
@@ -7,6 +7,18 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent  # the repository root
+# The project's shared data, where a development checkout has it; a clone has not (CLAIMS_DATA).
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def polnear_dev_texts() -> Path | None:
+    """The PolNeAR dev texts: polnear/dev/text of $CLAIMS_DATA, else of ../shared/data; None when neither has them."""
+    from claims.training.data import DataDirError, data_dir
+
+    try:
+        return data_dir(None, ("polnear/dev/text",), fallback=SHARED_DATA, option=None) / "polnear" / "dev" / "text"
+    except DataDirError:
+        return None
 
 
 def resolve_input(path: Path) -> Path:

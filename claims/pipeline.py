@@ -43,7 +43,7 @@ from claims.store import (
 from claims.store.provenance import rebuild_clusters
 from claims.store.speakers import reconcile_speakers
 from claims.types import Article, Claim, IngestError, ParsedArticle
-from claims.workers import EngineError, Outcome, Work, is_broken_worker, open_engine
+from claims.workers import EngineError, Outcome, Work, failure_reason, is_broken_worker, open_engine
 
 # A store that still finds the database locked after open_db's busy timeout is tried this often.
 LOCKED_RETRIES = 3
@@ -166,7 +166,7 @@ class _Run:
     def lost(self, work: Work, exc: BaseException) -> None:
         """A batch whose worker died twice, or that the cluster gave up on: each article is an error."""
         for article in work.articles:
-            self.failed(article, "annotation", f"{_reason(exc)}: the worker process running it died (killed, out of "
+            self.failed(article, "annotation", f"{failure_reason(exc)}: the worker process running it died (killed, out of "
                         "memory, or a script that starts workers outside `if __name__ == \"__main__\":`)", bug=False)
 
     def store(self, article: Article, parsed: ParsedArticle, claims: list[Claim]) -> None:
@@ -177,10 +177,10 @@ class _Run:
             except sqlite3.OperationalError as exc:
                 if "locked" in str(exc) and attempt < LOCKED_RETRIES:
                     continue
-                self.failed(article, "storing", _reason(exc))
+                self.failed(article, "storing", failure_reason(exc))
                 return
             except Exception as exc:  # noqa: BLE001
-                self.failed(article, "storing", _reason(exc))
+                self.failed(article, "storing", failure_reason(exc))
                 return
         if result.status == "unchanged":
             self.summary.unchanged += 1
@@ -313,6 +313,3 @@ def _collect_first(run: _Run, engine, pending: deque, spec: ModelSpec) -> None:
         return
     run.collect(outcomes)
 
-
-def _reason(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

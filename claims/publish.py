@@ -136,32 +136,31 @@ def busiest_names(db_path: str | Path) -> dict[str, str]:
     """The names of the speaker and the channel with the most claims (publications aside: the
     narrator is every article's), as ``{"speaker": ..., "channel": ...}``; empty when unreadable.
     The dashboard's filters open on them; read when serving starts."""
+    found = _read_only_rows(db_path, {
+        "speaker": "SELECT name FROM speakers WHERE speaker_type != 'publication' "
+                   "GROUP BY name ORDER BY sum(claim_count) DESC, name LIMIT 1",
+        "channel": "SELECT name FROM channels WHERE kind != 'publication' "
+                   "GROUP BY name ORDER BY sum(claim_count) DESC, name LIMIT 1",
+    })
+    return {key: row[0] for key, row in found.items() if row}
+
+
+def _read_only_rows(db_path: str | Path, queries: dict[str, str]) -> dict[str, tuple | None]:
+    """The first row of each query on the file opened read-only; {} when it cannot be read."""
     try:
         conn = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
         try:
-            found = {
-                "speaker": conn.execute("SELECT name FROM speakers WHERE speaker_type != 'publication' "
-                                        "GROUP BY name ORDER BY sum(claim_count) DESC, name LIMIT 1").fetchone(),
-                "channel": conn.execute("SELECT name FROM channels WHERE kind != 'publication' "
-                                        "GROUP BY name ORDER BY sum(claim_count) DESC, name LIMIT 1").fetchone(),
-            }
+            return {key: conn.execute(sql).fetchone() for key, sql in queries.items()}
         finally:
             conn.close()
     except sqlite3.Error:
         return {}
-    return {key: row[0] for key, row in found.items() if row}
 
 
 def claim_count(db_path: str | Path) -> int:
     """About how many claims the database holds (the largest claim id: no scan), 0 when unreadable."""
-    try:
-        conn = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            return conn.execute("SELECT coalesce(max(id), 0) FROM claims").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return 0
+    row = _read_only_rows(db_path, {"count": "SELECT coalesce(max(id), 0) FROM claims"}).get("count")
+    return row[0] if row else 0
 
 
 def _as_paths(db_paths: str | Path | Iterable[str | Path]) -> list[str | Path]:

@@ -35,8 +35,8 @@ from claims.extract import EXTRACTOR_VERSION, extract_claims
 from claims.nlp import ModelError, ModelSpec, annotate, resolve_model
 from claims.types import Article, Claim, ParsedArticle
 
-# Peak resident memory of one worker annotating PolNeAR articles (benchmarks/bench_workers.py
-# measured about 0.9 GB); the default number of workers leaves this much per worker.
+# Peak resident memory of one worker annotating PolNeAR dev (benchmarks/bench_throughput.py measured
+# 1,004 MB); the default number of workers leaves this much per worker.
 WORKER_MEMORY_BYTES = 1_200_000_000
 
 
@@ -63,7 +63,8 @@ class Outcome:
     reason: str | None = None
 
 
-def _reason(exc: BaseException) -> str:
+def failure_reason(exc: BaseException) -> str:
+    """``Type: message`` of an exception, as an error row shows it."""
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
@@ -102,14 +103,14 @@ def process_batch(work: Work, model: Any, model_version: str, extractor_version:
                 except ModelError:
                     raise
                 except Exception as exc:  # noqa: BLE001 - one article's failure is that article's outcome
-                    outcome.failed_stage, outcome.reason = "annotation", _reason(exc)
+                    outcome.failed_stage, outcome.reason = "annotation", failure_reason(exc)
     for outcome in outcomes:
         if outcome.parsed is None:
             continue
         try:
             outcome.claims = extract_claims(outcome.article, outcome.parsed)
         except Exception as exc:  # noqa: BLE001
-            outcome.failed_stage, outcome.reason = "extraction", _reason(exc)
+            outcome.failed_stage, outcome.reason = "extraction", failure_reason(exc)
     return outcomes
 
 
