@@ -331,6 +331,15 @@ def test_summary_tables_are_their_views_after_every_run(real_db, tmp_path):
     assert conn.execute("SELECT * FROM speaker_role_summary ORDER BY rowid").fetchall() == conn.execute(
         "SELECT * FROM speaker_roles").fetchall()
     conn.close()
+    database = store.open_db(copy)  # a manual merge or split refreshes them at once
+    first, second = [row[0] for row in database.execute(
+        "SELECT speaker_id FROM speaker_roles GROUP BY speaker_id ORDER BY speaker_id LIMIT 2").fetchall()]
+    store.merge_speakers(database, first, second)
+    assert database.execute("SELECT count(*) FROM speaker_role_summary WHERE speaker_id = ?", [first]).fetchone()[0] == 0
+    for table, view in store.db.SUMMARY_TABLES.items():
+        assert database.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall() == database.execute(
+            f"SELECT * FROM {view}").fetchall(), table
+    database.close()
 
 
 def test_which_pages_the_plugin_counts():
