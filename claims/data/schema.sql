@@ -20,17 +20,24 @@
 -- meta row 'end_of_run_owed' says the speaker reconcile and the quote clusters must run again.
 -- Version 6: the claims_readable view (the claims a person reads: few columns, codes in words).
 -- Version 7: indexes on speakers (name) and channels (name), which the pages filter by.
+-- Version 8: the speaker_role_summary and anonymous_source_summary tables, the rows of the
+-- speaker_roles and anonymous_sources views kept by the end of every ingest run
+-- (claims.store.optimize_db), which the published pages list: each view aggregates every claim
+-- (a second on a million claims), the tables answer in milliseconds; the claims indexes on speaker_id,
+-- channel_id and speaker_type also hold the reading order (an index whose definition changed is
+-- made again on upgrade), and idx_claims_speaker_history what speaker_history counts;
+-- cluster_appearances gains channel_id (its channel links to its page).
 
 BEGIN;
 
-PRAGMA user_version = 7;
+PRAGMA user_version = 8;
 
 CREATE TABLE meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
 INSERT INTO meta (key, value) VALUES
-    ('schema_version', '7'),
+    ('schema_version', '8'),
     ('created_at', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
 
 CREATE TABLE articles (
@@ -151,9 +158,15 @@ CREATE TABLE claims (
 -- Reading order within an article; also the index for the article_id foreign key.
 CREATE INDEX idx_claims_reading_order ON claims (article_id, sentence_index, content_start);
 CREATE INDEX idx_claims_sentence_id ON claims (sentence_id);
-CREATE INDEX idx_claims_speaker_id ON claims (speaker_id);
-CREATE INDEX idx_claims_channel_id ON claims (channel_id);
-CREATE INDEX idx_claims_speaker_type ON claims (speaker_type);
+-- A speaker's, a channel's or a speaker type's claims in reading order, from the index alone: the
+-- canned queries page through them (100 ids sorted from the index, then joined), 0.3 s -> 3 ms for
+-- a speaker of 35,000 claims on a million (version 8; before, these were on the first column only).
+CREATE INDEX idx_claims_speaker_id ON claims (speaker_id, article_id, sentence_index, content_start);
+CREATE INDEX idx_claims_channel_id ON claims (channel_id, article_id, sentence_index, content_start);
+CREATE INDEX idx_claims_speaker_type ON claims (speaker_type, article_id, sentence_index, content_start);
+-- What speaker_history counts, per speaker and article, from the index alone (version 8): 0.22 -> 0.05 s
+-- CPU for the 275 speakers matching "Trump" (79,000 claims) on a million claims.
+CREATE INDEX idx_claims_speaker_history ON claims (speaker_id, article_id, role, affiliation, channel_id, channel_kind);
 CREATE INDEX idx_claims_claim_type ON claims (claim_type);
 
 CREATE TABLE ingest_errors (
@@ -374,7 +387,8 @@ SELECT
     cc.cites_via AS cites_via,
     cc.claim_id AS claim_id,
     c.article_id AS article_id,
-    c.speaker_id AS speaker_id
+    c.speaker_id AS speaker_id,
+    c.channel_id AS channel_id
 FROM cluster_claims AS cc
 JOIN claims AS c ON c.id = cc.claim_id
 JOIN articles AS a ON a.id = c.article_id
@@ -399,5 +413,30 @@ JOIN articles AS a ON a.id = c.article_id
 WHERE c.speaker_type = 'anonymous_person'
 GROUP BY 1, 2, 3
 ORDER BY claim_count DESC, publisher, source_text;
+
+-- The rows of speaker_roles and anonymous_sources as of the last completed ingest run, in the views'
+-- order (rowid), refreshed by claims.store.optimize_db at the end of every run. The views are live
+-- and exact; these are what the published pages list, fast at any size.
+CREATE TABLE speaker_role_summary (
+    speaker_id INTEGER,
+    speaker TEXT,
+    role TEXT,
+    affiliation TEXT,
+    first_seen TEXT,
+    last_seen TEXT,
+    claim_count INTEGER,
+    articles INTEGER
+);
+CREATE INDEX idx_speaker_role_summary_speaker_id ON speaker_role_summary (speaker_id);
+
+CREATE TABLE anonymous_source_summary (
+    publisher TEXT,
+    affiliation TEXT,
+    source_text TEXT,
+    claim_count INTEGER,
+    articles INTEGER,
+    first_seen TEXT,
+    last_seen TEXT
+);
 
 COMMIT;

@@ -33,6 +33,7 @@ from claims.store.db import (
     end_of_run_owed,
     mark_end_of_run_owed,
     optimize_db,
+    refresh_summaries,
     write_transaction,
 )
 from claims.store.schema import SCHEMA_VERSION, open_db, schema_sql
@@ -54,6 +55,7 @@ __all__ = [
     "load_annotations",
     "mark_end_of_run_owed",
     "optimize_db",
+    "refresh_summaries",
     "mention",
     "merge_speakers",
     "open_db",

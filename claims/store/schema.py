@@ -14,12 +14,19 @@ from pathlib import Path
 import sqlite_utils
 
 from claims.store import articles, speaker_keys, speakers
-from claims.store.db import BUSY_TIMEOUT_SECONDS, StoreError, check_db_path, mark_end_of_run_owed, write_transaction
+from claims.store.db import (
+    BUSY_TIMEOUT_SECONDS,
+    StoreError,
+    check_db_path,
+    mark_end_of_run_owed,
+    refresh_summaries,
+    write_transaction,
+)
 from claims.types import NARRATOR
 
-SCHEMA_VERSION = 7  # must equal PRAGMA user_version in schema.sql (a test checks)
+SCHEMA_VERSION = 8  # must equal PRAGMA user_version in schema.sql (a test checks)
 
-_UPGRADABLE = {1, 2, 3, 4, 5, 6, SCHEMA_VERSION}  # versions open_db() accepts; older ones are upgraded in place
+_UPGRADABLE = {1, 2, 3, 4, 5, 6, 7, SCHEMA_VERSION}  # versions open_db() accepts; older ones are upgraded in place
 
 # Columns each version added, in order, as they stand in schema.sql (a test checks that an upgraded
 # database has the same schema as a new one). Tables, indexes and views come from schema.sql itself.
@@ -132,10 +139,13 @@ def _upgrade(db: sqlite_utils.Database, version: int) -> None:
         # Views hold no data: all are made again, so a corrected view reaches old databases.
         for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'view'").fetchall():
             db.execute(f"DROP VIEW [{name}]")
-        have = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
-        for _, name, sql in wanted:
-            if name not in have:
-                db.execute(sql)
+        have = {row[0]: row[1] for row in db.execute("SELECT name, sql FROM sqlite_master")}
+        for kind, name, sql in wanted:
+            if kind == "index" and name in have and have[name] != sql:
+                db.execute(f"DROP INDEX [{name}]")  # its definition changed: made again below
+            elif name in have:
+                continue
+            db.execute(sql)
         if version < 2:
             # Named speakers: the name each claim was given is the speaker's name (all v1 knew).
             db.execute(
@@ -150,6 +160,8 @@ def _upgrade(db: sqlite_utils.Database, version: int) -> None:
         if version < 5:
             articles.rekey_articles_by_text(db)
             mark_end_of_run_owed(db)  # a version-4 run may have been killed in those stages
+        if version < 8:
+            refresh_summaries(db)  # the summary tables start with what the views hold now
         db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 

@@ -31,7 +31,7 @@ from claims.names import (
     single_spaces,
     source_gender,
 )
-from claims.store.db import now
+from claims.store.db import now, refresh_summaries
 from claims.store.speaker_keys import NAMED_TYPES, Mention, name_key
 from claims.types import PERSON
 
@@ -532,6 +532,7 @@ def merge_speakers(db: sqlite_utils.Database, from_id: int, into_id: int, note: 
         db.execute("DELETE FROM speaker_merges WHERE from_key = ? AND into_key = ?", [target["key"], source["key"]])
         decision = _record(db, "merge", source["key"], target["key"], None, note)
         _Resolver(db).reassign(from_id, into_id)
+        refresh_summaries(db)  # the published speaker_role_summary follows the decision now, not at the next run
     return decision
 
 
@@ -571,4 +572,5 @@ def split_alias(db: sqlite_utils.Database, speaker_id: int, alias: str, note: st
             f"UPDATE claims SET speaker_id = ? WHERE id IN ({', '.join('?' * len(moving))})", [new_id, *moving]
         )
         refresh_speakers(db, {speaker_id, new_id})
+        refresh_summaries(db)
     return new_id
