@@ -213,16 +213,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"top {figures['top']} speakers: {figures['top_misattributed']} of {figures['top_claims_with_source']} "
           f"({figures['top_share']:.2%})\n")
     print(table(["type", "claims with source", "misattributed"],
-                [[t, v["claims_with_source"], v["misattributed"]] for t, v in figures["by_type"].items()]))
+                [[t, str(v["claims_with_source"]), str(v["misattributed"])] for t, v in figures["by_type"].items()]))
     print()
     print(table(["speaker", "type", "claims with source", "misattributed", "examples"],
-                [[s["name"], s["type"], s["claims_with_source"], s["misattributed"], "; ".join(s["examples"])[:90]]
+                [[s["name"], str(s["type"]), str(s["claims_with_source"]), str(s["misattributed"]), "; ".join(s["examples"])[:90]]
                  for s in figures["top_speakers"]]))
     if "dev" in figures:
         print("\nPolNeAR dev per predicted speaker type (attribution precision: matched / predicted):")
         by_type = figures["dev"]["by_speaker_type"]
         print(table(["speaker type", "predicted", "matched", "precision", "source exact"],
-                    [[t, v["n_pred"], v["matched"], f"{v['precision']:.3f}", f"{v['source_exact']:.3f}"]
+                    [[t, str(v["n_pred"]), str(v["matched"]), f"{v['precision']:.3f}", f"{v['source_exact']:.3f}"]
                      for t, v in sorted(by_type.items())]))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1, ensure_ascii=False), encoding="utf-8")
