@@ -46,8 +46,11 @@ def _greedy(pairs: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _count_doc(gold: list[Side], pred: list[Side], anchored: bool) -> Counter[str]:
-    """The raw counts of one document; they sum over the corpus (micro-averaging)."""
+def _count_doc(gold: list[Side], pred: list[Side], anchored: bool,
+               pred_types: Sequence[str | None] | None = None) -> Counter[str]:
+    """The raw counts of one document; they sum over the corpus (micro-averaging).
+
+    pred_types: each prediction's speaker type, to count matches per type too (``bytype.*``)."""
     c: Counter[str] = Counter()
     for kind in SPAN_TYPES:
 
@@ -63,6 +66,9 @@ def _count_doc(gold: list[Side], pred: list[Side], anchored: bool) -> Counter[st
         c[f"exact.{kind}.n_pred"] = len(preds)
         c[f"exact.{kind}.n_gold"] = len(golds)
         c[f"exact.{kind}.tp_pred"] = sum(any(match(p, g) for g in golds) for p in preds)
+        if kind == "source" and pred_types is not None:
+            for p, t in zip(pred, pred_types):
+                c[f"bytype.{t}.source_exact"] += bool(p.norm[kind]) and any(match(p, g) for g in golds)
         c[f"exact.{kind}.tp_gold"] = sum(any(match(p, g) for p in preds) for g in golds)
 
         gold_toks = frozenset().union(*(g.toks[kind] for g in gold))
@@ -88,6 +94,11 @@ def _count_doc(gold: list[Side], pred: list[Side], anchored: bool) -> Counter[st
     c["attribution.n_gold"] = len(gold)
     c["attribution.matched"] = len(full)
     c["content_only.matched"] = len(content_only)
+    if pred_types is not None:
+        matched = {i for i, _ in full}
+        for i, t in enumerate(pred_types):
+            c[f"bytype.{t}.n_pred"] += 1
+            c[f"bytype.{t}.matched"] += i in matched
     for i, j in content_only:
         g, p = gold[j], pred[i]
         if not g.frags["source"]:
@@ -140,6 +151,12 @@ def _summarise(c: Counter[str]) -> dict[str, Any]:
         "n_overlap": c["speaker.overlap"],
         "n_exact": c["speaker.exact"],
     }
+    types = sorted({k.split(".")[1] for k in c if k.startswith("bytype.")})
+    out["by_speaker_type"] = {
+        t: {"n_pred": c[f"bytype.{t}.n_pred"], "matched": c[f"bytype.{t}.matched"],
+            "precision": c[f"bytype.{t}.matched"] / c[f"bytype.{t}.n_pred"] if c[f"bytype.{t}.n_pred"] else 0.0,
+            "source_exact": c[f"bytype.{t}.source_exact"] / c[f"bytype.{t}.n_pred"] if c[f"bytype.{t}.n_pred"] else 0.0}
+        for t in types}
     return out
 
 
@@ -168,7 +185,8 @@ def score_polnear(
             where = f"{stem}.json: attribution {i}"
             frags = {k: prediction_fragments(att, k, len(doc.text), where, warnings) for k in SPAN_TYPES}
             pred_sides.append(prepare(doc.text, tokens, frags))
-        counts = _count_doc(gold_sides, pred_sides, anchored=not unanchored)
+        types = [str(att.get("speaker_type") or "none") for att in predictions.get(stem, [])]
+        counts = _count_doc(gold_sides, pred_sides, anchored=not unanchored, pred_types=types)
         totals.update(counts)
         summary = _summarise(counts)
         per_doc.append(
@@ -237,6 +255,12 @@ def format_polnear_report(scores: Mapping[str, Any], n_worst: int = 0) -> str:
     )
     if not scores["anchored_exact"]:
         lines.append("(exact source/content NOT anchored on cue overlap)")
+    by_type = scores.get("by_speaker_type") or {}
+    if by_type:
+        lines += ["", "per predicted speaker type:  pred  matched  precision  source exact"]
+        for speaker_type, t in sorted(by_type.items(), key=lambda item: -item[1]["n_pred"]):
+            lines.append(f"  {speaker_type:<26} {t['n_pred']:5d} {t['matched']:8d} {t['precision']:10.4f} "
+                         f"{t['source_exact']:13.4f}")
     if n_worst and scores.get("per_doc"):
         header = f"{'attF1':>6} {'gold':>5} {'pred':>5} {'match':>5} {'conOvF1':>8}  doc"
         lines += ["", "worst documents by attribution F1:", header]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from claims.extract.coref import resolve_article
+from claims.extract.coref import keep_named_speakers, resolve_article
 from claims.extract.lexicon import HEDGE_ADVERBS, HEDGE_CUES
-from claims.extract.rules import Found
+from claims.extract.nesting import give_relay_channels, inside, is_relay, relayed
+from claims.extract.rules import Found, overlaps
 from claims.extract.speakers import describe
 from claims.extract.view import ArticleView
 from claims.types import NARRATOR, Article, Attribution, Claim, ParsedArticle
@@ -16,14 +17,14 @@ if TYPE_CHECKING:
     from claims.extract.tree import Tree
 
 # Bump when the rules or the bundled attribution model change: stored articles are re-extracted.
-EXTRACTOR_VERSION = "learned-0.3"
+EXTRACTOR_VERSION = "learned-0.4"
 METHODS = ("learned", "rules")
 
 __all__ = ["EXTRACTOR_VERSION", "METHODS", "extract_attributions", "extract_claims"]
 
 
 def extract_attributions(article: Article, parsed: ParsedArticle, method: str = "learned",
-                         model: AttributionModel | None = None) -> list[Attribution]:
+                         model: AttributionModel | None = None, relayed_inner: bool = False) -> list[Attribution]:
     """Every attribution in the article body, in reading order, speakers resolved.
 
     ``learned``: the PolNeAR-trained taggers find cues, sources and content (claims.extract.learned),
@@ -31,6 +32,10 @@ def extract_attributions(article: Article, parsed: ParsedArticle, method: str = 
     X") no learned cue covers. ``rules``: the hand-written rules alone (claims.extract.rules);
     also the fallback when the package lacks the model file.
     model: a learned model other than the bundled one (claims.extract.learned.AttributionModel.load).
+    relayed_inner: add what a relay holds when the taggers marked only the relay (the rules'
+    "Koseoglu said" in "…, Koseoglu said, according to Reuters"), so that its claim has the
+    inner speaker; claims want it, the span output (PolNeAR's scorer) does not: PolNeAR's gold
+    does not mark those inner attributions as the rules find them.
     """
     if method not in METHODS:
         raise ValueError(f"unknown extraction method {method!r}; choose from {', '.join(METHODS)}")
@@ -57,12 +62,39 @@ def extract_attributions(article: Article, parsed: ParsedArticle, method: str = 
     for item, source_tree in pairs:
         describe(item, view.trees[item.attribution.sentence_index], text, parsed.entities, source_tree)
     found = [item for item, _ in pairs]
+    if model is not None and relayed_inner:
+        for item in relayed_rule_attributions(found, view):
+            describe(item, view.trees[item.attribution.sentence_index], text, parsed.entities)
+            found.append(item)
     found = drop_nested_duplicates(found)
     mark_hedged(found, parsed)
-    resolve_article(found, parsed.entities, text, parsed.sentences)
+    resolve_article(found, parsed.entities, text, parsed.sentences, author=article.author, quotes=view.quotes)
+    keep_named_speakers(found, parsed.entities, text)
     attributions = [f.attribution for f in found]
     attributions.sort(key=lambda a: (a.cue[0].start, a.content[0].start))
+    give_relay_channels(attributions, text)
     return attributions
+
+
+def relayed_rule_attributions(found: list[Found], view: ArticleView) -> list[Found]:
+    """What a relay's content says someone said, when the taggers marked only the relay: in
+    "“…,” Al Jazeera's Sinem Koseoglu said, according to Reuters" the rules' "said" (source
+    Koseoglu), so that Koseoglu is the speaker and Reuters the channel (claims.extract.nesting)."""
+    extra: list[Found] = []
+    for outer in found:
+        relay = outer.attribution
+        if not is_relay(relay):
+            continue
+        for item in view.found[relay.sentence_index]:
+            inner = item.attribution
+            if inner.cue_class == "hedge" or inner.cue_lemma == "according to" or not inner.source:
+                continue
+            if not (inside(inner.cue, relay.content) and inside(inner.source, relay.content)):
+                continue
+            if any(overlaps(span, other.attribution.cue) for other in found + extra for span in inner.cue):
+                continue
+            extra.append(item)
+    return extra
 
 
 def inside_any(item: Found, others: list[Found]) -> bool:
@@ -104,10 +136,15 @@ def extract_claims(article: Article, parsed: ParsedArticle, method: str = "learn
     An attribution's content is cut at sentence boundaries, so a quote over two sentences gives two
     claims sharing ``attribution_index``. A sentence no content touches is a narrator claim.
     """
-    attributions = extract_attributions(article, parsed, method)
+    attributions = extract_attributions(article, parsed, method, relayed_inner=True)
+    # A relay ("according to Reuters") is the channel of the attribution it holds, not a second
+    # speaker of that content: it gives no claim (claims.extract.nesting).
+    relays = set(relayed(attributions))
     claims: list[Claim] = []
     covered: set[int] = set()
     for attribution_index, attribution in enumerate(attributions):
+        if attribution_index in relays:
+            continue
         for sentence in parsed.sentences:
             for span in attribution.content:
                 start, end = max(span.start, sentence.start), min(span.end, sentence.end)

@@ -8,6 +8,10 @@
   name does not say otherwise ("she" is not James Comey).
 - A participle's implied subject ("..., pledging to ...") -> the speaker of the verb it hangs from.
 - An acronym the article defines ("Syrian Democratic Forces (SDF)") -> the name it stands for.
+- "I" in the article's own voice (outside quotation marks) -> its author, as the byline names
+  them, else the publication: in a column, "I know your tax returns are being audited" is the
+  columnist's, not the last person named. "I" inside a quotation is the quoted speaker's: the
+  speaker of the attribution whose content holds it, else the latest person quoted.
 
 A resolved speaker takes over the role, affiliation and channel known for that person when the
 mention itself gives none.
@@ -18,6 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from claims.extract.lexicon import ORGANIZATION_NAME_ENDINGS
+from claims.extract.quotes import Quote
 from claims.extract.rules import Found, overlaps
 from claims.extract.speakers import strip_possessive
 from claims.names import (
@@ -27,10 +33,22 @@ from claims.names import (
     REFLEXIVE,
     PersonName,
     given_name_gender,
+    known_channel,
     mention_gender,
     person_name,
 )
-from claims.types import ANONYMOUS, GOVERNMENT, ORGANIZATION, PERSON, UNKNOWN, Attribution, Entity, ParsedSentence
+from claims.types import (
+    ANONYMOUS,
+    GOVERNMENT,
+    ORGANIZATION,
+    PERSON,
+    PUBLICATION,
+    UNKNOWN,
+    Attribution,
+    Entity,
+    ParsedSentence,
+    Span,
+)
 
 CARRIED_FIELDS = ("role", "affiliation", "channel", "channel_kind")
 
@@ -54,9 +72,80 @@ def acronyms(text: str) -> dict[str, str]:
     return found
 
 
+FIRST_PERSON = frozenset({"i", "me"})
+# Words of a byline that name a desk or an outlet, not a person ("Breitbart News", "AP staff").
+BYLINE_NOT_PERSON = frozenset({"staff", "press", "editors", "editorial", "board", "wire", "wires", "desk",
+                               "team", "reports", "reporters", "correspondent", "none"}) | ORGANIZATION_NAME_ENDINGS
+
+
+def byline_person(author: str | None) -> str | None:
+    """The one person a byline names ("Heidi M. Przybyla, USA TODAY" -> "Heidi M. Przybyla"), or
+    None for an outlet, a desk or several authors ("AP", "Breitbart News", "A and B")."""
+    if not author:
+        return None
+    name = re.sub(r"^\s*by\s+", "", author.split(",")[0], flags=re.IGNORECASE).strip()
+    words = name.split()
+    if not 2 <= len(words) <= 5 or re.search(r"\s(and|&)\s", name) or known_channel(name) is not None:
+        return None
+    if any(w.casefold().strip(".") in BYLINE_NOT_PERSON for w in words) or not all(w[:1].isupper() for w in words):
+        return None
+    return name if person_name(name).is_full else None
+
+
+def in_quotation(spans: list[Span], quotes: list[Quote], text: str = "") -> bool:
+    """Whether the spans start inside quotation marks: double ones (claims.extract.quotes), or a
+    single one opened on the same line and not closed before ("Cruz: ... ‘I Fear The Same ...’")."""
+    if not spans:
+        return False
+    at = spans[0].start
+    if any(q.start < at < q.end for q in quotes):
+        return True
+    line = text[text.rfind("\n", 0, at) + 1 : at]
+    opened = line.rfind("‘")
+    # A closing mark is one not between letters (not the apostrophe of "I’ll").
+    return opened >= 0 and not re.search(r"’(?![A-Za-z])", line[opened + 1 :])
+
+
+# A transcript's speaker label at the start of a line: "FALLIN: I think ...", "SEN. TED CRUZ: ...".
+TRANSCRIPT_LABEL = re.compile(r"\s*([A-Z][A-Z.’'-]*(?: [A-Z][A-Z.’'-]*){0,3}):\s")
+NOT_SPEAKER_LABELS = frozenset({"UPDATE", "NOTE", "EDITOR'S NOTE", "EDITOR’S NOTE", "WATCH", "CORRECTION", "PHOTOS",
+                                "VIDEO", "READ MORE", "RELATED", "BREAKING", "Q", "A"})
+
+
+def transcript_label(text: str, at: int) -> str | None:
+    """The speaker a transcript line is labelled with ("FALLIN: I think" -> "Fallin"), or None."""
+    line_start = text.rfind("\n", 0, at) + 1
+    match = TRANSCRIPT_LABEL.match(text, line_start)
+    if match is None or match.end() > at or match.group(1) in NOT_SPEAKER_LABELS or len(match.group(1)) < 2:
+        return None
+    return match.group(1).title()
+
+
+def narrator(attribution: Attribution, author: str | None) -> None:
+    """The article's own voice: its author as the byline names them, else the publication."""
+    person = byline_person(author)
+    if person is not None:
+        attribution.speaker, attribution.speaker_type = person, PERSON
+        attribution.role = attribution.role or "author"
+    else:
+        attribution.speaker, attribution.speaker_type = None, PUBLICATION
+    attribution.speaker_local = False
+
+
+def quoting_attribution(attribution: Attribution, found: list[Found]) -> Attribution | None:
+    """The attribution whose content holds this one's source ("“I think ...,” Trump said")."""
+    holders = [f.attribution for f in found if f.attribution is not attribution and f.attribution.speaker
+               and all(any(c.start <= s.start and s.end <= c.end for c in f.attribution.content)
+                       for s in attribution.source)]
+    # The innermost: the shortest content.
+    return min(holders, key=lambda a: sum(s.end - s.start for s in a.content), default=None)
+
+
 def resolve_article(found: list[Found], entities: list[Entity], text: str,
-                    sentences: list[ParsedSentence] | None = None) -> None:
-    """Resolve speakers in reading order, in place (sentences: the parse, to read subjects)."""
+                    sentences: list[ParsedSentence] | None = None, author: str | None = None,
+                    quotes: list[Quote] | None = None) -> None:
+    """Resolve speakers in reading order, in place (sentences: the parse, to read subjects;
+    author: the byline, for "I" in the article's own voice; quotes: the quotations, to tell it)."""
     defined = acronyms(text)
     for item in found:
         speaker = item.attribution.speaker
@@ -71,10 +160,23 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
     genders = pronoun_genders(entities, text, subjects)  # a full name's key -> "male"/"female"
     found = sorted(found, key=lambda f: f.attribution.cue[0].start)
     by_cue_word: dict[tuple[int, int], Found] = {(f.attribution.sentence_index, f.cue_word.index): f for f in found}
+    quoted_first_person: list[Attribution] = []
     for item in found:
         attribution = item.attribution
         head = item.source_head
         governing = governing_attribution(item, by_cue_word) if item.inherited else None
+        first_person = (head is not None and head.text.lower() in FIRST_PERSON and attribution.speaker is None
+                        and bool(attribution.source))
+        if first_person and not in_quotation(attribution.source, quotes or [], text):
+            label = transcript_label(text, attribution.source[0].start)
+            if label is None:
+                narrator(attribution, author)  # "I" in the article's own voice
+                continue
+            # "FALLIN: I think ...": the labelled speaker, resolved as a surname below.
+            attribution.speaker, attribution.speaker_type = label, PERSON
+            first_person = False
+        if first_person:
+            quoted_first_person.append(attribution)
         if governing is not None and governing.speaker and (not attribution.source
                                                              or any(overlaps(span, governing.source) for span in attribution.source)):
             copy_speaker(governing, attribution)
@@ -99,6 +201,11 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
             people.append(attribution)
         elif attribution.speaker and attribution.speaker_type in (ORGANIZATION, GOVERNMENT, ANONYMOUS):
             groups.append(attribution)
+    for attribution in quoted_first_person:  # "“I think ...,” Trump said": the quoted speaker's "I"
+        holder = quoting_attribution(attribution, found)
+        if holder is not None:
+            copy_speaker(holder, attribution)
+            attribution.confidence = min(attribution.confidence, 0.7)
 
 
 # A personal pronoun of either gender (only whole words match, so the order does not matter).
@@ -262,3 +369,78 @@ def copy_speaker(source: Attribution, target: Attribution) -> None:
     for carried in CARRIED_FIELDS:
         if getattr(target, carried) is None:
             setattr(target, carried, getattr(source, carried))
+
+
+# -- a source must name its speaker -----------------------------------------------------------------
+
+_SMALL_WORDS = frozenset("the a an of and or for in on at to de la le al el".split())
+COORDINATORS = re.compile(r"(?:^|\s|,)(?:and|or|&)\s", re.IGNORECASE)
+# A gap with one of these holds an affiliation, not a second speaker ("a spokesman for X and Y").
+_AFFILIATION_WORDS = re.compile(r"\b(?:of|for|at|with|to|from|in)\b", re.IGNORECASE)
+
+
+def _name_words(name: str) -> set[str]:
+    """Lower-case words of a name, titles, possessives and small words off."""
+    from claims.names import TITLE_FORMS
+
+    found = set()
+    for word in re.findall(r"[\w'’.-]+", name.casefold()):
+        word = re.sub(r"['’]s?$", "", word).strip(".")
+        if word and word not in _SMALL_WORDS and word not in TITLE_FORMS:
+            found.add(word)
+    return found
+
+
+def pointing_only(source: str) -> bool:
+    """A source of pointing words only: "he", "He ... he", "who", "I"."""
+    from claims.names import POINTING_WORDS
+
+    found = [re.sub(r"['’]s$", "", w) for w in re.findall(r"[\w'’]+", source.casefold())]
+    return bool(found) and all(w in POINTING_WORDS for w in found)
+
+
+def names_speaker(source: str, speaker: str) -> bool:
+    """Whether the source text names the speaker: a name word in common ("Mr. Trump" for Donald
+    Trump), the initials ("SDF"), or the registry's alias of the same outlet ("AP")."""
+    if _name_words(source) & _name_words(speaker):
+        return True
+    spelled = "".join(w[0] for w in re.findall(r"[A-Z][\w'’-]*", speaker))
+    if any(len(w) >= 2 and w.isupper() and w == spelled for w in re.findall(r"[\w]+", source)):
+        return True  # "The SDF": Syrian Democratic Forces
+    entry = known_channel(source)
+    return entry is not None and known_channel(speaker) == entry
+
+
+def coordinated_names(spans: list[Span], entities: list[Entity], text: str) -> bool:
+    """Whether the source names several people or bodies joined by "and"/"or"/commas ("Bernie
+    Sanders and Republican nominee Donald Trump")."""
+    inside = sorted((e for e in entities if e.type in ("PER", "ORG", "LOC")
+                     and any(s.start <= e.start and e.end <= s.end for s in spans)), key=lambda e: e.start)
+    gaps = [text[a.end : b.start] for a, b in zip(inside, inside[1:])]
+    return any(COORDINATORS.search(gap) and not _AFFILIATION_WORDS.search(gap) and len(gap) < 60 for gap in gaps)
+
+
+def keep_named_speakers(found: list[Found], entities: list[Entity], text: str) -> None:
+    """A speaker stays joined to a claim only when its source names that speaker or is a pronoun
+    resolved to it. Coordinated sources ("A and B said") are several speakers: kept to the article
+    under the phrase, never one of them; a source that names someone else is kept to the article
+    under its own words."""
+    for item in found:
+        attribution = item.attribution
+        if not attribution.speaker or not attribution.source or attribution.speaker_type == PUBLICATION:
+            continue
+        source = " ".join(text[s.start : s.end] for s in attribution.source)
+        if pointing_only(source):
+            continue
+        if coordinated_names(attribution.source, entities, text):
+            if attribution.speaker_local and attribution.speaker == source:
+                continue
+            attribution.speaker, attribution.speaker_type, attribution.speaker_local = source, UNKNOWN, True
+            attribution.role = None
+            continue
+        if names_speaker(source, attribution.speaker):
+            continue
+        # The source is not a pronoun and names someone else (or no one): not this speaker.
+        attribution.speaker = None
+        if attribution.speaker_type == PERSON:
+            attribution.speaker_type = UNKNOWN

@@ -91,15 +91,29 @@ ORGANIZATION_NAME_ENDINGS = {
 
 # Head nouns of anonymous sources ("a senior military source", "officials familiar with ...").
 ANONYMOUS_NOUNS = {
-    "source", "sources", "official", "officials", "aide", "aides", "person", "people", "insider",
+    "source", "sources", "official", "officials", "aide", "aides", "insider",
     "insiders", "diplomat", "diplomats", "member", "members", "spokesman", "spokeswoman",
-    "spokesperson", "adviser", "advisers", "advisor", "advisors", "analyst", "analysts",
-    "expert", "experts", "witness", "witnesses", "resident", "residents", "observer",
-    "observers", "staffer", "staffers", "officer", "officers", "lawmaker", "lawmakers",
-    "critic", "critics", "supporter", "supporters", "activist", "activists", "someone",
-    "anyone", "one", "individual", "individuals", "employee", "employees", "investigator",
-    "investigators", "researcher", "researchers", "voter", "voters",
+    "spokesperson", "adviser", "advisers", "advisor", "advisors", "staffer", "staffers", "officer", "officers",
+    "lawmaker", "lawmakers", "employee", "employees", "investigator", "investigators",
 }
+
+# Head nouns of a group of ordinary people, or of people the article does not single out
+# ("voters", "witnesses", "Clinton supporters", "analysts"): not anonymous sources (whose name is
+# withheld), so not typed as one; a group is kept to its article.
+GROUP_NOUNS = {
+    "person", "people", "someone", "anyone", "one", "individual", "individuals", "witness", "witnesses",
+    "resident", "residents", "voter", "voters", "supporter", "supporters", "critic", "critics", "activist",
+    "activists", "observer", "observers", "analyst", "analysts", "expert", "experts", "researcher",
+    "researchers", "citizen", "citizens", "protester", "protesters", "protestor", "protestors", "fan", "fans",
+    "worker", "workers", "student", "students", "parent", "parents", "attendee", "attendees", "participant",
+    "participants", "respondent", "respondents", "delegate", "delegates", "villager", "villagers", "survivor",
+    "survivors", "victim", "victims", "friend", "friends", "neighbor", "neighbors", "neighbour", "neighbours",
+    "relative", "relatives", "family", "families", "customer", "customers", "americans", "viewers", "readers",
+    "onlooker", "onlookers", "bystander", "bystanders", "demonstrator", "demonstrators", "crowd",
+}
+# "people familiar with the matter", "a person close to the campaign": the insiders of anonymous
+# sourcing, though the head noun alone names ordinary people.
+INSIDER_WORDS = {"familiar", "close", "knowledge", "briefed", "involved", "aware", "knowledgeable", "informed"}
 
 # Head nouns of vague sources ("reports indicate", "it is said").
 VAGUE_NOUNS = {"report", "reports", "rumor", "rumors", "rumour", "rumours", "account",

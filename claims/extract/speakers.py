@@ -12,6 +12,8 @@ from claims.extract.channels import channel_medium
 from claims.extract.lexicon import (
     ANONYMOUS_NOUNS,
     CHANNEL_NOUNS,
+    GROUP_NOUNS,
+    INSIDER_WORDS,
     NATIONALITIES,
     ORGANIZATION_NAME_ENDINGS,
     VAGUE_NOUNS,
@@ -31,6 +33,10 @@ from claims.types import (
 )
 
 SPEECH_VERBS = {"speak", "talk", "tell", "write", "report", "say", "comment", "testify", "appear"}
+RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+ANAPHORIC_DETERMINERS = {"this", "that", "these", "those"}
+# How far up a relative clause the antecedent is looked for ("Russia, which is expected to say").
+_CLAUSE_LINKS = ("xcomp", "ccomp", "conj", "advcl")
 
 
 def strip_possessive(name: str) -> str:
@@ -98,12 +104,22 @@ def describe(found: Found, tree: Tree, text: str, entities: list[Entity], source
 def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: list[Entity]) -> None:
     attribution = found.attribution
     form = head.text.lower()
-    if form in ("who", "which", "that") and found.cue_word.deprel.startswith("acl"):
-        antecedent = tree.head_of(found.cue_word)  # "Clinton, who said ...": the speaker is Clinton
-        if antecedent is not None and antecedent.upos in ("PROPN", "NOUN"):
-            head = antecedent
-            form = head.text.lower()
+    relative = form in RELATIVE_PRONOUNS and head.upos in ("PRON", "DET") and (
+        form != "that" or relative_antecedent(tree, head) is not None)
+    if relative:
+        # "Clinton, who said ...": the speaker is Clinton; "a poll, which found ...": the poll.
+        antecedent = relative_antecedent(tree, head)
+        if antecedent is None or antecedent.upos not in ("PROPN", "NOUN"):
+            # "..., which suggests that ...": the pronoun stands for a clause, which is no speaker.
+            attribution.speaker, attribution.speaker_type = None, UNNAMED_REPORTS
+            return
+        head = antecedent
+        form = head.text.lower()
     lemma = head.lemma.lower()
+    if anaphoric_phrase(tree, head):
+        # "This statement shows ...", "These reports suggest ...": points back at something said; not a speaker.
+        attribution.speaker, attribution.speaker_type = None, UNNAMED_REPORTS
+        return
     if head.upos == "PRON" or form in PERSON_PRONOUNS:
         attribution.speaker = None
         attribution.speaker_type = PERSON if form in ("he", "she", "i", "him", "her") else UNKNOWN
@@ -176,8 +192,13 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
             if len(name_words) == 1 and plural:
                 # "Republicans", "Democrats": some of a group, not one speaker across articles.
                 attribution.speaker_type, attribution.speaker_local = UNKNOWN, True
-    elif lemma in ANONYMOUS_NOUNS or form in ANONYMOUS_NOUNS or head.upos == "NOUN":
-        attribution.speaker_type = ANONYMOUS if (lemma in ANONYMOUS_NOUNS or form in ANONYMOUS_NOUNS) else UNKNOWN
+    elif (name := appositive_name(tree, head, attribution.source, entities, text)) is not None:
+        # "Hicks, a campaign spokeswoman": a name the tagger missed, in apposition to the noun.
+        attribution.speaker, attribution.speaker_type = name, PERSON
+        attribution.role = phrase_text([w for w in phrase if w.deprel != "det"], text)
+        return
+    elif lemma in ANONYMOUS_NOUNS | GROUP_NOUNS or form in ANONYMOUS_NOUNS | GROUP_NOUNS or head.upos == "NOUN":
+        attribution.speaker_type = ANONYMOUS if is_anonymous(tree, head) else UNKNOWN
         if lemma in ("government", "ministry", "administration", "state", "country"):
             attribution.speaker_type = GOVERNMENT
         elif lemma in ("group", "party", "campaign", "committee", "company", "agency", "force", "organization",
@@ -190,6 +211,67 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
         attribution.speaker = without_titles(attribution.speaker, attribution.speaker_type == PERSON)
     if attribution.role and attribution.speaker and attribution.role.casefold() == attribution.speaker.casefold():
         attribution.role = None  # the name read as an appositive is not a role
+
+
+def relative_antecedent(tree: Tree, pronoun: Word) -> Word | None:
+    """What a relative pronoun stands for: the noun its clause modifies ("Russia, which said" ->
+    Russia), found up the clause (through "is expected to say"); None when the pronoun opens no
+    relative clause ("..., which suggests that ..." after a whole clause)."""
+    word = tree.head_of(pronoun)
+    for _ in range(4):
+        if word is None:
+            return None
+        if word.deprel.startswith("acl"):
+            return tree.head_of(word)
+        if word.deprel.split(":")[0] not in _CLAUSE_LINKS:
+            return None
+        word = tree.head_of(word)
+    return None
+
+
+def anaphoric_phrase(tree: Tree, head: Word) -> bool:
+    """A phrase that points back rather than names: "this statement", "these reports", "that"
+    (a demonstrative, or a determiner this/that/these/those on a noun that is not a person's)."""
+    if head.upos == "PRON" or head.upos == "DET":
+        return head.text.lower() in ANAPHORIC_DETERMINERS
+    if head.upos != "NOUN":
+        return False
+    lemma = head.lemma.lower()
+    if lemma in ANONYMOUS_NOUNS or lemma in GROUP_NOUNS or lemma in TITLE_WORDS or head.text.lower() in ANONYMOUS_NOUNS:
+        return False  # "this official", "that spokesman": a person the article mentioned
+    return any(d.text.lower() in ANAPHORIC_DETERMINERS for d in tree.kids(head, "det"))
+
+
+def is_anonymous(tree: Tree, head: Word) -> bool:
+    """An anonymous source: someone whose name is withheld ("officials", "a senior military
+    source", "people familiar with the matter"), not a group of ordinary people ("voters",
+    "witnesses", "Clinton supporters")."""
+    lemma, form = head.lemma.lower(), head.text.lower()
+    if lemma in ANONYMOUS_NOUNS or form in ANONYMOUS_NOUNS:
+        return True
+    if lemma in GROUP_NOUNS or form in GROUP_NOUNS:
+        return any(w.lemma.lower() in INSIDER_WORDS for w in tree.subtree(head))
+    return False
+
+
+def appositive_name(tree: Tree, head: Word, source: list, entities: list[Entity], text: str) -> str | None:
+    """A person's name written beside a common noun that the tagger did not mark ("Hicks, a
+    campaign spokeswoman", "a campaign spokeswoman, Hope Hicks"): proper nouns of the source that
+    are the noun's apposition, or that the noun is in apposition to; not a compound or a
+    prepositional modifier ("Clinton supporters", "aides to Christie")."""
+    if head.upos != "NOUN":
+        return None
+    in_source = [w for w in tree.words if any(s.start <= w.start and w.end <= s.end for s in source)]
+    names = [w for w in in_source if w.upos == "PROPN"
+             and (w.head == head.index and w.deprel == "appos" or head.head == w.index and head.deprel == "appos")]
+    if not names:
+        return None
+    name_word = names[0]
+    entity = entity_at(entities, name_word.start, name_word.end)
+    if entity is not None and entity.type in ("ORG", "LOC", "GPE", "NORP"):
+        return None
+    run = [w for w in tree.subtree(name_word) if w.upos == "PROPN" and (w is name_word or w.deprel == "flat")]
+    return strip_possessive(phrase_text(run, text) or name_word.text)
 
 
 def coordinated(tree: Tree, head: Word) -> bool:

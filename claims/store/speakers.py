@@ -419,6 +419,12 @@ def resolve_speakers(db: sqlite_utils.Database, mentions: Iterable[Mention]) -> 
 # -- keeping rows tidy ------------------------------------------------------------------------------
 
 
+def _pointing_only(form: str) -> bool:
+    """A source of pointing words only: "he", "who", "He he" (a source in two pieces)."""
+    words = form.casefold().translate(APOSTROPHES).split()
+    return bool(words) and all(w.strip(",.;:") in POINTING_WORDS for w in words)
+
+
 def refresh_speakers(db: sqlite_utils.Database, speaker_ids: Iterable[int], *, keep: Iterable[int] = ()) -> None:
     """Drop speakers left without claims (except those in ``keep``); set the others' aliases.
 
@@ -450,8 +456,8 @@ def refresh_speakers(db: sqlite_utils.Database, speaker_ids: Iterable[int], *, k
                 {"id": speaker_id, "name": name},
             )
         ]
-        # A pronoun ("he", "who") is how the article pointed at the speaker, not a name for them.
-        forms = [form for form in forms if form.strip().casefold().translate(APOSTROPHES) not in POINTING_WORDS]
+        # A pronoun ("he", "who", "He ... he") is how the article pointed at the speaker, not a name for them.
+        forms = [form for form in forms if not _pointing_only(form)]
         aliases = json.dumps(forms, ensure_ascii=False)
         db.execute("UPDATE speakers SET aliases = ? WHERE id = ? AND aliases IS NOT ?", [aliases, speaker_id, aliases])
 

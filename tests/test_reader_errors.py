@@ -1,0 +1,327 @@
+"""The speaker errors a reader sees (issue 14, part 4), each as a class with several examples:
+
+1. a relay ("according to Reuters") is the channel of the attribution it holds, not a second speaker;
+2. "I" in the article's own voice is its author (or the publication), in a quotation the quoted speaker's;
+3. a relative pronoun stands for its antecedent, an anaphoric phrase ("This statement") is no speaker;
+4. a group of ordinary people, or a named person, is not an anonymous source;
+5. a source that does not name the speaker and is not a pronoun is not joined to that speaker.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from claims.extract import extract_attributions, extract_claims
+from claims.extract.coref import (
+    byline_person,
+    coordinated_names,
+    in_quotation,
+    keep_named_speakers,
+    names_speaker,
+    pointing_only,
+    transcript_label,
+)
+from claims.extract.nesting import give_relay_channels, relayed
+from claims.extract.quotes import find_quotes
+from claims.extract.rules import Found
+from claims.types import (
+    ANONYMOUS,
+    GOVERNMENT,
+    ORGANIZATION,
+    PERSON,
+    PUBLICATION,
+    UNKNOWN,
+    UNNAMED_REPORTS,
+    Attribution,
+    Entity,
+    Span,
+    Word,
+)
+
+
+def text_of(article, spans):
+    return " ".join(article.text[s.start : s.end] for s in spans)
+
+
+def by_source(article, found, source):
+    return [a for a in found if text_of(article, a.source) == source]
+
+
+@pytest.fixture(scope="module")
+def extract(annotate_text):
+    def run(text, author=None):
+        article, parsed = annotate_text(text)
+        if author:
+            article = dataclasses.replace(article, author=author)
+        return article, parsed, extract_attributions(article, parsed)
+
+    return run
+
+
+# -- 1. a relay is the channel of the attribution it holds -----------------------------------------
+
+
+def attribution(start, cue, content, source, **kw):
+    """A synthetic attribution: spans as (start, end) pairs."""
+    return Attribution(sentence_index=0, cue=[Span(*cue)], content=[Span(*c) for c in content],
+                       source=[Span(*s) for s in source], **kw)
+
+
+def test_a_relay_holding_another_attribution_is_its_channel():
+    text = '"The city is calm," Al Jazeera\'s Sinem Koseoglu said, according to Reuters.'
+    inner = attribution(0, (49, 53), [(0, 19)], [(20, 48)], speaker="Sinem Koseoglu", speaker_type=PERSON,
+                        channel="Al Jazeera", channel_kind="broadcaster", affiliation="Al Jazeera")
+    outer = attribution(0, (55, 67), [(0, 53)], [(68, 75)], cue_lemma="according to", speaker="Reuters",
+                        speaker_type=ORGANIZATION, channel="Reuters", channel_kind="news_agency")
+    attributions = [inner, outer]
+    assert relayed(attributions) == {1: 0}
+    assert give_relay_channels(attributions, text) == {1}
+    # Her outlet is her affiliation; Reuters is how the claim reached the article.
+    assert inner.channel == "Reuters" and inner.speaker == "Sinem Koseoglu"
+
+
+def test_an_outlet_that_reports_what_someone_said_is_the_channel():
+    text = "Reuters reported that the mayor said the bridge would reopen."
+    inner = attribution(0, (32, 36), [(37, 60)], [(22, 31)], speaker_type=UNKNOWN, channel="reporters",
+                        channel_kind="press_conference")
+    outer = attribution(0, (8, 16), [(17, 60)], [(0, 7)], speaker="Reuters", speaker_type=ORGANIZATION,
+                        channel="Reuters", channel_kind="news_agency")
+    assert relayed([outer, inner]) == {0: 1}
+    give_relay_channels([outer, inner], text)
+    assert inner.channel == "Reuters"
+
+
+def test_an_inner_attribution_naming_its_own_outlet_keeps_it():
+    text = '"No," the minister told CNN, according to Reuters.'
+    inner = attribution(0, (19, 23), [(0, 5)], [(6, 18)], channel="CNN", channel_kind="broadcaster")
+    outer = attribution(0, (29, 41), [(0, 27)], [(42, 49)], cue_lemma="according to", speaker="Reuters",
+                        speaker_type=ORGANIZATION, channel="Reuters", channel_kind="news_agency")
+    give_relay_channels([inner, outer], text)
+    assert inner.channel == "CNN"
+
+
+def test_a_person_quoting_a_person_is_no_relay():
+    # "Trump said that Clinton said ...": two speakers; only outlets and "according to" relay.
+    inner = attribution(0, (30, 34), [(35, 50)], [(22, 29)], speaker="Hillary Clinton", speaker_type=PERSON)
+    outer = attribution(0, (13, 17), [(18, 50)], [(0, 12)], speaker="Donald Trump", speaker_type=PERSON)
+    assert relayed([outer, inner]) == {}
+    # "according to" with nothing attributed inside is an attribution of its own.
+    alone = attribution(0, (30, 42), [(0, 28)], [(43, 50)], cue_lemma="according to", speaker="Reuters",
+                        speaker_type=ORGANIZATION, channel="Reuters", channel_kind="news_agency")
+    assert relayed([alone]) == {}
+
+
+@pytest.mark.parametrize("text, inner_source, outlet", [
+    ('"The city is calm now," Al Jazeera\'s Sinem Koseoglu said, according to Reuters.',
+     "Al Jazeera's Sinem Koseoglu", "Reuters"),
+    ('"We will not retreat," the minister told reporters, according to the Associated Press.',
+     "the minister", "Associated Press"),
+])
+def test_relayed_content_has_one_speaker_and_the_outlet_as_channel(annotate_text, text, inner_source, outlet):
+    article, parsed = annotate_text(text)
+    claims = [c for c in extract_claims(article, parsed) if c.attribution is not None]
+    assert claims, "the inner attribution gives the claim"
+    sources = {text_of(article, c.attribution.source) for c in claims}
+    assert sources == {inner_source}  # no second claim by the outlet for the same content
+    assert all(c.attribution.channel == outlet for c in claims)
+
+
+# -- 2. "I" in the author's own voice ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("byline, person", [
+    ("Heidi M. Przybyla, USA TODAY", "Heidi M. Przybyla"), ("By Dan Balz", "Dan Balz"), ("Ann Coulter", "Ann Coulter"),
+    ("AP", None), ("Breitbart News", None), ("None", None), ("", None), ("Nick Gass and Kyle Cheney", None),
+    ("Reuters", None), ("Editorial Board", None),
+])
+def test_the_byline_names_one_person_or_none(byline, person):
+    assert byline_person(byline) == person
+
+
+def test_single_quotation_marks_and_transcript_labels():
+    headline = "Cruz: Trump Would Put Liberals On Court, ‘I Fear The Same Thing Is True’ for Rubio."
+    at = headline.index("I Fear")
+    assert in_quotation([Span(at, at + 1)], [], headline)
+    prose = "I’ll tell you: I know it."
+    assert not in_quotation([Span(15, 16)], [], prose)
+    transcript = "TAPPER: Do you support him?\n\nFALLIN: I think he is trying."
+    assert transcript_label(transcript, transcript.index("I think")) == "Fallin"
+    assert transcript_label("SEN. TED CRUZ: I agree.", 15) == "Sen. Ted Cruz"
+    assert transcript_label("UPDATE: I was told the vote moved.", 8) is None
+    assert transcript_label("I think, said Trump: no.", 0) is None
+
+
+@pytest.mark.parametrize("byline, speaker, speaker_type", [
+    ("Jane Whitfield", "Jane Whitfield", PERSON), (None, None, PUBLICATION), ("AP", None, PUBLICATION),
+])
+def test_first_person_in_the_authors_voice_is_the_author(extract, byline, speaker, speaker_type):
+    text = ("Donald Trump said on Monday that he would release his tax returns. "
+            "I know your tax returns are being audited, Mr. Trump. But I think voters deserve to see them.")
+    article, _, found = extract(text, author=byline)
+    mine = by_source(article, found, "I")
+    assert mine, "the column's first person is attributed"
+    for a in mine:
+        assert a.speaker == speaker and a.speaker_type == speaker_type
+        assert a.speaker != "Donald Trump"
+
+
+def test_first_person_in_a_quotation_is_the_quoted_speaker(extract):
+    text = ('Senator Elizabeth Warren spoke in Boston on Friday. '
+            '"I believe the bill will pass, and I know my colleagues agree," Warren said.')
+    article, _, found = extract(text, author="Jane Whitfield")
+    for a in by_source(article, found, "I"):
+        assert a.speaker == "Elizabeth Warren"
+    said = [a for a in found if text_of(article, a.cue) == "said"]
+    assert said and said[0].speaker == "Elizabeth Warren"
+
+
+def test_first_person_in_a_transcript_is_the_labelled_speaker(extract):
+    text = ("Oklahoma Gov. Mary Fallin appeared on CNN on Sunday.\n\n"
+            "TAPPER: Is he trying to unite the country?\n\n"
+            "FALLIN: I think he is trying to campaign as a healer.")
+    article, _, found = extract(text, author="Pam Key")
+    mine = by_source(article, found, "I")
+    assert mine and all(a.speaker == "Mary Fallin" for a in mine)
+
+
+# -- 3. relative pronouns and anaphoric phrases -----------------------------------------------------
+
+
+def test_a_relative_pronoun_stands_for_its_antecedent(extract):
+    article, _, found = extract("Russia, which said it had no troops in the region, denied the report on Monday.")
+    which = by_source(article, found, "which")
+    assert which and which[0].speaker == "Russia" and which[0].speaker_type == GOVERNMENT
+
+
+@pytest.mark.parametrize("text, source", [
+    ("Sanders won the state by twenty points, which suggests that his message is working.", "which"),
+    ("This statement shows that the campaign is worried about the polls.", "This statement"),
+    ("These reports suggest that the talks in Geneva have failed.", "These reports"),
+])
+def test_a_clause_or_an_anaphoric_phrase_is_no_speaker(extract, text, source):
+    article, _, found = extract(text)
+    hits = by_source(article, found, source)
+    for a in hits:
+        assert a.speaker is None
+        assert a.speaker_type == UNNAMED_REPORTS  # never a country, never a person
+
+
+# -- 4. anonymous sources ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, source, speaker_type", [
+    ("Voters said they were tired of the campaign.", "Voters", UNKNOWN),
+    ("Witnesses said they heard gunfire near the border.", "Witnesses", UNKNOWN),
+    ("Clinton supporters said the debate went well for her.", "Clinton supporters", UNKNOWN),
+    ("Residents said the water had been cut for days.", "Residents", UNKNOWN),
+    ("A senior official said the talks had failed.", "A senior official", ANONYMOUS),
+    ("People familiar with the matter said the deal was close.", "People familiar with the matter", ANONYMOUS),
+    ("Aides to the governor said he would sign the bill.", "Aides to the governor", ANONYMOUS),
+])
+def test_ordinary_people_are_not_anonymous_sources(extract, text, source, speaker_type):
+    article, _, found = extract(text)
+    hits = by_source(article, found, source)
+    assert hits and all(a.speaker_type == speaker_type for a in hits)
+
+
+def test_a_named_person_is_not_an_anonymous_source(extract):
+    text = ("Trump will campaign in Ohio next week. Hicks, a campaign spokeswoman, said Trump would win the state. "
+            "A campaign spokeswoman, Hope Hicks, said the rally was full.")
+    article, _, found = extract(text)
+    for a in found:
+        source = text_of(article, a.source)
+        if "Hicks" in source:
+            assert a.speaker_type == PERSON and "Hicks" in (a.speaker or "")
+
+
+def test_the_anonymous_sources_view_lists_only_anonymous_sources(annotate_text, db):
+    from claims.store import store_article
+
+    text = ("Voters said they were tired of the campaign. Witnesses said they heard gunfire. "
+            "Clinton supporters said the debate went well. Hicks, a campaign spokeswoman, said Trump would win. "
+            "A senior official said the talks had failed.")
+    article, parsed = annotate_text(text)
+    store_article(db, article, parsed, extract_claims(article, parsed), "test", "test")
+    listed = {row["source_text"] for row in db.query("SELECT source_text FROM anonymous_sources")}
+    assert listed == {"A senior official"}
+
+
+# -- 5. a source names its speaker or points at it --------------------------------------------------
+
+
+def word(index, text, start, upos="PROPN"):
+    return Word(index=index, text=text, lemma=text, upos=upos, xpos="", feats="", head=0, deprel="root",
+                start=start, end=start + len(text))
+
+
+def found_with(text, source, speaker, speaker_type=PERSON):
+    start = text.index(source)
+    a = Attribution(sentence_index=0, cue=[Span(len(text) - 5, len(text) - 1)], content=[Span(0, 1)],
+                    source=[Span(start, start + len(source))], speaker=speaker, speaker_type=speaker_type)
+    return Found(a, word(1, "said", len(text) - 5, "VERB"))
+
+
+@pytest.mark.parametrize("source, speaker, named", [
+    ("Mr. Trump", "Donald Trump", True), ("Trump's campaign manager", "Donald Trump", True),
+    ("The SDF", "Syrian Democratic Forces", True), ("AP", "Associated Press", True),
+    ("Politifact", "Donald Trump", False), ("the campaign", "Donald Trump", False),
+    ("Poll", "Hillary Clinton", False),
+])
+def test_whether_a_source_names_the_speaker(source, speaker, named):
+    assert names_speaker(source, speaker) is named
+
+
+@pytest.mark.parametrize("source, pointing", [("He", True), ("He he", True), ("who", True), ("I", True),
+                                              ("He Clinton’s", False), ("Politifact", False)])
+def test_pointing_sources(source, pointing):
+    assert pointing_only(source) is pointing
+
+
+def test_a_source_naming_someone_else_is_not_joined_to_the_speaker():
+    text = "Politifact, he and He Clinton’s aide said."
+    items = [found_with(text, "Politifact", "Donald Trump"), found_with(text, "he", "Donald Trump"),
+             found_with(text, "He Clinton’s", "Donald Trump")]
+    keep_named_speakers(items, [], text)
+    assert [i.attribution.speaker for i in items] == [None, "Donald Trump", None]
+    assert items[0].attribution.speaker_type == UNKNOWN
+
+
+@pytest.mark.parametrize("source, several", [
+    ("Bernie Sanders and Republican nominee Donald Trump", True), ("Hillary Clinton or Tim Kaine", True),
+    ("Esmaeil Baqaei, a spokesman for Iran", False), ("Hicks, a campaign spokeswoman", False),
+])
+def test_coordinated_sources_are_several_speakers(source, several):
+    text = source + " said."
+    entities = []
+    for name in ("Bernie Sanders", "Donald Trump", "Hillary Clinton", "Tim Kaine", "Esmaeil Baqaei", "Hicks"):
+        if name in text:
+            entities.append(Entity(name, "PER", text.index(name), text.index(name) + len(name)))
+    if "Iran" in text:
+        entities.append(Entity("Iran", "LOC", text.index("Iran"), text.index("Iran") + 4))
+    assert coordinated_names([Span(0, len(source))], entities, text) is several
+    item = found_with(text, source, "Donald Trump" if several else "Esmaeil Baqaei")
+    keep_named_speakers([item], entities, text)
+    if several:
+        assert item.attribution.speaker == source and item.attribution.speaker_local
+        assert item.attribution.speaker_type == UNKNOWN
+
+
+def test_coordinated_speakers_in_an_article_are_kept_apart(extract):
+    article, _, found = extract("Bernie Sanders and Republican nominee Donald Trump said trade deals hurt workers.")
+    said = [a for a in found if text_of(article, a.cue) == "said"]
+    assert said and said[0].speaker not in ("Donald Trump", "Bernie Sanders") and said[0].speaker_local
+
+
+def test_pronoun_only_sources_are_no_aliases(db):
+    from claims.store.speakers import _pointing_only
+
+    assert _pointing_only("He he") and _pointing_only("who") and not _pointing_only("Mr. Trump")
+
+
+def test_quotes_are_found_for_the_first_person_check():
+    text = '"I know," she said. I think so.'
+    quotes = find_quotes(text)
+    assert in_quotation([Span(1, 2)], quotes, text)
+    assert not in_quotation([Span(text.index("I think"), text.index("I think") + 1)], quotes, text)
