@@ -29,6 +29,7 @@ from claims.types import (
     UNKNOWN,
     UNNAMED_REPORTS,
     Entity,
+    Span,
     Word,
 )
 
@@ -198,7 +199,7 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
         attribution.role = phrase_text([w for w in phrase if w.deprel != "det"], text)
         return
     elif lemma in ANONYMOUS_NOUNS | GROUP_NOUNS or form in ANONYMOUS_NOUNS | GROUP_NOUNS or head.upos == "NOUN":
-        attribution.speaker_type = ANONYMOUS if is_anonymous(tree, head) else UNKNOWN
+        attribution.speaker_type = ANONYMOUS if is_anonymous(tree, head, attribution.source) else UNKNOWN
         if lemma in ("government", "ministry", "administration", "state", "country"):
             attribution.speaker_type = GOVERNMENT
         elif lemma in ("group", "party", "campaign", "committee", "company", "agency", "force", "organization",
@@ -242,15 +243,17 @@ def anaphoric_phrase(tree: Tree, head: Word) -> bool:
     return any(d.text.lower() in ANAPHORIC_DETERMINERS for d in tree.kids(head, "det"))
 
 
-def is_anonymous(tree: Tree, head: Word) -> bool:
+def is_anonymous(tree: Tree, head: Word, source: list[Span]) -> bool:
     """An anonymous source: someone whose name is withheld ("officials", "a senior military
     source", "people familiar with the matter"), not a group of ordinary people ("voters",
-    "witnesses", "Clinton supporters")."""
+    "witnesses", "Clinton supporters"). The insider words are looked for below the head and in
+    the marked source (a parse may hang "familiar" on the verb instead of "people")."""
     lemma, form = head.lemma.lower(), head.text.lower()
     if lemma in ANONYMOUS_NOUNS or form in ANONYMOUS_NOUNS:
         return True
     if lemma in GROUP_NOUNS or form in GROUP_NOUNS:
-        return any(w.lemma.lower() in INSIDER_WORDS for w in tree.subtree(head))
+        marked = [w for w in tree.words if any(s.start <= w.start and w.end <= s.end for s in source)]
+        return any(w.lemma.lower() in INSIDER_WORDS for w in [*tree.subtree(head), *marked])
     return False
 
 
@@ -331,8 +334,6 @@ def describe_titles(attribution, tree: Tree, head: Word, phrase: list[Word], tex
 
 
 def possessive_spans(tree: Tree, head: Word):
-    from claims.types import Span
-
     spans = []
     for possessor in tree.kids(head, "nmod:poss"):
         words = tree.subtree(possessor)
