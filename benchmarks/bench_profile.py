@@ -6,7 +6,8 @@ with a timer around each stage:
 - read: the readers (``claims.readers.read_paths``);
 - stanza, one row per processor (tokenize, mwt, pos, lemma, depparse, ner), and ``stanza other``:
   the rest of ``claims.nlp.annotate`` (cutting texts into pieces, converting stanza's documents);
-- extract: ``view`` (trees, rule matches), ``learned`` (the attribution taggers), ``describe``
+- extract: ``view`` (trees, rule matches), ``context encoder`` (word vectors in context),
+  ``learned`` (the attribution taggers), ``describe``
   (speaker descriptions), ``coref`` (speakers across the article), ``extract other``;
 - store, per step of ``claims.store.articles.store_article``: sentences, speakers (find or create),
   claim rows, offsets check, speaker refresh, channels, annotation cache, clearing a replaced
@@ -88,6 +89,7 @@ def install_timers(timers: Timers, pipeline) -> None:
     import claims.store.articles as articles
     import claims.store.speakers as speakers
     import claims.workers as workers
+    from claims.extract.encoder import ContextEncoder
     from claims.extract.view import ArticleView
 
     for name, processor in pipeline.processors.items():
@@ -97,6 +99,7 @@ def install_timers(timers: Timers, pipeline) -> None:
     timers.wrap(workers, "extract_claims", "extract other")
     timers.wrap(ArticleView, "build", "extract view")
     timers.wrap(learned, "learned_attributions", "extract learned")
+    timers.wrap(ContextEncoder, "encode", "extract context encoder")
     timers.wrap(extract, "describe", "extract describe")
     timers.wrap(extract, "resolve_article", "extract coref")
     timers.wrap(ingest_pipeline, "store_article", "store other")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from data_paths import data_path, needs_data
+
 from claims.evaluate.gold import GoldAttribution, GoldDoc
 from claims.extract.features import Vocabularies
 from claims.extract.tagger import load_pretrain, spans_from_tags
@@ -36,3 +38,26 @@ def test_gold_spans_become_cue_and_role_tags(annotate_text):
     assert tagged == {"SRC": "Officials", "CNT": "the bridge would reopen in May"}
     marked = [text[w.start:w.end] for w, flag in zip(window, role.features["cue"]) if flag == 2]
     assert marked == ["said"]
+
+
+@needs_data("polnear/train")
+def test_training_with_the_context_encoder_writes_taggers_that_read_it(tmp_path):
+    import shutil
+
+    import torch
+
+    from claims.extract.learned import ENCODER_FILE, AttributionModel
+    from claims.training.train import main as train
+
+    out = tmp_path / "attribution.pt"
+    args = ["--train-dir", str(data_path("polnear/train")), "--cache", str(tmp_path / "cache"), "--limit", "3",
+            "--epochs", "1", "--minutes", "5", "--threads", "1", "--out", str(out), "--encoder", str(ENCODER_FILE)]
+    train(args)
+    saved = torch.load(out, weights_only=False)
+    encoder_version = torch.load(ENCODER_FILE, weights_only=False)["version"]
+    assert saved["encoder"] == encoder_version
+    cached = list((tmp_path / "cache" / "context").glob("*/*.pt"))
+    assert len(cached) == 3  # one file of vectors per article, reused by the next run
+    shutil.copy(ENCODER_FILE, tmp_path / "encoder.pt")
+    model = AttributionModel.load(out)
+    assert model.encoder is not None and model.cue.context is not None and model.role.context is not None

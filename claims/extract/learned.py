@@ -21,7 +21,8 @@ from pathlib import Path
 
 import torch
 
-from claims.extract.features import Vocabularies, cue_head
+from claims.extract.encoder import ContextEncoder
+from claims.extract.features import SENTENCE_OFFSETS, Vocabularies, cue_head
 from claims.extract.lexicon import CUE_NOUNS, CUE_VERBS, verb_cue_lemma
 from claims.extract.rules import Found, claim_type_for, merge_spans
 from claims.extract.tagger import Tagger, decode, load_pretrain, spans_from_tags
@@ -30,6 +31,7 @@ from claims.extract.view import ArticleView, cue_features, role_features
 from claims.types import Attribution, ParsedSentence, Span, Word
 
 MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "attribution" / "attribution.pt"
+ENCODER_FILE = MODEL_FILE.with_name("encoder.pt")
 # Cue heads whose clause hangs from another verb: with no source of its own the speaker is that verb's.
 DEPENDENT_CUE_DEPRELS = {"advcl", "xcomp", "conj", "acl"}
 
@@ -40,15 +42,32 @@ class AttributionModel:
     vocab: Vocabularies
     cue: Tagger
     role: Tagger
+    encoder: ContextEncoder | None = None  # word vectors in context, when the taggers read them
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE, model_dir: Path | None = None) -> AttributionModel:
-        """The saved taggers, with word vectors from the stanza pretrain they were trained with."""
+        """The saved taggers, with word vectors from the stanza pretrain they were trained with and
+        the context encoder (``encoder.pt`` beside them) when they read one."""
         saved = torch.load(path, map_location="cpu", weights_only=False)
         pretrain_vocab, pretrain = load_pretrain(model_dir)
         vocab = Vocabularies(pretrain_vocab, saved["lemmas"])
-        return cls(saved["version"], vocab, Tagger.from_state(saved["cue"], pretrain),
-                   Tagger.from_state(saved["role"], pretrain))
+        cue, role = Tagger.from_state(saved["cue"], pretrain), Tagger.from_state(saved["role"], pretrain)
+        encoder = None
+        if cue.context is not None or role.context is not None:
+            encoder = ContextEncoder.load(path.with_name(ENCODER_FILE.name))
+            if encoder.version != saved.get("encoder"):
+                raise ValueError(f"{path} was trained with the encoder {saved.get('encoder')!r}, "
+                                 f"but {ENCODER_FILE.name} holds {encoder.version!r}")
+        return cls(saved["version"], vocab, cue, role, encoder)
+
+    def add_context(self, view: ArticleView, indexes: set[int]) -> None:
+        """Give these sentences of the view their word vectors in context (each encoded once)."""
+        missing = sorted(i for i in indexes if i not in view.context)
+        if self.encoder is None or not missing:
+            return
+        sentences = view.parsed.sentences
+        vectors = self.encoder.encode([[w.text for w in sentences[i].words] for i in missing])
+        view.context.update(zip(missing, vectors))
 
 
 @functools.lru_cache(maxsize=1)
@@ -66,6 +85,8 @@ class CueCandidate:
 
 def find_cues(view: ArticleView, model: AttributionModel) -> list[CueCandidate]:
     sentences = view.parsed.sentences
+    if model.cue.context is not None:
+        model.add_context(view, set(range(len(sentences))))
     decoded = decode(model.cue, [cue_features(view, i, model.vocab) for i in range(len(sentences))])
     cues = []
     for sentence, (path, probs) in zip(sentences, decoded):
@@ -81,6 +102,9 @@ def mean(values: list[float]) -> float:
 def learned_attributions(view: ArticleView, model: AttributionModel) -> list[tuple[Found, Tree]]:
     """Each attribution the taggers find, as a Found plus the tree its source stands in."""
     cues = find_cues(view, model)
+    if model.role.context is not None:  # the role tagger reads each cue's sentence and its neighbours
+        last = len(view.parsed.sentences) - 1
+        model.add_context(view, {min(max(c.sentence_index + k, 0), last) for c in cues for k in SENTENCE_OFFSETS})
     inputs = [role_features(view, cue.sentence_index, cue.words, model.vocab) for cue in cues]
     decoded = decode(model.role, [features for features, _ in inputs])
     text = view.article.text

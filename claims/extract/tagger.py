@@ -37,17 +37,20 @@ LEMMA_DIM = 32
 
 class Tagger(nn.Module):
     def __init__(self, tag_names: list[str], n_lemmas: int, pretrain: torch.Tensor, with_roles: bool,
-                 hidden: int = 128, dropout: float = 0.3) -> None:
+                 hidden: int = 128, dropout: float = 0.3, context_dim: int = 0, context_proj: int = 128) -> None:
         super().__init__()
         self.tag_names = list(tag_names)
         self.config = {"tag_names": self.tag_names, "n_lemmas": n_lemmas, "with_roles": with_roles,
-                       "hidden": hidden, "dropout": dropout}
+                       "hidden": hidden, "dropout": dropout, "context_dim": context_dim, "context_proj": context_proj}
+        # Word vectors in context (claims.extract.encoder), projected down before the BiLSTM.
+        self.context_dim = context_dim
+        self.context = nn.Linear(context_dim, context_proj) if context_dim else None
         self.word = nn.Embedding.from_pretrained(pretrain.float(), freeze=True, padding_idx=0)
         dims = dict(FEATURE_DIMS, **(ROLE_FEATURE_DIMS if with_roles else {}))
         dims["lemma"] = (n_lemmas + 1, LEMMA_DIM)
         self.feature_names = sorted(dims)
         self.embeddings = nn.ModuleDict({name: nn.Embedding(size, dim, padding_idx=0) for name, (size, dim) in dims.items()})
-        width = pretrain.shape[1] + sum(dim for _, dim in dims.values())
+        width = pretrain.shape[1] + sum(dim for _, dim in dims.values()) + (context_proj if context_dim else 0)
         self.dropout = nn.Dropout(dropout)
         self.lstm = nn.LSTM(width, hidden, num_layers=2, bidirectional=True, batch_first=True, dropout=dropout)
         self.out = nn.Linear(2 * hidden, len(tag_names))
@@ -56,6 +59,8 @@ class Tagger(nn.Module):
     def forward(self, batch: dict[str, torch.Tensor], lengths: torch.Tensor) -> torch.Tensor:
         """Tag scores [batch, time, tags] for padded feature ids [batch, time]."""
         parts = [self.word(batch["word"])] + [self.embeddings[n](batch[n]) for n in self.feature_names]
+        if self.context is not None:
+            parts.append(self.context(batch["context"]))
         x = self.dropout(torch.cat(parts, dim=-1))
         packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
         h, _ = self.lstm(packed)
@@ -112,12 +117,16 @@ def viterbi(log_probs: torch.Tensor, allowed: torch.Tensor) -> list[int]:
     return path[::-1]
 
 
-def pad(examples: list[dict[str, list[int]]], names: list[str]) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
-    """Feature id lists -> padded LongTensors [batch, time] and the lengths."""
+def pad(examples: list[dict[str, Any]], names: list[str]) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
+    """Feature id lists -> padded LongTensors [batch, time] and the lengths; a "context" feature
+    (a float tensor [time, width] per example) -> a zero-padded float tensor [batch, time, width]."""
     lengths = torch.tensor([len(e["word"]) for e in examples])
     width = int(lengths.max())
     batch = {}
     for name in names:
+        if name == "context":
+            batch[name] = nn.utils.rnn.pad_sequence([e[name].float() for e in examples], batch_first=True)
+            continue
         rows = [e[name] + [0] * (width - len(e[name])) for e in examples]
         batch[name] = torch.tensor(rows, dtype=torch.long)
     return batch, lengths
@@ -141,9 +150,13 @@ def load_pretrain(model_dir: Path | None = None) -> tuple[dict[str, int], torch.
     return dict(saved["vocab"]["_unit2id"]), saved["emb"]
 
 
-def decode(model: Tagger, feature_lists: list[dict[str, list[int]]]) -> list[tuple[list[int], list[float]]]:
+def input_names(model: Tagger) -> list[str]:
+    return ["word", *model.feature_names, *(["context"] if model.context is not None else [])]
+
+
+def decode(model: Tagger, feature_lists: list[dict[str, Any]]) -> list[tuple[list[int], list[float]]]:
     """Decoded tag ids and each word's probability of its decoded tag, per example."""
-    names = ["word", *model.feature_names]
+    names = input_names(model)
     results = []
     with torch.no_grad():
         for first in range(0, len(feature_lists), 64):

@@ -9,6 +9,9 @@ and the tagger inputs built from them (claims.extract.features).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+import torch
 
 from claims.extract.features import (
     SENTENCE_OFFSETS,
@@ -36,6 +39,10 @@ class ArticleView:
     # token features per sentence with no rule column, computed once (the role tagger reads each
     # sentence in up to three windows)
     plain_features: dict[int, dict[str, list[int]]] = field(default_factory=dict)
+    # sentence index -> its word vectors in context [words, width] (claims.extract.encoder), for
+    # the sentences a tagger that reads them will see; filled by claims.extract.learned (or, in
+    # training, from a cache)
+    context: dict[int, torch.Tensor] = field(default_factory=dict)
 
     def sentence_features(self, index: int, vocab: Vocabularies, rules: list[str]) -> dict[str, list[int]]:
         if index not in self.plain_features:
@@ -54,13 +61,16 @@ class ArticleView:
         return cls(article, parsed, quotes, found, [Tree(s) for s in parsed.sentences])
 
 
-def cue_features(view: ArticleView, index: int, vocab: Vocabularies) -> dict[str, list[int]]:
+def cue_features(view: ArticleView, index: int, vocab: Vocabularies) -> dict[str, Any]:
     sentence = view.parsed.sentences[index]
-    return view.sentence_features(index, vocab, rule_roles(sentence, view.found[index]))
+    features: dict[str, Any] = view.sentence_features(index, vocab, rule_roles(sentence, view.found[index]))
+    if index in view.context:
+        features["context"] = view.context[index]
+    return features
 
 
 def role_features(view: ArticleView, index: int, cue_words: list[Word], vocab: Vocabularies
-                  ) -> tuple[dict[str, list[int]], list[ParsedSentence]]:
+                  ) -> tuple[dict[str, Any], list[ParsedSentence]]:
     """Features over the window of sentences around the cue's sentence; also the window itself."""
     sentences = view.parsed.sentences
     tree = view.trees[index]
@@ -81,4 +91,6 @@ def role_features(view: ArticleView, index: int, cue_words: list[Word], vocab: V
         feats["cue"] = [1 + int(offset == 0 and w.index in cue_indexes) for w in sentence.words]
         for name, values in feats.items():
             merged.setdefault(name, []).extend(values)
+    if all(index + offset in view.context for offset, _ in window):
+        merged["context"] = torch.cat([view.context[index + offset] for offset, _ in window])
     return merged, [s for _, s in window]

@@ -22,9 +22,10 @@ from typing import Any
 import torch
 from torch import nn
 
+from claims.extract.encoder import ContextEncoder
 from claims.extract.features import Vocabularies
-from claims.extract.learned import MODEL_FILE
-from claims.extract.tagger import Tagger, decode, load_pretrain, pad, spans_from_tags
+from claims.extract.learned import ENCODER_FILE, MODEL_FILE
+from claims.extract.tagger import Tagger, decode, input_names, load_pretrain, pad, spans_from_tags
 from claims.extract.view import ArticleView
 from claims.training.corpus import annotated_split
 from claims.training.data import DataDirError, add_data_option, data_dir
@@ -72,12 +73,34 @@ def span_scores(model: Tagger, examples: list[Example]) -> dict[str, float]:
     return scores
 
 
+def add_context(views: list[ArticleView], stems: list[str], encoder: ContextEncoder, cache_dir: Path) -> None:
+    """Each view's word vectors in context, from the cache or the encoder (cached per article:
+    encoding PolNeAR train takes minutes)."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    started = time.time()
+    for n, (view, stem) in enumerate(zip(views, stems)):
+        path = cache_dir / f"{stem}.pt"
+        words = [[w.text for w in s.words] for s in view.parsed.sentences]
+        if path.exists():
+            saved = torch.load(path, weights_only=False)
+            if saved["words"] == words:
+                view.context = {i: t.float() for i, t in enumerate(saved["context"])}
+                continue
+        vectors = encoder.encode(words)
+        view.context = dict(enumerate(vectors))
+        torch.save({"words": words, "context": [t.half() for t in vectors]}, path.with_suffix(".tmp"))
+        path.with_suffix(".tmp").replace(path)
+        if n % 50 == 49:
+            log(f"context vectors: {n + 1}/{len(views)} articles ({time.time() - started:.0f}s)")
+
+
 def train_tagger(name: str, tag_names: list[str], train: list[Example], held_out: list[Example], n_lemmas: int,
-                 pretrain: torch.Tensor, with_roles: bool, epochs: int, minutes: float) -> tuple[Tagger, dict[str, Any]]:
-    model = Tagger(tag_names, n_lemmas, pretrain, with_roles)
+                 pretrain: torch.Tensor, with_roles: bool, epochs: int, minutes: float,
+                 context_dim: int = 0) -> tuple[Tagger, dict[str, Any]]:
+    model = Tagger(tag_names, n_lemmas, pretrain, with_roles, context_dim=context_dim)
     optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=2e-3)
     loss_fn = nn.CrossEntropyLoss(ignore_index=-100)
-    names = ["word", *model.feature_names]
+    names = input_names(model)
     best: tuple[float, dict[str, Any] | None, dict[str, float], int] = (-1.0, None, {}, 0)
     started = time.time()
     for epoch in range(1, epochs + 1):
@@ -118,6 +141,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--minutes", type=float, default=25.0, help="time budget per tagger")
     parser.add_argument("--limit", type=int, default=None, help="use only the first N articles (a quick trial)")
     parser.add_argument("--out", type=Path, default=MODEL_FILE)
+    parser.add_argument("--encoder", type=Path, default=ENCODER_FILE,
+                        help="context encoder weights (claims.training.encoder_weights); the taggers read its vectors")
+    parser.add_argument("--no-context", action="store_true", help="train the taggers without the context encoder")
+    parser.add_argument("--only", choices=["cue", "role"], default=None,
+                        help="train one tagger; the other is copied from the model at --out")
+    parser.add_argument("--threads", type=int, default=2, help="torch threads (default 2)")
     args = parser.parse_args(argv)
     if args.train_dir is None:
         try:
@@ -126,11 +155,17 @@ def main(argv: list[str] | None = None) -> None:
             parser.error(str(error))
     random.seed(13)
     torch.manual_seed(13)
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
 
     pretrain_vocab, pretrain = load_pretrain()
     rows = annotated_split(args.train_dir, args.cache, limit=args.limit)
     views = [ArticleView.build(article, parsed) for _, article, parsed in rows]
+    encoder = None if args.no_context else ContextEncoder.load(args.encoder)
+    if encoder is not None:
+        stanza_version = rows[0][2].model_version if rows else "none"
+        add_context(views, [doc.stem for doc, _, _ in rows], encoder,
+                    args.cache / "context" / f"{encoder.version.replace('/', '-')}-{stanza_version}")
+    context_dim = encoder.width if encoder is not None else 0
     held = {i for i in range(len(rows)) if is_held_out(i)}
     vocab = Vocabularies(pretrain_vocab, lemma_vocabulary([v for i, v in enumerate(views) if i not in held]))
     cue_train, cue_held, role_train, role_held = [], [], [], []
@@ -140,17 +175,27 @@ def main(argv: list[str] | None = None) -> None:
         (role_held if i in held else role_train).extend(roles)
     log(f"{len(rows)} articles: {len(cue_train)}+{len(cue_held)} cue examples, {len(role_train)}+{len(role_held)} role examples")
 
-    cue_model, cue_info = train_tagger("cue", CUE_TAGS, cue_train, cue_held, len(vocab.lemmas), pretrain, False,
-                                       args.epochs, args.minutes)
-    role_model, role_info = train_tagger("role", ROLE_TAGS, role_train, role_held, len(vocab.lemmas), pretrain, True,
-                                         args.epochs, args.minutes)
+    previous = torch.load(args.out, weights_only=False) if args.only else None
+    if args.only == "role":
+        cue_state, cue_info = previous["cue"], previous["training"]["cue"]
+    else:
+        cue_model, cue_info = train_tagger("cue", CUE_TAGS, cue_train, cue_held, len(vocab.lemmas), pretrain, False,
+                                           args.epochs, args.minutes, context_dim)
+        cue_state = cue_model.save_state()
+    if args.only == "cue":
+        role_state, role_info = previous["role"], previous["training"]["role"]
+    else:
+        role_model, role_info = train_tagger("role", ROLE_TAGS, role_train, role_held, len(vocab.lemmas), pretrain,
+                                             True, args.epochs, args.minutes, context_dim)
+        role_state = role_model.save_state()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     saved = {
         "version": f"attribution-{time.strftime('%Y%m%d')}",
         "stanza_model": rows[0][2].model_version if rows else None,
         "lemmas": vocab.lemmas,
-        "cue": cue_model.save_state(),
-        "role": role_model.save_state(),
+        "cue": cue_state,
+        "role": role_state,
+        "encoder": encoder.version if encoder is not None else None,
         "training": {"articles": len(rows), "held_out_articles": len(held), "cue": cue_info, "role": role_info},
     }
     torch.save(saved, args.out)

