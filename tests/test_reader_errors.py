@@ -113,6 +113,18 @@ def test_a_person_quoting_a_person_is_no_relay():
     assert relayed([alone]) == {}
 
 
+def test_according_to_someone_who_is_no_medium_is_no_relay():
+    # "According to police, officers saw him ... and they ordered him ...": the police are the
+    # speaker of all of it (a second speaker inside is nested, not relayed through a medium).
+    text = "According to police, officers saw him with a gun, and they ordered him to drop it."
+    outer = attribution(0, (0, 12), [(21, 82)], [(13, 19)], cue_lemma="according to", speaker=None,
+                        speaker_type=ORGANIZATION)
+    inner = attribution(0, (59, 66), [(67, 82)], [(54, 58)], speaker=None, speaker_type=PERSON)
+    assert relayed([outer, inner]) == {}
+    assert give_relay_channels([outer, inner], text) == set()
+    assert inner.channel is None
+
+
 @pytest.mark.parametrize("text, inner_source, outlet", [
     ('"The city is calm now," Al Jazeera\'s Sinem Koseoglu said, according to Reuters.',
      "Al Jazeera's Sinem Koseoglu", "Reuters"),

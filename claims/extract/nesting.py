@@ -15,9 +15,11 @@ OUTLET_KINDS = frozenset({"news_agency", "broadcaster", "newspaper", "magazine"}
 
 
 def is_relay(attribution: Attribution) -> bool:
-    """An attribution that relays: "according to X", or an outlet from the registry as the source
-    ("Reuters reported that ..."), whose speaker is then its channel."""
-    if attribution.cue_lemma == "according to" and attribution.source:
+    """An attribution that relays: "according to X" where X is a channel of the registry
+    ("according to Reuters", "according to Twitter"), or an outlet from the registry as the source
+    ("Reuters reported that ..."), whose speaker is then its channel. "According to police" is no
+    relay: the police are the speaker of what follows, not a medium."""
+    if attribution.cue_lemma == "according to" and attribution.source and attribution.channel is not None:
         return True
     return (attribution.speaker_type == ORGANIZATION and attribution.channel is not None
             and attribution.speaker == attribution.channel and attribution.channel_kind in OUTLET_KINDS)
