@@ -9,9 +9,7 @@ and the tagger inputs built from them (claims.extract.features).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
-import torch
+from typing import TYPE_CHECKING, Any
 
 from claims.extract.features import (
     SENTENCE_OFFSETS,
@@ -25,6 +23,9 @@ from claims.extract.quotes import Quote, find_quotes, is_scare_quote
 from claims.extract.rules import Found, find_attributions
 from claims.extract.tree import Tree
 from claims.types import Article, ParsedArticle, ParsedSentence, Word
+
+if TYPE_CHECKING:  # torch is imported where vectors are joined: the ingest process that only stores needs none
+    import torch
 
 
 @dataclass
@@ -92,5 +93,7 @@ def role_features(view: ArticleView, index: int, cue_words: list[Word], vocab: V
         for name, values in feats.items():
             merged.setdefault(name, []).extend(values)
     if all(index + offset in view.context for offset, _ in window):
+        import torch
+
         merged["context"] = torch.cat([view.context[index + offset] for offset, _ in window])
     return merged, [s for _, s in window]
