@@ -24,13 +24,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from report import ROOT, fmt, peak_rss_mb, table
+from report import ROOT, fmt, peak_rss_mb, polnear_sources_dir, table
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 # The project's shared data, where a development checkout has it; a clone has not (--data, CLAIMS_DATA).
-SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
 def with_metadata(article, row: dict[str, str]):
@@ -50,13 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="only the first N articles of each split (a quick check)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)
-    from claims.training.data import DataDirError, data_dir
-
-    try:
-        polnear = data_dir(args.data, ("polnear/train", "polnear/dev", "polnear/metadata.tsv"),
-                           fallback=SHARED_DATA) / "polnear"
-    except DataDirError as error:
-        print(f"error: {error}", file=sys.stderr)
+    polnear = polnear_sources_dir(args.data)
+    if polnear is None:
         return 2
 
     from claims.extract import EXTRACTOR_VERSION, extract_claims

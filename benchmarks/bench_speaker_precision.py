@@ -30,12 +30,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from report import ROOT, table
+from report import ROOT, polnear_sources_dir, table
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-SHARED_DATA = ROOT.parent / "shared" / "data"
 NAMED_TYPES = ("person", "organization", "country", "unknown")
 SMALL_WORDS = frozenset("the a an of and for in on at to de la le al el s".split())
 
@@ -185,13 +184,8 @@ def main(argv: list[str] | None = None) -> int:
         db_path = args.db
         dev_rows = []
         if db_path is None:
-            from claims.training.data import DataDirError, data_dir
-
-            try:
-                polnear = data_dir(args.data, ("polnear/train", "polnear/dev", "polnear/metadata.tsv"),
-                                   fallback=SHARED_DATA) / "polnear"
-            except DataDirError as error:
-                print(f"error: {error}", file=sys.stderr)
+            polnear = polnear_sources_dir(args.data)
+            if polnear is None:
                 return 2
             if args.keep and args.keep.exists():
                 print(f"error: --keep {args.keep} exists", file=sys.stderr)

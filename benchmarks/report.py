@@ -21,6 +21,18 @@ def polnear_dev_texts() -> Path | None:
         return None
 
 
+def polnear_sources_dir(data: Path | None) -> Path | None:
+    """The PolNeAR folder with train, dev and metadata.tsv (``--data``, $CLAIMS_DATA, else
+    ../shared/data); None after printing why when there is none."""
+    from claims.training.data import DataDirError, data_dir
+
+    try:
+        return data_dir(data, ("polnear/train", "polnear/dev", "polnear/metadata.tsv"), fallback=SHARED_DATA) / "polnear"
+    except DataDirError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return None
+
+
 def resolve_input(path: Path) -> Path:
     if path.exists() or path.is_absolute():
         return path
