@@ -347,3 +347,29 @@ def test_quotes_are_found_for_the_first_person_check():
     quotes = find_quotes(text)
     assert in_quotation([Span(1, 2)], quotes, text)
     assert not in_quotation([Span(text.index("I think"), text.index("I think") + 1)], quotes, text)
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("\u201cThey would not get an immunity deal,\u201d Rep. Jim Jordan (R-Ohio), an oversight panel member, "
+     "said in a phone interview.", "Jim Jordan"),
+])
+def test_a_source_that_opens_with_a_persons_name_is_that_person(extract, text, speaker):
+    article, _, found = extract(text)
+    said = [a for a in found if text_of(article, a.cue) == "said"]
+    assert said and said[0].speaker == speaker and said[0].speaker_type == PERSON
+
+
+def test_leading_person_name_only_for_a_name_standing_alone_or_set_off():
+    from claims.extract.speakers import leading_person_name
+    from claims.types import Entity
+
+    def name(text, person):
+        start = text.index(person)
+        return leading_person_name([Span(0, len(text))], [Entity(person, "PER", start, start + len(person))], text)
+
+    assert name("Rep. Jim Jordan (R-Ohio), an oversight panel member", "Jim Jordan") == "Jim Jordan"
+    assert name("Hicks, a campaign spokeswoman", "Hicks") == "Hicks"
+    assert name("Sen. Marco Rubio", "Marco Rubio") == "Marco Rubio"
+    assert name("Donald Trump supporters", "Donald Trump") is None
+    assert name("Clinton\u2019s aides", "Clinton") is None
+    assert name("supporters of Donald Trump", "Donald Trump") is None

@@ -78,6 +78,26 @@ def entity_at(entities: list[Entity], start: int, end: int) -> Entity | None:
     return max(hits, key=lambda e: e.end - e.start) if hits else None
 
 
+def leading_person_name(source: list[Span], entities: list[Entity], text: str) -> str | None:
+    """The person a source opens with, title words aside, when the name stands alone or is set off
+    by a comma or parenthesis ("Rep. Jim Jordan (R-Ohio), a member", "Hicks, a spokeswoman");
+    not a name that modifies what follows ("Trump supporters", "Clinton's aides")."""
+    if not source:
+        return None
+    first = min(source, key=lambda s: s.start)
+    people = [e for e in entities if e.type == "PER" and first.start <= e.start and e.end <= first.end]
+    if not people:
+        return None
+    person = min(people, key=lambda e: e.start)
+    before = text[first.start : person.start].split()
+    if any(word.casefold().rstrip(".") not in TITLE_FORMS for word in before):
+        return None
+    after = text[person.end : first.end].lstrip(" ")
+    if after and after[0] not in ",(":
+        return None
+    return without_titles(person.text)
+
+
 def phrase_text(words: list[Word], text: str) -> str | None:
     span = span_of(words, text)
     return text[span.start : span.end] if span else None
@@ -95,6 +115,12 @@ def describe(found: Found, tree: Tree, text: str, entities: list[Entity], source
     head = found.source_head
     if head is not None:
         describe_source(found, source_tree or tree, head, text, entities)
+    if attribution.speaker is None and attribution.speaker_type in (ANONYMOUS, UNKNOWN):
+        # The parse missed the name the source opens with ("Rep. Jim Jordan (R-Ohio), an
+        # oversight panel member"): a named person is never an anonymous source.
+        name = leading_person_name(attribution.source, entities, text)
+        if name is not None:
+            attribution.speaker, attribution.speaker_type = name, PERSON
     find_channel_place_time(found, tree, text, entities)
     if attribution.cue_lemma == "according to" and attribution.channel is None:
         entry = known_channel(attribution.speaker or "")
