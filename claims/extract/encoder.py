@@ -126,11 +126,11 @@ class Layer(nn.Module):
         self.output = nn.Linear(config.intermediate, config.hidden)
         self.output_norm = nn.LayerNorm(config.hidden, eps=config.layer_norm_eps)
 
-    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         batch, length, width = x.shape
         split = lambda t: t.view(batch, length, self.heads, width // self.heads).transpose(1, 2)  # noqa: E731
         q, k, v = split(self.query(x)), split(self.key(x)), split(self.value(x))
-        scores = q @ k.transpose(-1, -2) / math.sqrt(width // self.heads) + mask
+        scores = q @ k.transpose(-1, -2) / math.sqrt(width // self.heads)
         attended = (scores.softmax(dim=-1) @ v).transpose(1, 2).reshape(batch, length, width)
         x = self.attention_norm(x + self.attention_out(attended))
         return self.output_norm(x + self.output(nn.functional.gelu(self.intermediate(x))))
@@ -146,17 +146,16 @@ class Encoder(nn.Module):
         self.embedding_norm = nn.LayerNorm(config.hidden, eps=config.layer_norm_eps)
         self.layers = nn.ModuleList(Layer(config) for _ in range(config.layers))
 
-    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        """The mean of the top ``mixed_layers`` layers, [batch, pieces, hidden], for padded ids."""
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        """The mean of the top ``mixed_layers`` layers, [batch, pieces, hidden]. No padding: the
+        encoder is run one sentence (window) at a time (ContextEncoder.encode)."""
         positions = torch.arange(ids.shape[1])
         x = self.word_embeddings(ids) + self.position_embeddings(positions)[None] + self.type_embedding
         x = self.embedding_norm(x)
-        padding = positions[None, :] >= lengths[:, None]
-        mask = torch.zeros(padding.shape).masked_fill(padding, -1e4)[:, None, None, :]
         mixed = torch.zeros_like(x)
         first_mixed = len(self.layers) - self.config.mixed_layers
         for n, layer in enumerate(self.layers):
-            x = layer(x, mask)
+            x = layer(x)
             if n >= first_mixed:
                 mixed = mixed + x
         return mixed / self.config.mixed_layers
@@ -213,7 +212,7 @@ class ContextEncoder:
                         spans.append((len(ids), len(ids) + len(word)))
                         ids.extend(word)
                     ids.append(self.pieces.sep)
-                    hidden = self.encoder(torch.tensor([ids]), torch.tensor([len(ids)]))
+                    hidden = self.encoder(torch.tensor([ids]))
                     parts.append(word_means(hidden[0], spans))
                 out.append(torch.cat(parts) if parts else torch.zeros(0, self.width))
         return out
