@@ -101,7 +101,7 @@ def resolve_model(name: str | None = None) -> ModelSpec:
             )
         kwargs = {"lang": "en", "processors": PROCESSORS, "dir": str(stanza_dir), "download_method": None,
                   "depparse_batch_size": DEPPARSE_BATCH_SIZE}
-        return ModelSpec("official", f"stanza-official-{stanza.__version__}", tuple(sorted(kwargs.items())))
+        return ModelSpec("official", with_repairs(f"stanza-official-{stanza.__version__}"), tuple(sorted(kwargs.items())))
     model_dir = bundled_model_dir() if name == "bundled" else Path(name)
     if name != "bundled" and not model_dir.is_dir():
         raise ModelError(f"--model {name}: no such model directory; use bundled, official or a directory.")
@@ -109,11 +109,19 @@ def resolve_model(name: str | None = None) -> ModelSpec:
         manifest = read_manifest(model_dir)
         kwargs = manifest_pipeline_kwargs(model_dir, manifest)
         version = manifest.get("version", "unknown")
-        return ModelSpec(name, version, tuple(sorted(kwargs.items())))
+        return ModelSpec(name, with_repairs(version), tuple(sorted(kwargs.items())))
     # A stanza resources folder (as stanza.download writes it).
     kwargs = {"lang": "en", "processors": PROCESSORS, "dir": str(model_dir), "download_method": None,
               "depparse_batch_size": DEPPARSE_BATCH_SIZE}
-    return ModelSpec(str(model_dir), f"stanza-dir-{model_dir.name}", tuple(sorted(kwargs.items())))
+    return ModelSpec(str(model_dir), with_repairs(f"stanza-dir-{model_dir.name}"), tuple(sorted(kwargs.items())))
+
+
+def with_repairs(model_version: str) -> str:
+    """The version stored with parses: the model's, plus the sentence repairs' (claims.sentence_repair),
+    since both decide where sentences end; a change to either re-parses stored articles."""
+    from claims.sentence_repair import REPAIRS_VERSION
+
+    return f"{model_version}+{REPAIRS_VERSION}"
 
 
 def model_info(name: str | None = None) -> dict[str, Any]:
@@ -167,6 +175,17 @@ def load_pipeline(spec: ModelSpec) -> Any:
         return stanza.Pipeline(**kwargs, logging_level="WARN")
     except Exception as error:  # stanza raises many kinds; the user needs one message
         raise ModelError(f"Could not load the {spec.name} model: {error}") from error
+
+
+def process_documents(pipeline: Any, documents: list[Any]) -> list[Any]:
+    """Run the stanza pipeline over documents, repairing sentence boundaries (claims.sentence_repair)
+    between tokenizing and the processors that read whole sentences (tagger, parser, NER)."""
+    from claims.sentence_repair import repair_document
+
+    tokenized = pipeline.bulk_process(documents, processors="tokenize")
+    repaired = [repair_document(document) for document in tokenized]
+    rest = [name for name in pipeline.processors if name not in ("tokenize", "mwt")]
+    return pipeline.bulk_process(repaired, processors=rest) if rest else repaired
 
 
 def convert_document(document: Any, article_text: str, offset: int, model_version: str) -> ParsedArticle:
@@ -372,7 +391,7 @@ def annotate(articles: Iterable[Article], spec: ModelSpec | None = None, batch_s
         parsed: list[list[ParsedArticle]] = [[] for _ in batch]
         for chunk in range(0, len(pieces), batch_size):
             group = pieces[chunk : chunk + batch_size]
-            documents = pipeline.bulk_process([stanza.Document([], text=piece) for _, _, piece in group])
+            documents = process_documents(pipeline, [stanza.Document([], text=piece) for _, _, piece in group])
             for (number, offset, _), document in zip(group, documents):
                 parsed[number].append(convert_document(document, batch[number].text, offset, spec.version))
         for number, parts in enumerate(parsed):

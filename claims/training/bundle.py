@@ -83,8 +83,12 @@ def score_ud(pipeline: Any, conllu_path: Path) -> dict[str, float]:
     from stanza.models.common.utils import ud_scores
     from stanza.utils.conll import CoNLL
 
+    import stanza
+
+    from claims.nlp import process_documents
+
     raw_text = raw_text_of(conllu_path)
-    document = pipeline(raw_text)
+    document = process_documents(pipeline, [stanza.Document([], text=raw_text)])[0]
     restore_unknown_tokens(document, raw_text)
     predicted = io.StringIO()
     CoNLL.write_doc2conll(document, predicted)
