@@ -198,7 +198,8 @@ def train_all(work: Path, data: Path, steps: dict[str, int], budgets: dict[str, 
         run_stanza(work, ["stanza.utils.datasets.prepare_tokenizer_treebank", TREEBANK], "prep_tokenize")
         run_stanza(work, ["stanza.utils.training.run_tokenizer", TREEBANK, "--no_charlm",
                           "--save_dir", str(work / "models" / "tokenizer"), "--save_name", f"{SHORT}_tokenizer.pt",
-                          "--steps", str(steps["tokenize"])], "tokenize")
+                          "--steps", str(steps["tokenize"])], "tokenize",
+                   minutes=budgets.get("tokenize"), model_file=model_path(work, "tokenizer"))
     if wanted("mwt") and not model_path(work, "mwt").exists():
         run_stanza(work, ["stanza.utils.datasets.prepare_mwt_treebank", TREEBANK], "prep_mwt")
         run_stanza(work, ["stanza.utils.training.run_mwt", TREEBANK,
@@ -262,7 +263,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lemma-epochs", type=int, default=10)
     parser.add_argument("--depparse-steps", type=int, default=8000)
     parser.add_argument("--ner-steps", type=int, default=6000)
-    for stage in ("pos", "lemma", "depparse", "ner"):
+    for stage in ("tokenize", "pos", "lemma", "depparse", "ner"):
         parser.add_argument(f"--{stage}-minutes", type=float, default=None,
                             help=f"time budget for {stage} training; the best checkpoint so far is kept")
     parser.add_argument("--continue-depparse", action="store_true",
@@ -283,7 +284,7 @@ def main(argv: list[str] | None = None) -> None:
     steps = {"tokenize": args.tokenize_steps, "mwt": args.mwt_epochs, "pos": args.pos_steps,
              "lemma": args.lemma_epochs, "depparse": args.depparse_steps, "ner": args.ner_steps}
     if not args.skip_train:
-        budgets = {stage: getattr(args, f"{stage}_minutes") for stage in ("pos", "lemma", "depparse", "ner")}
+        budgets = {stage: getattr(args, f"{stage}_minutes") for stage in ("tokenize", "pos", "lemma", "depparse", "ner")}
         train_all(work, data, steps, {k: v for k, v in budgets.items() if v}, set(args.only) if args.only else None,
                   continue_depparse=args.continue_depparse)
     if args.no_bundle:
