@@ -21,6 +21,7 @@ from pathlib import Path
 
 import torch
 
+from claims.extract.continuation import through_quotation
 from claims.extract.encoder import ContextEncoder
 from claims.extract.features import SENTENCE_OFFSETS, Vocabularies, cue_head
 from claims.extract.lexicon import CUE_NOUNS, CUE_VERBS, verb_cue_lemma
@@ -148,6 +149,9 @@ def build_found(view: ArticleView, cue: CueCandidate, content: list[Span], sourc
         source_tree = view.trees[sentence.index]
         source_head = phrase_head(view.trees[sentence.index], words, head)
     content = merge_spans(sorted(content, key=lambda s: s.start))
+    # A quotation of several sentences is one content (the tagger marks sentence by sentence).
+    bounds = [(s.start, s.end) for s in view.parsed.sentences]
+    content = through_quotation(content, [Span(w.start, w.end) for w in cue.words], view.quotes, view.article.text, bounds)
     attribution = Attribution(
         sentence_index=cue.sentence_index,
         cue=merge_spans([Span(w.start, w.end) for w in cue.words]),
