@@ -93,3 +93,30 @@ def test_the_start_runs_back_to_the_quotation_start():
     bounds = sentence_bounds(text, '"Prices rose.', 'Wages did not," the minister said.')
     out = through_quotation(spans_in(text, "Wages did not"), spans_in(text, "said"), find_quotes(text), text, bounds)
     assert [text[s.start : s.end] for s in out] == ["Prices rose. Wages did not"]
+
+
+def test_a_quotation_that_a_colon_introduces_joins_the_content():
+    text = 'He recalled what his parents told him: "Work hard. Be kind." Then he left.'
+    bounds = sentence_bounds(text, 'He recalled what his parents told him: "Work hard.', 'Be kind."', "Then he left.")
+    quotes = find_quotes(text)
+    for marked in ("what his parents told him", "what his parents told him:"):
+        out = through_quotation(spans_in(text, marked), spans_in(text, "recalled"), quotes, text, bounds)
+        assert [text[s.start : s.end] for s in out] == ['what his parents told him: "Work hard. Be kind']
+    no_colon = 'He recalled what his parents told him. "Work hard."'
+    out = through_quotation(spans_in(no_colon, "what his parents told him"), spans_in(no_colon, "recalled"),
+                            find_quotes(no_colon), no_colon, sentence_bounds(no_colon, "He recalled what his parents told him.", '"Work hard."'))
+    assert [no_colon[s.start : s.end] for s in out] == ["what his parents told him"]
+
+
+def test_nothing_runs_into_a_sentence_that_holds_another_cue():
+    text = ('He said: "Arabs are all Muslims to them. They think we ride camels. '
+            'And we never did," he added with a grin.')
+    bounds = sentence_bounds(text, 'He said: "Arabs are all Muslims to them.', "They think we ride camels.",
+                             'And we never did," he added with a grin.')
+    quotes = find_quotes(text)
+    marked = spans_in(text, "Arabs are all Muslims to them")
+    alone = through_quotation(marked, spans_in(text, "said"), quotes, text, bounds)
+    assert [text[s.start : s.end] for s in alone] == [
+        "Arabs are all Muslims to them. They think we ride camels. And we never did"]
+    bounded = through_quotation(marked, spans_in(text, "said"), quotes, text, bounds, [text.index("added")])
+    assert [text[s.start : s.end] for s in bounded] == ["Arabs are all Muslims to them. They think we ride camels"]

@@ -5,8 +5,13 @@ sentence; a quotation of several sentences (``He said: "S1. S2. S3."``, or one t
 paragraphs, each reopened with a mark) was cut at a sentence end, so a reader saw a third of
 what was said. When the content the tagger marked lies inside a quotation, stops exactly at a
 sentence end (or starts exactly at a sentence start) and the quotation goes on past it, the
-content runs on to the quotation's end (or back to its start). The cue must be outside the
-quotation: a cue inside it is someone quoted within the quote.
+content runs on to the quotation's end (or back to its start). Three more cases of the same kind:
+a quotation that opens right after the cue's sentence continues the content (``"A," he said.
+"B."``), and so does one that a colon right after the content introduces (``he recalled what
+his parents told him: "..."``: PolNeAR's annotators took it in about three times in four).
+
+Nothing runs past a sentence that holds another cue (``"B," he said with a grin.`` is that cue's
+content), and the cue must be outside the quotation: a cue inside it is someone quoted within it.
 """
 
 from __future__ import annotations
@@ -19,32 +24,86 @@ from claims.types import Span
 
 
 def through_quotation(content: list[Span], cue: list[Span], quotes: list[Quote], text: str,
-                      sentence_bounds: list[tuple[int, int]]) -> list[Span]:
-    """``content`` (merged, in order) run on to the ends of the quotations it stands in, and on into
-    the quotation that continues it after the cue (``"A," he said. "B. C."``: A, then B and C)."""
+                      sentence_bounds: list[tuple[int, int]], other_cues: list[int] = ()) -> list[Span]:
+    """``content`` (merged, in order) run on through the quotations it stands in or that continue it.
+
+    sentence_bounds: (start, end) of every sentence; other_cues: where the article's other cues
+    start (a sentence holding one is a bound).
+    """
     if not content:
         return content
     starts = sorted(start for start, _ in sentence_bounds)
     ends = sorted(end for _, end in sentence_bounds)
+    held = sorted((start, end) for start, end in sentence_bounds
+                  if any(start <= position < end for position in other_cues))
     content = list(content)
     last = content[-1]
     quote = enclosing_quote(quotes, last.start, last.end)
     if quote is not None and not inside(cue, quote):
-        inner_start, inner_end = inner_text_bounds(text, quote)
+        _, inner_end = inner_text_bounds(text, quote)
         if last.end < inner_end and ends_sentence(text, last.end, ends) and crosses_sentence(last.end, inner_end, ends):
-            content[-1] = Span(last.start, inner_end)
+            content[-1] = Span(last.start, max(last.end, bound_before(text, held, last.end, inner_end)))
         elif cue and quote.end <= cue[0].start:
             following = continuing_quote(quotes, text, cue[-1].end, ends)
-            if following is not None:
-                content.append(Span(*inner_text_bounds(text, following)))
+            if following is not None and not any(following.start <= start < following.end for start, _ in held):
+                start, end = inner_text_bounds(text, following)
+                end = bound_before(text, held, start, end)
+                if end > start:
+                    content.append(Span(start, end))
+    else:
+        introduced = quote_after_colon(quotes, text, last.end)
+        if introduced is not None and not inside(cue, introduced):
+            end = bound_before(text, held, last.end, inner_text_bounds(text, introduced)[1])
+            content[-1] = Span(last.start, max(last.end, end))
     first = content[0]
     quote = enclosing_quote(quotes, first.start, first.end)
     if quote is not None and not inside(cue, quote):
         inner_start, _ = inner_text_bounds(text, quote)
         if inner_start < first.start and starts_sentence(text, first.start, starts) and \
                 crosses_sentence(inner_start, first.start, ends):
-            content[0] = Span(inner_start, first.end)
+            content[0] = Span(min(first.start, bound_after(text, held, inner_start, first.start)), first.end)
     return content
+
+
+def bound_before(text: str, held: list[tuple[int, int]], start: int, end: int) -> int:
+    """``end``, or the end of the words before the first held sentence that starts within (start, end)."""
+    for sentence_start, _ in held:
+        if start < sentence_start < end:
+            end = sentence_start
+            while end > start and is_edge(text[end - 1]) and text[end - 1] not in "?!":
+                end -= 1
+            break
+    return end
+
+
+def bound_after(text: str, held: list[tuple[int, int]], start: int, end: int) -> int:
+    """``start``, or the start of the words after the last held sentence that ends within (start, end)."""
+    for _, sentence_end in reversed(held):
+        if start < sentence_end < end:
+            start = sentence_end
+            while start < end and is_edge(text[start]):
+                start += 1
+            break
+    return start
+
+
+def quote_after_colon(quotes: list[Quote], text: str, end: int) -> Quote | None:
+    """The quotation that a colon right after ``end`` introduces (``... what his parents told him:
+    "In order to ..."``): PolNeAR's annotators took it into the content about three times in four."""
+    position = end
+    while position < len(text) and text[position] in " \t":
+        position += 1
+    if position < len(text) and text[position] == ":":
+        position += 1
+    elif not text[:end].rstrip().endswith(":"):
+        return None
+    opening = position
+    while opening < len(text) and text[opening].isspace():
+        opening += 1
+    for quote in quotes:
+        if quote.start == opening:
+            return quote
+    return None
 
 
 def inside(cue: list[Span], quote: Quote) -> bool:

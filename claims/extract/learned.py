@@ -128,13 +128,15 @@ def learned_attributions(view: ArticleView, model: AttributionModel) -> list[tup
                 source_words.extend(placed[first:last])
         if not content:
             continue  # a cue word with nothing reported
+        other_cues = [other.words[0].start for other in cues if other is not cue]
         results.append(build_found(view, cue, content, source, source_words,
-                                   min(cue.probability, mean(content_probs))))
+                                   min(cue.probability, mean(content_probs)), other_cues))
     return results
 
 
 def build_found(view: ArticleView, cue: CueCandidate, content: list[Span], source: list[Span],
-                source_words: list[tuple[ParsedSentence, Word]], confidence: float) -> tuple[Found, Tree]:
+                source_words: list[tuple[ParsedSentence, Word]], confidence: float,
+                other_cues: list[int] = ()) -> tuple[Found, Tree]:
     cue_tree = view.trees[cue.sentence_index]
     head = cue_head(cue_tree, cue.words)
     lemma = verb_cue_lemma(head.lemma, head.text) or head.lemma.lower()
@@ -151,7 +153,8 @@ def build_found(view: ArticleView, cue: CueCandidate, content: list[Span], sourc
     content = merge_spans(sorted(content, key=lambda s: s.start))
     # A quotation of several sentences is one content (the tagger marks sentence by sentence).
     bounds = [(s.start, s.end) for s in view.parsed.sentences]
-    content = through_quotation(content, [Span(w.start, w.end) for w in cue.words], view.quotes, view.article.text, bounds)
+    content = through_quotation(content, [Span(w.start, w.end) for w in cue.words], view.quotes, view.article.text,
+                                bounds, other_cues)
     attribution = Attribution(
         sentence_index=cue.sentence_index,
         cue=merge_spans([Span(w.start, w.end) for w in cue.words]),
