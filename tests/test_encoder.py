@@ -78,3 +78,27 @@ def test_a_sentences_vectors_do_not_depend_on_the_others_encoded_with_it(encoder
     alone = encoder.encode([short])[0]
     together = encoder.encode([long, short, long[:7]])[1]
     assert torch.equal(alone, together)
+
+
+def test_a_padded_batch_gives_each_sentence_the_vectors_it_gets_alone():
+    """Fine-tuning (claims.training.finetune) encodes padded batches with a padding mask; each
+    sentence must come out as when encoded alone, as at run time."""
+    if not ENCODER_FILE.exists():
+        pytest.skip(f"{ENCODER_FILE} is not in this checkout")
+    from claims.extract.encoder import Encoder, EncoderConfig
+    from claims.training.finetune import encode, sentence_windows
+
+    saved = torch.load(ENCODER_FILE, weights_only=False)
+    model = Encoder(EncoderConfig(**saved["config"]))
+    model.load_state_dict({k: v.float() for k, v in saved["state"].items()})
+    model.eval()
+    pieces = ContextEncoder.from_state(saved).pieces
+    sentences = [["Reuters", "reported", "it", "."], ["Al", "Jazeera", "'s", "Sinem", "Koseoglu", "said", "the", "talks",
+                                                          "had", "collapsed", "."]]
+    bank = {(0, n): sentence_windows(pieces, words) for n, words in enumerate(sentences)}
+    with torch.no_grad():
+        together = encode(model, [(0, 0), (0, 1)], bank)
+        alone = [encode(model, [(0, n)], bank)[(0, n)] for n in range(2)]
+    for n, words in enumerate(sentences):
+        assert together[(0, n)].shape == (len(words), saved["config"]["hidden"])
+        assert torch.allclose(together[(0, n)], alone[n], atol=1e-4)

@@ -61,3 +61,21 @@ def test_training_with_the_context_encoder_writes_taggers_that_read_it(tmp_path)
     shutil.copy(ENCODER_FILE, tmp_path / "encoder.pt")
     model = AttributionModel.load(out)
     assert model.encoder is not None and model.cue.context is not None and model.role.context is not None
+
+
+@needs_data("polnear/train")
+def test_fine_tuning_writes_an_encoder_and_taggers_that_load_together(tmp_path):
+    import torch
+
+    from claims.extract.learned import AttributionModel
+    from claims.training.finetune import main as finetune
+
+    out = tmp_path / "finetuned"
+    finetune(["--train-dir", str(data_path("polnear/train")), "--cache", str(tmp_path / "cache"), "--limit", "2",
+              "--epochs", "1", "--threads", "1", "--out-dir", str(out)])
+    encoder = torch.load(out / "encoder.pt", weights_only=False)
+    taggers = torch.load(out / "attribution.pt", weights_only=False)
+    assert taggers["encoder"] == encoder["version"] and "finetuned" in encoder["version"]
+    assert (out / "checkpoint.pt").exists()  # --resume goes on from here
+    model = AttributionModel.load(out / "attribution.pt")
+    assert model.encoder is not None and model.encoder.version == encoder["version"]

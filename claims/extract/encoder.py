@@ -126,11 +126,13 @@ class Layer(nn.Module):
         self.output = nn.Linear(config.intermediate, config.hidden)
         self.output_norm = nn.LayerNorm(config.hidden, eps=config.layer_norm_eps)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, padding: torch.Tensor | None = None) -> torch.Tensor:
         batch, length, width = x.shape
         split = lambda t: t.view(batch, length, self.heads, width // self.heads).transpose(1, 2)  # noqa: E731
         q, k, v = split(self.query(x)), split(self.key(x)), split(self.value(x))
         scores = q @ k.transpose(-1, -2) / math.sqrt(width // self.heads)
+        if padding is not None:  # [batch, pieces] True at padding: no piece attends to it
+            scores = scores.masked_fill(padding[:, None, None, :], float("-inf"))
         attended = (scores.softmax(dim=-1) @ v).transpose(1, 2).reshape(batch, length, width)
         x = self.attention_norm(x + self.attention_out(attended))
         return self.output_norm(x + self.output(nn.functional.gelu(self.intermediate(x))))
@@ -146,16 +148,17 @@ class Encoder(nn.Module):
         self.embedding_norm = nn.LayerNorm(config.hidden, eps=config.layer_norm_eps)
         self.layers = nn.ModuleList(Layer(config) for _ in range(config.layers))
 
-    def forward(self, ids: torch.Tensor) -> torch.Tensor:
-        """The mean of the top ``mixed_layers`` layers, [batch, pieces, hidden]. No padding: the
-        encoder is run one sentence (window) at a time (ContextEncoder.encode)."""
+    def forward(self, ids: torch.Tensor, padding: torch.Tensor | None = None) -> torch.Tensor:
+        """The mean of the top ``mixed_layers`` layers, [batch, pieces, hidden]. At run time there
+        is no padding: the encoder reads one sentence (window) at a time (ContextEncoder.encode);
+        fine-tuning (claims.training.finetune) pads batches and passes the padding mask."""
         positions = torch.arange(ids.shape[1])
         x = self.word_embeddings(ids) + self.position_embeddings(positions)[None] + self.type_embedding
         x = self.embedding_norm(x)
         mixed = torch.zeros_like(x)
         first_mixed = len(self.layers) - self.config.mixed_layers
         for n, layer in enumerate(self.layers):
-            x = layer(x)
+            x = layer(x, padding)
             if n >= first_mixed:
                 mixed = mixed + x
         return mixed / self.config.mixed_layers

@@ -26,6 +26,7 @@ ROLE_TAGS = ["O", "B-SRC", "I-SRC", "B-CNT", "I-CNT"]
 class Example:
     features: dict[str, list[int]]
     tags: list[int]  # empty when there is no gold (inference)
+    sentences: tuple[int, ...] = ()  # the sentences its words come from, in order (fine-tuning encodes them)
 
 
 def bio(roles: list[str | None], tag_names: list[str], starts: list[bool]) -> list[int]:
@@ -61,7 +62,7 @@ def gold_examples(doc: GoldDoc, view: ArticleView, vocab: Vocabularies) -> tuple
                     owner[i] = n
         roles = ["CUE" if o is not None else None for o in owner]
         starts = [i > 0 and owner[i] is not None and owner[i - 1] != owner[i] for i in range(len(owner))]
-        cue_examples.append(Example(cue_features(view, index, vocab), bio(roles, CUE_TAGS, starts)))
+        cue_examples.append(Example(cue_features(view, index, vocab), bio(roles, CUE_TAGS, starts), (index,)))
     role_examples = []
     for gold in doc.attributions:
         located = [(k, [w for w in s.words if overlaps(w, gold.cue) is not None]) for k, s in enumerate(sentences)]
@@ -76,5 +77,6 @@ def gold_examples(doc: GoldDoc, view: ArticleView, vocab: Vocabularies) -> tuple
                 role = ("CNT" if overlaps(word, gold.content) is not None
                         else "SRC" if overlaps(word, gold.source) is not None else None)
                 roles.append(role)
-        role_examples.append(Example(features, bio(roles, ROLE_TAGS, [False] * len(roles))))
+        role_examples.append(Example(features, bio(roles, ROLE_TAGS, [False] * len(roles)),
+                                     tuple(s.index for s in window)))
     return cue_examples, role_examples
