@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import unicodedata
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -164,21 +163,21 @@ class Encoder(nn.Module):
         return mixed / self.config.mixed_layers
 
 
+Windows = list[tuple[list[int], list[tuple[int, int]]]]  # per sentence: (piece ids, each word's piece span)
+BATCH_SENTENCES = 8  # sentences of similar length encoded together (padded; see ContextEncoder.encode)
+
+
 class ContextEncoder:
     """Word vectors in context for parsed sentences: ``encode([[word texts], ...])``.
 
-    The linear layers run in int8 (torch's dynamic quantization: weights int8, activations
-    quantized per batch), about twice as fast on CPU; the taggers are trained on the same int8
-    vectors they read at run time.
+    The encoder runs in fp32, as it was fine-tuned (claims.training.finetune). int8 dynamic
+    quantization was twice as fast one sentence at a time, but it cost the fine-tuned taggers
+    1.6 points of attribution F1 on the held-out tenth (0.785 -> 0.769), mostly from its feed-forward
+    layers; fp32 in padded batches of similar length is within 20 % of its speed.
     """
 
-    def __init__(self, encoder: Encoder, pieces: WordPieces, version: str, quantized: bool = True) -> None:
-        encoder = encoder.eval()
-        if quantized:
-            with warnings.catch_warnings():  # torch marks eager-mode quantization deprecated; it is pinned
-                warnings.simplefilter("ignore")
-                encoder = torch.ao.quantization.quantize_dynamic(encoder, {nn.Linear}, dtype=torch.qint8)
-        self.encoder = encoder
+    def __init__(self, encoder: Encoder, pieces: WordPieces, version: str) -> None:
+        self.encoder = encoder.eval()
         self.pieces = pieces
         self.version = version
 
@@ -201,24 +200,52 @@ class ContextEncoder:
     def encode(self, sentences: list[list[str]]) -> list[torch.Tensor]:
         """One [words, hidden] float tensor per sentence: each word the mean of its pieces.
 
-        Each sentence (or window of a long one) is encoded on its own: int8 activations are scaled
-        per call, so a batch would make a sentence's vectors depend on its neighbours in the batch.
-        Alone, a sentence's vectors depend on its words only, in training and at run time alike.
+        Sentences are encoded in padded batches of ``BATCH_SENTENCES``, shortest first, with the
+        padding masked out: a sentence's vectors are those it gets alone up to float rounding
+        (1e-5), and the same sentences in the same order (an article) always give the same vectors.
         """
-        out = []
+        windows = [sentence_windows(self.pieces, words) for words in sentences]
+        order = sorted(range(len(sentences)), key=lambda n: (sum(len(ids) for ids, _ in windows[n]), n))
+        out: list[torch.Tensor | None] = [None] * len(sentences)
         with torch.inference_mode():
-            for words in sentences:
-                parts = []
-                for chunk in piece_windows([self.pieces.word(text) for text in words], MAX_PIECES - 2):
-                    ids, spans = [self.pieces.cls], []
-                    for word in chunk:
-                        spans.append((len(ids), len(ids) + len(word)))
-                        ids.extend(word)
-                    ids.append(self.pieces.sep)
-                    hidden = self.encoder(torch.tensor([ids]))
-                    parts.append(word_means(hidden[0], spans))
-                out.append(torch.cat(parts) if parts else torch.zeros(0, self.width))
+            for first in range(0, len(order), BATCH_SENTENCES):
+                chunk = order[first : first + BATCH_SENTENCES]
+                for n, vectors in zip(chunk, encode_windows(self.encoder, [windows[n] for n in chunk])):
+                    out[n] = vectors if vectors is not None else torch.zeros(0, self.width)
         return out
+
+
+def sentence_windows(pieces: WordPieces, words: list[str]) -> Windows:
+    """The encoder's input for one sentence: windows of at most MAX_PIECES pieces with [CLS] and
+    [SEP], and where each word's pieces are in its window."""
+    windows = []
+    for chunk in piece_windows([pieces.word(text) for text in words], MAX_PIECES - 2):
+        ids, spans = [pieces.cls], []
+        for word in chunk:
+            spans.append((len(ids), len(ids) + len(word)))
+            ids.extend(word)
+        ids.append(pieces.sep)
+        windows.append((ids, spans))
+    return windows
+
+
+def encode_windows(encoder: Encoder, sentences: list[Windows]) -> list[torch.Tensor | None]:
+    """[words, hidden] vectors per sentence (None for a sentence with no words), all windows in one
+    padded batch; gradients flow when the caller allows them (fine-tuning)."""
+    rows = [(n, ids, spans) for n, windows in enumerate(sentences) for ids, spans in windows]
+    if not rows:
+        return [None] * len(sentences)
+    width = max(len(ids) for _, ids, _ in rows)
+    ids = torch.zeros(len(rows), width, dtype=torch.long)  # 0 is [PAD] in the BERT vocabulary
+    padding = torch.ones(len(rows), width, dtype=torch.bool)
+    for row, (_, piece_ids, _) in enumerate(rows):
+        ids[row, : len(piece_ids)] = torch.tensor(piece_ids)
+        padding[row, : len(piece_ids)] = False
+    hidden = encoder(ids, padding if bool(padding.any()) else None)
+    parts: list[list[torch.Tensor]] = [[] for _ in sentences]
+    for row, (n, piece_ids, spans) in enumerate(rows):
+        parts[n].append(word_means(hidden[row, : len(piece_ids)], spans))
+    return [torch.cat(vectors) if vectors else None for vectors in parts]
 
 
 def word_means(row: torch.Tensor, spans: list[tuple[int, int]]) -> torch.Tensor:

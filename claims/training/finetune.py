@@ -27,7 +27,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from claims.extract.encoder import MAX_PIECES, ContextEncoder, Encoder, EncoderConfig, WordPieces, piece_windows, word_means
+from claims.extract.encoder import ContextEncoder, Encoder, EncoderConfig, Windows, encode_windows, sentence_windows
 from claims.extract.features import Vocabularies
 from claims.extract.learned import ENCODER_FILE, MODEL_FILE
 from claims.extract.tagger import Tagger, input_names, load_pretrain, pad
@@ -39,39 +39,12 @@ from claims.training.heldout import is_held_out
 from claims.training.train import log, span_scores
 
 Key = tuple[int, int]  # (article number, sentence index)
-Windows = list[tuple[list[int], list[tuple[int, int]]]]  # per sentence: (piece ids, each word's piece span)
-
-
-def sentence_windows(pieces: WordPieces, words: list[str]) -> Windows:
-    """The encoder's input for one sentence, as ContextEncoder.encode builds it: windows of at most
-    MAX_PIECES pieces with [CLS] and [SEP], and where each word's pieces are."""
-    windows = []
-    for chunk in piece_windows([pieces.word(text) for text in words], MAX_PIECES - 2):
-        ids, spans = [pieces.cls], []
-        for word in chunk:
-            spans.append((len(ids), len(ids) + len(word)))
-            ids.extend(word)
-        ids.append(pieces.sep)
-        windows.append((ids, spans))
-    return windows
 
 
 def encode(encoder: Encoder, keys: list[Key], bank: dict[Key, Windows]) -> dict[Key, torch.Tensor]:
-    """[words, hidden] vectors for each sentence, all windows in one padded batch."""
-    rows = [(key, ids, spans) for key in keys for ids, spans in bank[key]]
-    if not rows:
-        return {}
-    width = max(len(ids) for _, ids, _ in rows)
-    ids = torch.zeros(len(rows), width, dtype=torch.long)  # 0 is [PAD] in the BERT vocabulary
-    padding = torch.ones(len(rows), width, dtype=torch.bool)
-    for n, (_, row, _) in enumerate(rows):
-        ids[n, : len(row)] = torch.tensor(row)
-        padding[n, : len(row)] = False
-    hidden = encoder(ids, padding)
-    parts: dict[Key, list[torch.Tensor]] = {}
-    for n, (key, row, spans) in enumerate(rows):
-        parts.setdefault(key, []).append(word_means(hidden[n, : len(row)], spans))
-    return {key: torch.cat(vectors) for key, vectors in parts.items()}
+    """[words, hidden] vectors for each sentence, all in one padded batch."""
+    vectors = encode_windows(encoder, [bank[key] for key in keys])
+    return {key: v for key, v in zip(keys, vectors) if v is not None}
 
 
 def with_context(examples: list[tuple[int, Example]], vectors: dict[Key, torch.Tensor]) -> list[dict[str, Any]]:
