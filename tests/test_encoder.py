@@ -87,8 +87,7 @@ def test_a_padded_batch_gives_each_sentence_the_vectors_it_gets_alone():
     sentence must come out as when encoded alone, as at run time."""
     if not ENCODER_FILE.exists():
         pytest.skip(f"{ENCODER_FILE} is not in this checkout")
-    from claims.extract.encoder import Encoder, EncoderConfig
-    from claims.extract.encoder import sentence_windows
+    from claims.extract.encoder import Encoder, EncoderConfig, sentence_windows
     from claims.training.finetune import encode
 
     saved = torch.load(ENCODER_FILE, weights_only=False)

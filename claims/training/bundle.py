@@ -80,10 +80,9 @@ def raw_text_of(conllu_path: Path) -> str:
 def score_ud(pipeline: Any, conllu_path: Path) -> dict[str, float]:
     import io
 
+    import stanza
     from stanza.models.common.utils import ud_scores
     from stanza.utils.conll import CoNLL
-
-    import stanza
 
     from claims.nlp import process_documents
 

@@ -34,7 +34,7 @@ from claims.extract.tagger import Tagger, input_names, load_pretrain, pad
 from claims.extract.view import ArticleView
 from claims.training.corpus import annotated_split
 from claims.training.data import DataDirError, add_data_option, data_dir
-from claims.training.examples import CUE_TAGS, ROLE_TAGS, Example, gold_examples
+from claims.training.examples import Example, gold_examples
 from claims.training.heldout import is_held_out
 from claims.training.train import log, span_scores
 
