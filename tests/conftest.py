@@ -329,6 +329,18 @@ def annotate_text(model_spec):
 
 
 @pytest.fixture(scope="session")
+def extract(annotate_text):
+    """Extract attributions from a plain text with the real model: returns (Article, attributions)."""
+    from claims.extract import extract_attributions
+
+    def run(text: str) -> tuple[Article, list]:
+        article, parsed = annotate_text(text)
+        return article, extract_attributions(article, parsed)
+
+    return run
+
+
+@pytest.fixture(scope="session")
 def seed_annotated(model_spec):
     """The seed article read by the real reader (scraped-page layout) and annotated."""
     from claims.nlp import annotate

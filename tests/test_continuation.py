@@ -5,21 +5,9 @@ the real model; the rule itself on plain spans."""
 
 from __future__ import annotations
 
-import pytest
-
-from claims.extract import extract_attributions
 from claims.extract.continuation import through_quotation
 from claims.extract.quotes import find_quotes
 from claims.types import Span
-
-
-@pytest.fixture(scope="module")
-def extract(annotate_text):
-    def run(text):
-        article, parsed = annotate_text(text)
-        return article, extract_attributions(article, parsed)
-
-    return run
 
 
 def content_text(article, attribution):

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-from claims.extract import extract_attributions
 from claims.extract.coref import acronyms, is_surname_only
 from claims.types import PERSON
 
@@ -16,15 +13,6 @@ def spans(article, attribution, kind):
 def with_cue(article, found, cue):
     """The attribution whose cue reads ``cue``."""
     return next(a for a in found if spans(article, a, "cue") == cue)
-
-
-@pytest.fixture(scope="module")
-def extract(annotate_text):
-    def run(text):
-        article, parsed = annotate_text(text)
-        return article, extract_attributions(article, parsed)
-
-    return run
 
 
 def test_acronyms_the_article_defines():

@@ -17,15 +17,6 @@ def with_cue(article, found, cue):
     return next(a for a in found if spans(article, a, "cue") == cue)
 
 
-@pytest.fixture(scope="module")
-def extract(annotate_text):
-    def run(text):
-        article, parsed = annotate_text(text)
-        return article, extract_attributions(article, parsed)
-
-    return run
-
-
 def test_reported_speech_with_that_clause(extract):
     article, (a,) = extract("Officials said that the port was closed on Tuesday.")
     assert spans(article, a, "cue") == "said"

@@ -27,15 +27,15 @@ def through_quotation(content: list[Span], cue: list[Span], quotes: list[Quote],
                       sentence_bounds: list[tuple[int, int]], other_cues: list[int] = ()) -> list[Span]:
     """``content`` (merged, in order) run on through the quotations it stands in or that continue it.
 
-    sentence_bounds: (start, end) of every sentence; other_cues: where the article's other cues
-    start (a sentence holding one is a bound).
+    sentence_bounds: (start, end) of every sentence, in reading order; other_cues: where the
+    article's other cues start (a sentence holding one is a bound).
     """
     if not content:
         return content
-    starts = sorted(start for start, _ in sentence_bounds)
-    ends = sorted(end for _, end in sentence_bounds)
-    held = sorted((start, end) for start, end in sentence_bounds
-                  if any(start <= position < end for position in other_cues))
+    starts = [start for start, _ in sentence_bounds]
+    ends = [end for _, end in sentence_bounds]
+    held = sorted({sentence_bounds[index] for index in (sentence_at(starts, ends, p) for p in other_cues)
+                   if index is not None})
     content = list(content)
     last = content[-1]
     quote = enclosing_quote(quotes, last.start, last.end)
@@ -63,6 +63,12 @@ def through_quotation(content: list[Span], cue: list[Span], quotes: list[Quote],
                 crosses_sentence(inner_start, first.start, ends):
             content[0] = Span(min(first.start, bound_after(text, held, inner_start, first.start)), first.end)
     return content
+
+
+def sentence_at(starts: list[int], ends: list[int], position: int) -> int | None:
+    """The index of the sentence that holds ``position``, or None."""
+    index = bisect.bisect_right(starts, position) - 1
+    return index if index >= 0 and position < ends[index] else None
 
 
 def bound_before(text: str, held: list[tuple[int, int]], start: int, end: int) -> int:
@@ -158,8 +164,8 @@ def ends_sentence(text: str, position: int, ends: list[int]) -> bool:
 
 def starts_sentence(text: str, position: int, starts: list[int]) -> bool:
     """Only punctuation and space lie between the start of ``position``'s sentence and it."""
-    index = bisect.bisect_right(sorted(starts), position) - 1
-    return index >= 0 and all(is_edge(char) for char in text[sorted(starts)[index] : position])
+    index = bisect.bisect_right(starts, position) - 1
+    return index >= 0 and all(is_edge(char) for char in text[starts[index] : position])
 
 
 def crosses_sentence(start: int, end: int, ends: list[int]) -> bool:

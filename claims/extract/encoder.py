@@ -148,9 +148,8 @@ class Encoder(nn.Module):
         self.layers = nn.ModuleList(Layer(config) for _ in range(config.layers))
 
     def forward(self, ids: torch.Tensor, padding: torch.Tensor | None = None) -> torch.Tensor:
-        """The mean of the top ``mixed_layers`` layers, [batch, pieces, hidden]. At run time there
-        is no padding: the encoder reads one sentence (window) at a time (ContextEncoder.encode);
-        fine-tuning (claims.training.finetune) pads batches and passes the padding mask."""
+        """The mean of the top ``mixed_layers`` layers, [batch, pieces, hidden]. ``padding`` marks
+        the padded pieces of a batch of windows of different lengths (encode_windows)."""
         positions = torch.arange(ids.shape[1])
         x = self.word_embeddings(ids) + self.position_embeddings(positions)[None] + self.type_embedding
         x = self.embedding_norm(x)

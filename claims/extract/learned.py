@@ -109,6 +109,7 @@ def learned_attributions(view: ArticleView, model: AttributionModel) -> list[tup
     inputs = [role_features(view, cue.sentence_index, cue.words, model.vocab) for cue in cues]
     decoded = decode(model.role, [features for features, _ in inputs])
     text = view.article.text
+    bounds = [(s.start, s.end) for s in view.parsed.sentences]
     results = []
     for cue, (_, window), (path, probs) in zip(cues, inputs, decoded):
         placed = [(sentence, word) for sentence in window for word in sentence.words]
@@ -130,13 +131,14 @@ def learned_attributions(view: ArticleView, model: AttributionModel) -> list[tup
             continue  # a cue word with nothing reported
         other_cues = [other.words[0].start for other in cues if other is not cue]
         results.append(build_found(view, cue, content, source, source_words,
-                                   min(cue.probability, mean(content_probs)), other_cues))
+                                   min(cue.probability, mean(content_probs)), bounds, other_cues))
     return results
 
 
 def build_found(view: ArticleView, cue: CueCandidate, content: list[Span], source: list[Span],
                 source_words: list[tuple[ParsedSentence, Word]], confidence: float,
-                other_cues: list[int] = ()) -> tuple[Found, Tree]:
+                bounds: list[tuple[int, int]], other_cues: list[int]) -> tuple[Found, Tree]:
+    """bounds: every sentence's (start, end); other_cues: where the article's other cues start."""
     cue_tree = view.trees[cue.sentence_index]
     head = cue_head(cue_tree, cue.words)
     lemma = verb_cue_lemma(head.lemma, head.text) or head.lemma.lower()
@@ -152,7 +154,6 @@ def build_found(view: ArticleView, cue: CueCandidate, content: list[Span], sourc
         source_head = phrase_head(view.trees[sentence.index], words, head)
     content = merge_spans(sorted(content, key=lambda s: s.start))
     # A quotation of several sentences is one content (the tagger marks sentence by sentence).
-    bounds = [(s.start, s.end) for s in view.parsed.sentences]
     content = through_quotation(content, [Span(w.start, w.end) for w in cue.words], view.quotes, view.article.text,
                                 bounds, other_cues)
     attribution = Attribution(

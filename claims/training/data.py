@@ -50,3 +50,20 @@ def data_dir(given: str | os.PathLike[str] | None, needs: tuple[str, ...] = (),
 def add_data_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", type=Path, default=None, metavar="DIR",
                         help=f"the data folder (default: ${DATA_ENV}): {DATA_LAYOUT}")
+
+
+def add_train_split_options(parser: argparse.ArgumentParser) -> None:
+    """``--data DIR`` and ``--train-dir``, for the commands that read PolNeAR train."""
+    add_data_option(parser)
+    parser.add_argument("--train-dir", type=Path, default=None,
+                        help="the PolNeAR train split (text/, attributions/); default: polnear/train of the data folder")
+
+
+def train_split(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Path:
+    """The PolNeAR train split the options name; a missing one ends the command with the reason."""
+    if args.train_dir is not None:
+        return args.train_dir
+    try:
+        return data_dir(args.data, ("polnear/train",)) / "polnear" / "train"
+    except DataDirError as error:
+        parser.error(str(error))

@@ -19,6 +19,7 @@ taggers name the encoder they read); copy both into claims/data/attribution to s
 from __future__ import annotations
 
 import argparse
+import copy
 import random
 import time
 from pathlib import Path
@@ -27,13 +28,13 @@ from typing import Any
 import torch
 from torch import nn
 
-from claims.extract.encoder import ContextEncoder, Encoder, EncoderConfig, Windows, encode_windows, sentence_windows
+from claims.extract.encoder import Encoder, EncoderConfig, Windows, WordPieces, encode_windows, sentence_windows
 from claims.extract.features import Vocabularies
 from claims.extract.learned import ENCODER_FILE, MODEL_FILE
 from claims.extract.tagger import Tagger, input_names, load_pretrain, pad
 from claims.extract.view import ArticleView
 from claims.training.corpus import annotated_split
-from claims.training.data import DataDirError, add_data_option, data_dir
+from claims.training.data import add_train_split_options, train_split
 from claims.training.examples import Example, gold_examples
 from claims.training.heldout import is_held_out
 from claims.training.train import log, span_scores
@@ -86,8 +87,7 @@ def mean_f1(scores: dict[str, dict[str, float]]) -> float:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_data_option(parser)
-    parser.add_argument("--train-dir", type=Path, default=None, help="the PolNeAR train split; default: polnear/train of the data folder")
+    add_train_split_options(parser)
     parser.add_argument("--cache", type=Path, default=Path("build/polnear-parses"))
     parser.add_argument("--from", dest="start", type=Path, default=MODEL_FILE,
                         help="the taggers to start from (their encoder.pt beside them); default: the bundled ones")
@@ -100,11 +100,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--resume", action="store_true", help="go on from the checkpoint in --out-dir")
     args = parser.parse_args(argv)
-    if args.train_dir is None:
-        try:
-            args.train_dir = data_dir(args.data, ("polnear/train",)) / "polnear" / "train"
-        except DataDirError as error:
-            parser.error(str(error))
+    args.train_dir = train_split(parser, args)
     random.seed(13)
     torch.manual_seed(13)
     torch.set_num_threads(args.threads)
@@ -114,8 +110,7 @@ def main(argv: list[str] | None = None) -> None:
     pretrain_vocab, pretrain = load_pretrain()
     vocab = Vocabularies(pretrain_vocab, start["lemmas"])
     taggers = {"cue": Tagger.from_state(start["cue"], pretrain), "role": Tagger.from_state(start["role"], pretrain)}
-    encoder = ContextEncoder.from_state(encoder_saved)  # for its word pieces; the weights are trained below
-    pieces = encoder.pieces
+    pieces = WordPieces(encoder_saved["vocab"])
     config = EncoderConfig(**encoder_saved["config"])
     model = Encoder(config)
     model.load_state_dict({k: v.float() if v.dtype == torch.float16 else v for k, v in encoder_saved["state"].items()})
@@ -211,8 +206,9 @@ def write_models(out_dir: Path, best: dict[str, Any], start: dict[str, Any], enc
                        state={k: v.half() if v.dtype == torch.float32 else v for k, v in best["state"]["encoder"].items()})
     saved = dict(start, version=f"attribution-{stamp}-finetuned", encoder=version)
     for task, tagger in taggers.items():
-        tagger.load_state_dict(best["state"][task])
-        saved[task] = tagger.save_state()
+        best_tagger = copy.deepcopy(tagger)  # the tagger in training goes on from where it is
+        best_tagger.load_state_dict(best["state"][task])
+        saved[task] = best_tagger.save_state()
     saved["training"] = dict(start.get("training", {}), finetuned={
         "articles": len(rows), "held_out_examples": {t: len(v) for t, v in held.items()},
         "best_epoch": best["epoch"], "held_out_span_f1": best["scores"]})

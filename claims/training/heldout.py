@@ -17,7 +17,7 @@ from claims.extract import METHODS, extract_attributions
 from claims.extract.files import attribution_record
 from claims.extract.learned import AttributionModel
 from claims.training.corpus import annotated_split
-from claims.training.data import DataDirError, add_data_option, data_dir
+from claims.training.data import add_train_split_options, train_split
 
 HELD_OUT_EVERY = 10
 
@@ -29,19 +29,13 @@ def is_held_out(position: int) -> bool:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_data_option(parser)
-    parser.add_argument("--train-dir", type=Path, default=None,
-                        help="the PolNeAR train split (text/, attributions/); default: polnear/train of the data folder")
+    add_train_split_options(parser)
     parser.add_argument("--cache", type=Path, default=Path("build/polnear-parses"))
     parser.add_argument("--method", choices=METHODS, default="learned")
     parser.add_argument("--model", type=Path, default=None, help="an attribution model file (default: the bundled one)")
     parser.add_argument("--worst", type=int, default=0, help="also list the N worst articles")
     args = parser.parse_args(argv)
-    if args.train_dir is None:
-        try:
-            args.train_dir = data_dir(args.data, ("polnear/train",)) / "polnear" / "train"
-        except DataDirError as error:
-            parser.error(str(error))
+    args.train_dir = train_split(parser, args)
     rows = [row for i, row in enumerate(annotated_split(args.train_dir, args.cache)) if is_held_out(i)]
     model = AttributionModel.load(args.model) if args.model else None
     gold = {doc.stem: doc for doc, _, _ in rows}

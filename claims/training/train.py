@@ -28,7 +28,7 @@ from claims.extract.learned import ENCODER_FILE, MODEL_FILE
 from claims.extract.tagger import Tagger, decode, input_names, load_pretrain, pad, spans_from_tags
 from claims.extract.view import ArticleView
 from claims.training.corpus import annotated_split
-from claims.training.data import DataDirError, add_data_option, data_dir
+from claims.training.data import add_train_split_options, train_split
 from claims.training.examples import CUE_TAGS, ROLE_TAGS, Example, gold_examples
 from claims.training.heldout import is_held_out
 
@@ -133,9 +133,7 @@ def train_tagger(name: str, tag_names: list[str], train: list[Example], held_out
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_data_option(parser)
-    parser.add_argument("--train-dir", type=Path, default=None,
-                        help="the PolNeAR train split (text/, attributions/); default: polnear/train of the data folder")
+    add_train_split_options(parser)
     parser.add_argument("--cache", type=Path, default=Path("build/polnear-parses"))
     parser.add_argument("--epochs", type=int, default=12)
     parser.add_argument("--minutes", type=float, default=25.0, help="time budget per tagger")
@@ -148,11 +146,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="train one tagger; the other is copied from the model at --out")
     parser.add_argument("--threads", type=int, default=2, help="torch threads (default 2)")
     args = parser.parse_args(argv)
-    if args.train_dir is None:
-        try:
-            args.train_dir = data_dir(args.data, ("polnear/train",)) / "polnear" / "train"
-        except DataDirError as error:
-            parser.error(str(error))
+    args.train_dir = train_split(parser, args)
     random.seed(13)
     torch.manual_seed(13)
     torch.set_num_threads(args.threads)
