@@ -4,10 +4,12 @@ One run of ``claims.pipeline.ingest`` into a new database in a temporary folder,
 (``--workers 1``: what each worker does, and the storing the ingest process does, in one place),
 with a timer around each stage:
 - read: the readers (``claims.readers.read_paths``);
-- stanza, one row per processor (tokenize, mwt, pos, lemma, depparse, ner), and ``stanza other``:
-  the rest of ``claims.nlp.annotate`` (cutting texts into pieces, converting stanza's documents);
-- extract: ``view`` (trees, rule matches), ``context encoder`` (word vectors in context),
-  ``learned`` (the attribution taggers), ``describe``
+- stanza, one row per processor the model runs (tokenize, mwt, lemma; and pos, depparse, ner for a
+  model without syntax heads), and ``stanza other``: the rest of ``claims.nlp.annotate`` (cutting
+  texts into pieces, converting stanza's documents);
+- ``context encoder`` (word vectors in context, computed once, for the syntax heads and the
+  attribution taggers) and ``syntax heads`` (UPOS, trees and entities from them, claims.syntax);
+- extract: ``view`` (trees, rule matches), ``learned`` (the attribution taggers), ``describe``
   (speaker descriptions), ``coref`` (speakers across the article), ``extract other``;
 - store, per step of ``claims.store.articles.store_article``: sentences, speakers (find or create),
   claim rows, offsets check, speaker refresh, channels, annotation cache, clearing a replaced
@@ -91,6 +93,7 @@ def install_timers(timers: Timers, pipeline) -> None:
     import claims.workers as workers
     from claims.extract.encoder import ContextEncoder
     from claims.extract.view import ArticleView
+    from claims.syntax import SyntaxAnnotator
 
     for name, processor in pipeline.processors.items():
         timers.wrap(processor, "bulk_process", f"stanza {name}")
@@ -99,7 +102,8 @@ def install_timers(timers: Timers, pipeline) -> None:
     timers.wrap(workers, "extract_claims", "extract other")
     timers.wrap(ArticleView, "build", "extract view")
     timers.wrap(learned, "learned_attributions", "extract learned")
-    timers.wrap(ContextEncoder, "encode", "extract context encoder")
+    timers.wrap(ContextEncoder, "encode", "context encoder")
+    timers.wrap(SyntaxAnnotator, "annotate", "syntax heads")
     timers.wrap(extract, "describe", "extract describe")
     timers.wrap(extract, "resolve_article", "extract coref")
     timers.wrap(ingest_pipeline, "store_article", "store other")

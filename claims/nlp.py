@@ -44,6 +44,9 @@ class ModelSpec:
     name: str  # "bundled", "official" or a directory
     version: str  # stored with every claim
     pipeline_kwargs: tuple[tuple[str, Any], ...]  # keyword arguments for stanza.Pipeline
+    # (heads, stanza pretrain, context encoder) files when tags, trees and entities come from the
+    # syntax heads on the context encoder (claims.syntax) rather than stanza's own processors
+    syntax_files: tuple[str, str, str] | None = None
 
     def kwargs(self) -> dict[str, Any]:
         return dict(self.pipeline_kwargs)
@@ -80,10 +83,23 @@ def manifest_pipeline_kwargs(model_dir: Path, manifest: dict[str, Any]) -> dict[
         "depparse_batch_size": DEPPARSE_BATCH_SIZE,
     }
     for processor, entry in manifest["files"].items():
+        if processor == "syntax":
+            continue  # not a stanza processor: see syntax_files
         kwargs[f"{processor}_model_path"] = str(model_dir / entry["file"])
         if entry.get("pretrain"):
             kwargs[f"{processor}_pretrain_path"] = str(model_dir / entry["pretrain"])
+    if "syntax" in manifest["files"]:
+        kwargs["lemma_pretagged"] = True  # the syntax heads give the lemmatizer its UPOS
     return kwargs
+
+
+def manifest_syntax_files(model_dir: Path, manifest: dict[str, Any]) -> tuple[str, str, str] | None:
+    """The syntax heads' files of a manifest-described model: heads, pretrain, encoder (or None)."""
+    entry = manifest["files"].get("syntax")
+    if entry is None:
+        return None
+    return (str(model_dir / entry["file"]), str(model_dir / entry["pretrain"]),
+            str((model_dir / entry["encoder"]).resolve()))
 
 
 def resolve_model(name: str | None = None) -> ModelSpec:
@@ -109,7 +125,8 @@ def resolve_model(name: str | None = None) -> ModelSpec:
         manifest = read_manifest(model_dir)
         kwargs = manifest_pipeline_kwargs(model_dir, manifest)
         version = manifest.get("version", "unknown")
-        return ModelSpec(name, with_repairs(version), tuple(sorted(kwargs.items())))
+        return ModelSpec(name, with_repairs(version), tuple(sorted(kwargs.items())),
+                         manifest_syntax_files(model_dir, manifest))
     # A stanza resources folder (as stanza.download writes it).
     kwargs = {"lang": "en", "processors": PROCESSORS, "dir": str(model_dir), "download_method": None,
               "depparse_batch_size": DEPPARSE_BATCH_SIZE}
@@ -177,20 +194,46 @@ def load_pipeline(spec: ModelSpec) -> Any:
         raise ModelError(f"Could not load the {spec.name} model: {error}") from error
 
 
-def process_documents(pipeline: Any, documents: list[Any]) -> list[Any]:
+@lru_cache(maxsize=2)
+def load_syntax(spec: ModelSpec) -> Any:
+    """The model's syntax heads (claims.syntax.SyntaxAnnotator), loaded once; None when stanza's
+    own tagger, parser and NER tagger do that work."""
+    if spec.syntax_files is None:
+        return None
+    from claims.syntax import SyntaxAnnotator
+
+    try:
+        return SyntaxAnnotator.load(*spec.syntax_files)
+    except (OSError, ValueError, KeyError) as error:
+        raise ModelError(f"Could not load the {spec.name} model's syntax heads: {error}") from error
+
+
+def process_documents(pipeline: Any, documents: list[Any], syntax: Any = None) -> tuple[list[Any], list[list[Any]]]:
     """Run the stanza pipeline over documents, repairing sentence boundaries (claims.sentence_repair)
-    between tokenizing and the processors that read whole sentences (tagger, parser, NER)."""
+    between tokenizing and the processors that read whole sentences (tagger, parser, NER).
+
+    With ``syntax`` (load_syntax), stanza tokenizes, splits words and lemmatizes, and the syntax
+    heads give UPOS, trees and entities. Returns the documents and, per document, each sentence's
+    context-encoder vectors (empty lists without syntax heads), which the attribution taggers reuse.
+    """
     from claims.sentence_repair import repair_document
 
     tokenized = pipeline.bulk_process(documents, processors="tokenize")
     repaired = [repair_document(document) for document in tokenized]
-    rest = [name for name in pipeline.processors if name not in ("tokenize", "mwt")]
-    return pipeline.bulk_process(repaired, processors=rest) if rest else repaired
+    if syntax is None:
+        rest = [name for name in pipeline.processors if name not in ("tokenize", "mwt")]
+        return (pipeline.bulk_process(repaired, processors=rest) if rest else repaired), [[] for _ in repaired]
+    vectors = syntax.annotate(repaired)  # words are already split: stanza's tokenize step runs mwt
+    lemmatized = pipeline.bulk_process(repaired, processors=["lemma"]) if "lemma" in pipeline.processors else repaired
+    return lemmatized, vectors
 
 
-def convert_document(document: Any, article_text: str, offset: int, model_version: str) -> ParsedArticle:
-    """stanza Document (of text starting at ``offset`` in the article) -> ParsedArticle."""
+def convert_document(document: Any, article_text: str, offset: int, model_version: str,
+                     vectors: list[Any] | None = None) -> ParsedArticle:
+    """stanza Document (of text starting at ``offset`` in the article) -> ParsedArticle, with its
+    sentences' context-encoder ``vectors`` when the syntax heads computed them."""
     sentences = []
+    context = {}
     for sentence_index, sentence in enumerate(document.sentences):
         words = []
         for token in sentence.tokens:
@@ -213,11 +256,13 @@ def convert_document(document: Any, article_text: str, offset: int, model_versio
                 )
         if words:
             sentences.append(ParsedSentence(sentence_index, words[0].start, words[-1].end, words))
+            if vectors:
+                context[sentence_index] = vectors[sentence_index]
     entities = [
         Entity(article_text[e.start_char + offset : e.end_char + offset], e.type, e.start_char + offset, e.end_char + offset)
         for e in document.ents
     ]
-    return ParsedArticle(sentences=sentences, entities=entities, model_version=model_version)
+    return ParsedArticle(sentences=sentences, entities=entities, model_version=model_version, context=context)
 
 
 # Bounds on what stanza is given at once. The parser's time and memory grow faster than the
@@ -368,6 +413,7 @@ def annotate(articles: Iterable[Article], spec: ModelSpec | None = None, batch_s
 
     spec = spec or resolve_model()
     pipeline = load_pipeline(spec)
+    syntax = load_syntax(spec)
     articles = list(articles)
     results: list[ParsedArticle] = []
     for first in range(0, len(articles), batch_size):
@@ -391,9 +437,11 @@ def annotate(articles: Iterable[Article], spec: ModelSpec | None = None, batch_s
         parsed: list[list[ParsedArticle]] = [[] for _ in batch]
         for chunk in range(0, len(pieces), batch_size):
             group = pieces[chunk : chunk + batch_size]
-            documents = process_documents(pipeline, [stanza.Document([], text=piece) for _, _, piece in group])
-            for (number, offset, _), document in zip(group, documents):
-                parsed[number].append(convert_document(document, batch[number].text, offset, spec.version))
+            documents, vectors = process_documents(pipeline, [stanza.Document([], text=piece) for _, _, piece in group],
+                                                   syntax)
+            for (number, offset, _), document, document_vectors in zip(group, documents, vectors):
+                parsed[number].append(convert_document(document, batch[number].text, offset, spec.version,
+                                                       document_vectors))
         for number, parts in enumerate(parsed):
             results.append(_join(parts, notes[number], spec.version))
     return results
@@ -412,9 +460,13 @@ def _join(parts: list[ParsedArticle], notes: list[str], model_version: str) -> P
         return parts[0]
     sentences: list[ParsedSentence] = []
     entities: list[Entity] = []
+    context = {}
     for part in parts:
         for sentence in part.sentences:
+            if sentence.index in part.context:
+                context[len(sentences)] = part.context[sentence.index]
             sentence.index = len(sentences)
             sentences.append(sentence)
         entities.extend(part.entities)
-    return ParsedArticle(sentences=sentences, entities=entities, model_version=model_version, notes=notes)
+    return ParsedArticle(sentences=sentences, entities=entities, model_version=model_version, notes=notes,
+                         context=context)

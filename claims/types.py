@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 # Claim types.
 DIRECT = "direct"  # the content is a quotation
@@ -135,6 +136,10 @@ class ParsedArticle:
     # What the NLP layer had to do to the text that a user should know ("an overlong line was cut
     # into pieces before parsing"); stored in articles.notes with the reader's notes.
     notes: list[str] = field(default_factory=list)
+    # sentence index -> its context-encoder vectors [words, width] when the syntax heads computed
+    # them during annotation (claims.syntax), so the attribution taggers need not encode again;
+    # never stored (claims.store.articles.save_annotations leaves it out)
+    context: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass

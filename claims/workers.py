@@ -111,6 +111,7 @@ def process_batch(work: Work, model: Any, model_version: str, extractor_version:
             outcome.claims = extract_claims(outcome.article, outcome.parsed)
         except Exception as exc:  # noqa: BLE001
             outcome.failed_stage, outcome.reason = "extraction", failure_reason(exc)
+        outcome.parsed.context = {}  # the encoder's vectors served extraction; they are not sent or stored
     return outcomes
 
 

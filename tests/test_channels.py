@@ -71,3 +71,33 @@ def test_the_parse_of_a_rally_gives_medium_place_and_time(annotate_text):
     assert said.channel == "a rally" and said.channel_kind == "speech"
     assert "Michigan" in (said.location or "")
     assert "Friday" in (said.time or "")
+
+
+def parsed_sentence(rows: list[tuple[str, str, int, str]]):
+    """A hand-made parse: (text, lemma, head, relation) per word, words one space apart."""
+    from claims.types import ParsedSentence, Word
+
+    words, position = [], 0
+    for index, (text, lemma, head, deprel) in enumerate(rows, start=1):
+        words.append(Word(index=index, text=text, lemma=lemma, upos="X", xpos="", feats="", head=head,
+                          deprel=deprel, start=position, end=position + len(text), ner="O"))
+        position += len(text) + 1
+    return ParsedSentence(0, 0, position - 1, words)
+
+
+def test_a_medium_phrase_hung_on_the_object_is_still_the_cues():
+    """Parsers attach "in a phone call" to the verb or to its object; either way it is the medium."""
+    from claims.extract.speakers import hung_on_object
+    from claims.extract.tree import Tree
+
+    sentence = parsed_sentence([("Pezeshkian", "Pezeshkian", 2, "nsubj"), ("reaffirmed", "reaffirm", 0, "root"),
+                                ("support", "support", 2, "obj"), ("for", "for", 5, "case"),
+                                ("Syria", "Syria", 3, "nmod"), ("in", "in", 9, "case"), ("a", "a", 9, "det"),
+                                ("phone", "phone", 9, "compound"), ("call", "call", 3, "nmod")])
+    tree = Tree(sentence)
+    verb = sentence.words[1]
+    assert [w.text for w in hung_on_object(verb, tree)] == ["call"]
+    syria_only = parsed_sentence([("Pezeshkian", "Pezeshkian", 2, "nsubj"), ("reaffirmed", "reaffirm", 0, "root"),
+                                  ("support", "support", 2, "obj"), ("for", "for", 5, "case"),
+                                  ("Syria", "Syria", 3, "nmod")])
+    assert hung_on_object(syria_only.words[1], Tree(syria_only)) == []

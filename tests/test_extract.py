@@ -180,3 +180,17 @@ def test_an_anonymous_source_is_affiliated_with_the_name_that_modifies_it(extrac
     assert official.speaker_type == ANONYMOUS and official.affiliation == "White House"
     assert voters.speaker_type == ANONYMOUS and voters.affiliation == "New York"
     assert spans(article, voters, "source") == "who" and voters.role == "New York primary voters"
+
+
+def test_a_source_lies_within_one_sentence(extract, annotate_text):
+    """The role tagger reads the sentences around a cue, and a run of source tags could go on from a
+    headline line into the cue's sentence; a source is a phrase of one sentence."""
+    text = ("Senate votes on the bill\n\nThe senator released the following statement:\n\n"
+            "\"We will not accept this bill. It is a disgrace.\"")
+    article, attributions = extract(text)
+    _, parsed = annotate_text(text)
+    sources = [s for a in attributions for s in a.source]
+    assert sources
+    for span in sources:
+        assert any(sentence.start <= span.start and span.end <= sentence.end for sentence in parsed.sentences)
+        assert "Senate votes" not in article.text[span.start : span.end]

@@ -42,21 +42,22 @@ def test_same_tree_as_stanza_on_random_scores(sharpness):
     assert shortcut_taken < 400 if sharpness == 1.0 else shortcut_taken > 0
 
 
-def test_parser_uses_it_and_parses_as_before(model_spec):
-    """The loaded pipeline decodes with claims.mst, and the trees equal stanza's own decoding."""
-    import stanza
+def test_parser_uses_it_and_parses_as_before(model_spec, monkeypatch):
+    """stanza's parser (for models without syntax heads) decodes with claims.mst once a pipeline is
+    loaded, and the syntax heads' trees equal those of stanza's own decoding."""
     import stanza.models.depparse.model as depparse_model
 
-    from claims.nlp import load_pipeline
+    import claims.syntax
+    from claims.nlp import annotate, load_pipeline
+    from claims.types import Article
 
-    pipeline = load_pipeline(model_spec)
+    load_pipeline(model_spec)
     assert depparse_model.chuliu_edmonds_one_root is one_root_tree
     text = ("The minister, who spoke to reporters on Monday, said the talks had failed. "
             "\"We will not sign,\" she added, according to a statement seen by Reuters.")
-    ours = [(w.head, w.deprel) for s in pipeline(text).sentences for w in s.words]
-    try:
-        depparse_model.chuliu_edmonds_one_root = chuliu_edmonds_one_root
-        theirs = [(w.head, w.deprel) for s in pipeline(stanza.Document([], text=text)).sentences for w in s.words]
-    finally:
-        depparse_model.chuliu_edmonds_one_root = one_root_tree
+    article = Article(text=text, source="test.txt", format="txt")
+    ours = [(w.head, w.deprel) for s in annotate([article], model_spec)[0].sentences for w in s.words]
+    monkeypatch.setattr(claims.syntax, "one_root_tree", chuliu_edmonds_one_root)
+    theirs = [(w.head, w.deprel) for s in annotate([article], model_spec)[0].sentences for w in s.words]
     assert ours == theirs
+    assert sum(deprel == "root" for _, deprel in ours) == 2

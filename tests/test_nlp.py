@@ -19,7 +19,7 @@ def test_bundle_is_package_data_and_small():
     manifest = read_manifest(model_dir)
     total = sum(p.stat().st_size for p in model_dir.iterdir() if p.is_file())
     assert total <= MAX_BUNDLE_BYTES
-    assert set(manifest["files"]) == {"tokenize", "mwt", "pos", "lemma", "depparse", "ner"}
+    assert set(manifest["files"]) == {"tokenize", "mwt", "lemma", "syntax"}
     for entry in manifest["files"].values():
         assert (model_dir / entry["file"]).exists()
     assert (model_dir / "resources.json").exists()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -212,6 +213,17 @@ class ContextEncoder:
                 for n, vectors in zip(chunk, encode_windows(self.encoder, [windows[n] for n in chunk])):
                     out[n] = vectors if vectors is not None else torch.zeros(0, self.width)
         return out
+
+
+def load_encoder(path: Path | str) -> ContextEncoder:
+    """The encoder saved at ``path``, loaded once per process: the syntax heads (claims.syntax) and
+    the attribution taggers read the same one."""
+    return _load_encoder(str(Path(path).resolve()))
+
+
+@lru_cache(maxsize=2)
+def _load_encoder(resolved_path: str) -> ContextEncoder:
+    return ContextEncoder.load(Path(resolved_path))
 
 
 def sentence_windows(pieces: WordPieces, words: list[str]) -> Windows:

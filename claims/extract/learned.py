@@ -22,7 +22,7 @@ from pathlib import Path
 import torch
 
 from claims.extract.continuation import through_quotation
-from claims.extract.encoder import ContextEncoder
+from claims.extract.encoder import ContextEncoder, load_encoder
 from claims.extract.features import SENTENCE_OFFSETS, Vocabularies, cue_head
 from claims.extract.lexicon import CUE_NOUNS, CUE_VERBS, verb_cue_lemma
 from claims.extract.rules import Found, claim_type_for, merge_spans
@@ -55,7 +55,7 @@ class AttributionModel:
         cue, role = Tagger.from_state(saved["cue"], pretrain), Tagger.from_state(saved["role"], pretrain)
         encoder = None
         if cue.context is not None or role.context is not None:
-            encoder = ContextEncoder.load(path.with_name(ENCODER_FILE.name))
+            encoder = load_encoder(path.with_name(ENCODER_FILE.name))
             if encoder.version != saved.get("encoder"):
                 raise ValueError(f"{path} was trained with the encoder {saved.get('encoder')!r}, "
                                  f"but {ENCODER_FILE.name} holds {encoder.version!r}")
@@ -125,14 +125,38 @@ def learned_attributions(view: ArticleView, model: AttributionModel) -> list[tup
                 content.append(span)
                 content_probs.extend(probs[first:last])
             else:
-                source.append(span)
                 source_words.extend(placed[first:last])
         if not content:
             continue  # a cue word with nothing reported
+        source_words = one_sentence(source_words, cue.sentence_index)
+        source = [span for span in (span_of(run, text) for run in consecutive_runs(source_words)) if span is not None]
         other_cues = [other.words[0].start for other in cues if other is not cue]
         results.append(build_found(view, cue, content, source, source_words,
                                    min(cue.probability, mean(content_probs)), bounds, other_cues))
     return results
+
+
+def one_sentence(source_words: list[tuple[ParsedSentence, Word]], cue_sentence: int) -> list[tuple[ParsedSentence, Word]]:
+    """The marked source words of one sentence: the cue's when the tagger marked words there, else
+    the first marked sentence's. The tagger reads neighbouring sentences too, and a run it marks
+    can go on across a sentence end (a headline line above "The senator released a statement:");
+    a source is a phrase, and a phrase lies within a sentence."""
+    if not source_words:
+        return []
+    sentences = {sentence.index for sentence, _ in source_words}
+    chosen = cue_sentence if cue_sentence in sentences else source_words[0][0].index
+    return [(sentence, word) for sentence, word in source_words if sentence.index == chosen]
+
+
+def consecutive_runs(placed: list[tuple[ParsedSentence, Word]]) -> list[list[Word]]:
+    """Runs of words that follow one another in their sentence."""
+    runs: list[list[Word]] = []
+    for _, word in placed:
+        if runs and word.index == runs[-1][-1].index + 1:
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+    return runs
 
 
 def build_found(view: ArticleView, cue: CueCandidate, content: list[Span], source: list[Span],

@@ -394,6 +394,21 @@ def describe_anonymous(attribution, tree: Tree, head: Word, phrase: list[Word], 
             break
 
 
+MEDIUM_CASES = {"in", "on", "during", "at", "via", "through"}
+
+
+def hung_on_object(verb: Word, tree: Tree) -> list[Word]:
+    """Medium phrases a parse attaches to the verb's object rather than to the verb ("reaffirmed his
+    support for Syria in a phone call": the call is the reaffirming's medium either way)."""
+    found = []
+    for obj in tree.kids(verb, "obj"):
+        for child in tree.kids(obj, "nmod"):
+            cases = {c.text.lower() for c in tree.kids(child, "case")}
+            if child.lemma.lower() in CHANNEL_NOUNS and child.lemma.lower() != "media" and cases & MEDIUM_CASES:
+                found.append(child)
+    return found
+
+
 def find_channel_place_time(found: Found, tree: Tree, text: str, entities: list[Entity]) -> None:
     """Channel ('speaking to Reuters', 'told CNN', 'in a statement'), place ('from Istanbul'), time."""
     attribution = found.attribution
@@ -407,7 +422,7 @@ def find_channel_place_time(found: Found, tree: Tree, text: str, entities: list[
             if child.lemma.lower() in SPEECH_VERBS and child.index != cue.index:
                 participles.append(child)
     for verb in [cue, *participles]:
-        for child in tree.kids(verb, "obl", "obj", "iobj", "nmod"):
+        for child in tree.kids(verb, "obl", "obj", "iobj", "nmod") + hung_on_object(verb, tree):
             cases = {c.text.lower() for c in tree.kids(child, "case")}
             words = [w for w in tree.subtree(child, exclude={"acl:relcl"}) if not (w.head == child.index and w.deprel == "case")]
             phrase = phrase_text(words, text) or child.text
@@ -424,7 +439,7 @@ def find_channel_place_time(found: Found, tree: Tree, text: str, entities: list[
                                       and verb.lemma.lower() == "tell"):
                 attribution.channel, attribution.channel_kind = entry.name, entry.kind
                 continue
-            if lemma in CHANNEL_NOUNS and cases & {"in", "on", "during", "at", "via", "through"} and (
+            if lemma in CHANNEL_NOUNS and cases & MEDIUM_CASES and (
                     lemma != "media" or "social" in phrase.lower()):
                 # The medium or outlet, not the phrase: its time and place go to the claim's.
                 span = span_of(words, text)

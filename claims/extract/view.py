@@ -59,7 +59,8 @@ class ArticleView:
         text = article.text
         quotes = [q for q in find_quotes(text, article.body_start, article.body_end) if not is_scare_quote(text, q)]
         found = [find_attributions(s, text, quotes) for s in parsed.sentences]
-        return cls(article, parsed, quotes, found, [Tree(s) for s in parsed.sentences])
+        # vectors the syntax heads computed while annotating (claims.syntax) are the encoder's own
+        return cls(article, parsed, quotes, found, [Tree(s) for s in parsed.sentences], context=dict(parsed.context))
 
 
 def cue_features(view: ArticleView, index: int, vocab: Vocabularies) -> dict[str, Any]:

@@ -10,7 +10,7 @@ and the inputs that could not be read (:func:`record_error`).
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import sqlite_utils
@@ -429,7 +429,8 @@ def _storable(text: str) -> str:
 
 def save_annotations(db: sqlite_utils.Database, article_id: int, parsed: ParsedArticle) -> None:
     """Cache an article's NLP output as JSON, replacing any earlier cache."""
-    data = json.dumps(asdict(parsed), ensure_ascii=False, separators=(",", ":"))
+    stored = {name: value for name, value in asdict(replace(parsed, context={})).items() if name != "context"}
+    data = json.dumps(stored, ensure_ascii=False, separators=(",", ":"))
     db.table("annotations").insert(
         {"article_id": article_id, "model_version": parsed.model_version, "data": data, "saved_at": now()},
         replace=True,

@@ -77,7 +77,8 @@ def raw_text_of(conllu_path: Path) -> str:
     return "\n\n".join(" ".join(p) for p in paragraphs if p) + "\n"
 
 
-def score_ud(pipeline: Any, conllu_path: Path) -> dict[str, float]:
+def score_ud(pipeline: Any, conllu_path: Path, syntax: Any = None) -> dict[str, float]:
+    """CoNLL 2018 scores of the whole pipeline (and syntax heads, if any) from the raw text of a UD file."""
     import io
 
     import stanza
@@ -87,7 +88,8 @@ def score_ud(pipeline: Any, conllu_path: Path) -> dict[str, float]:
     from claims.nlp import process_documents
 
     raw_text = raw_text_of(conllu_path)
-    document = process_documents(pipeline, [stanza.Document([], text=raw_text)])[0]
+    documents, _ = process_documents(pipeline, [stanza.Document([], text=raw_text)], syntax)
+    document = documents[0]
     restore_unknown_tokens(document, raw_text)
     predicted = io.StringIO()
     CoNLL.write_doc2conll(document, predicted)
@@ -152,4 +154,63 @@ def bundle(work: Path, bundle_dir: Path, short: str, steps: dict[str, int], data
     manifest["pretrain_bytes"] = (bundle_dir / PRETRAIN_NAME).stat().st_size
     (bundle_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     log(f"bundled model written to {bundle_dir}")
+    return manifest
+
+
+# The stanza processors the syntax heads replace (claims.syntax).
+REPLACED_BY_SYNTAX = ("pos", "depparse", "ner")
+
+
+def bundle_syntax(bundle_dir: Path, data: Path, note: str = "") -> dict[str, Any]:
+    """Put the syntax heads (``en_claims_syntax.pt``, already in ``bundle_dir``) in the bundle's
+    manifest in place of stanza's tagger, parser and NER tagger, drop those files, and score the
+    result as ``bundle`` does: EWT test from raw text, NER on the silver dev tags and on GUM test."""
+    import stanza
+    import torch
+
+    from claims.nlp import load_syntax, manifest_syntax_files
+    from claims.syntax import SYNTAX_FILE
+
+    torch.set_num_threads(2)
+    manifest = json.loads((bundle_dir / "manifest.json").read_text(encoding="utf-8"))
+    saved = torch.load(bundle_dir / SYNTAX_FILE, map_location="cpu", weights_only=False)
+    replaced = [manifest["files"].pop(processor) for processor in REPLACED_BY_SYNTAX if processor in manifest["files"]]
+    manifest["version"] = f"claims-en-{time.strftime('%Y%m%d')}-syntax"
+    manifest["processors"] = ",".join(p for p in manifest["processors"].split(",") if p not in REPLACED_BY_SYNTAX)
+    manifest["files"]["syntax"] = {"file": SYNTAX_FILE, "pretrain": PRETRAIN_NAME,
+                                   "encoder": "../attribution/encoder.pt", "encoder_version": saved["encoder"]}
+    manifest["trained_with"]["syntax"] = {"data": "UD English EWT + GUM train (trees, UPOS); PolNeAR CoreNLP "
+                                                  "silver NER train (entities)", "dev": saved["dev"], "note": note}
+    kwargs = manifest_pipeline_kwargs(bundle_dir, manifest)
+    from claims.nlp import ModelSpec
+
+    spec = ModelSpec("bundled", manifest["version"], tuple(sorted(kwargs.items())),
+                     manifest_syntax_files(bundle_dir, manifest))
+    syntax = load_syntax(spec)
+    pipeline = stanza.Pipeline(**kwargs, logging_level="WARN")
+    scores: dict[str, Any] = {}
+    started = time.time()
+    scores["ewt_test_raw_text"] = score_ud(pipeline, data / "ud" / "en_ewt" / "en_ewt-ud-test.conllu", syntax)
+    log(f"EWT test from raw text: {scores['ewt_test_raw_text']} ({time.time() - started:.0f}s)")
+    given_tokens = stanza.Pipeline(lang="en", dir=kwargs["dir"], processors="tokenize", tokenize_pretokenized=True,
+                                   download_method=None, allow_unknown_language=True, logging_level="WARN",
+                                   tokenize_model_path=kwargs["tokenize_model_path"])
+
+    def ner_pipeline(token_sentences: list[list[str]]) -> Any:
+        document = given_tokens(token_sentences)
+        syntax.annotate([document])
+        return document
+
+    scores["ner_polnear_silver_dev"] = score_ner_silver(
+        ner_pipeline, data / "polnear" / "corenlp-ner" / "dev.bio", dict(NER_LABELS))
+    log(f"NER PolNeAR silver dev: {scores['ner_polnear_silver_dev']}")
+    scores["ner_gum_test_named"] = score_ner_gum(ner_pipeline, data / "ud" / "en_gum" / "en_gum-ud-test.conllu")
+    log(f"NER GUM test, named entities: {scores['ner_gum_test_named']}")
+    manifest["scores"] = scores
+    for entry in manifest["files"].values():
+        entry["bytes"] = (bundle_dir / entry["file"]).stat().st_size
+    (bundle_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    for entry in replaced:  # only once the new manifest is written: a failed run leaves a working bundle
+        (bundle_dir / entry["file"]).unlink(missing_ok=True)
+    log(f"manifest with the syntax heads written to {bundle_dir}")
     return manifest

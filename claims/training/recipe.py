@@ -8,6 +8,12 @@ scores the whole pipeline from raw text on EWT dev and test, NER on the PolNeAR 
 and on GUM test named entities, then copies the models (fp16 where safe) into
 ``claims/data/model`` with a ``manifest.json`` holding the scores.
 
+The shipped model then replaces stanza's tagger, parser and NER tagger with heads on the attribution
+taggers' context encoder (claims.syntax): after the taggers are trained and the encoder fine-tuned
+(claims.training.train, claims.training.finetune), ``python -m claims.training.syntax --bundle``
+trains the heads and rewrites the manifest. The tagger, parser and NER tagger trained here are what
+the attribution taggers' training parses were first made with.
+
 Data: UD English EWT + GUM (``ud/en_ewt``, ``ud/en_gum``), PolNeAR train texts for the word vectors
 and PolNeAR CoreNLP silver tags for NER (``polnear/train/text``, ``polnear/corenlp-ner``), all under
 the data folder given by ``--data DIR`` or the environment variable ``CLAIMS_DATA``.
