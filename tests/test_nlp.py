@@ -172,3 +172,34 @@ def test_stanza_unsupported_language_warning_is_silenced(model_spec):
 
     assert not logger.filter(record("Trying to create pipeline for unsupported language: %s", "en"))
     assert logger.filter(record("Some other warning: %s", "x"))
+
+
+def test_remembered_lemmas_are_stanzas_own(model_spec):
+    """claims.nlp.lemmatize lemmatizes each (word, UPOS) once per process; the lemmas equal those of
+    stanza's lemmatizer run over the documents, also when the memory fills up and starts again."""
+    import stanza
+
+    import claims.nlp as nlp
+
+    pipeline, syntax = nlp.load_pipeline(model_spec), nlp.load_syntax(model_spec)
+    texts = ["The geese were seen flying over Koseoglu's house; officials said they had been counted.",
+             "She says the counts differ. \"We don't know,\" the mayors told reporters, who were writing."]
+
+    def annotated():
+        documents = pipeline.bulk_process([stanza.Document([], text=text) for text in texts], processors="tokenize")
+        syntax.annotate(documents)
+        return documents
+
+    theirs = pipeline.bulk_process(annotated(), processors=["lemma"])
+    expected = [w.lemma for d in theirs for s in d.sentences for w in s.words]
+    for limit in (nlp.MAX_REMEMBERED_LEMMAS, 5):
+        nlp._remembered_lemmas.clear()
+        old_limit, nlp.MAX_REMEMBERED_LEMMAS = nlp.MAX_REMEMBERED_LEMMAS, limit
+        try:
+            for _ in range(2):  # the second time from memory
+                ours = annotated()
+                nlp.lemmatize(pipeline, ours)
+                assert [w.lemma for d in ours for s in d.sentences for w in s.words] == expected
+        finally:
+            nlp.MAX_REMEMBERED_LEMMAS = old_limit
+    assert {"say", "official", "count", "mayor"} <= set(expected)

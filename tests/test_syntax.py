@@ -88,6 +88,12 @@ def test_vectors_are_handed_to_the_taggers_and_never_stored(annotate_text, tmp_p
         assert parsed.context[sentence.index].shape == (len(sentence.words), encoder.width)
         assert torch.allclose(parsed.context[sentence.index], alone, atol=1e-4)
     with_vectors = extract_attributions(article, parsed)
+    from dataclasses import asdict, replace
+
+    from claims.store.articles import annotations_data
+
+    everything_else = {k: v for k, v in asdict(replace(parsed, context={})).items() if k != "context"}
+    assert annotations_data(parsed) == everything_else
     db = sqlite_utils.Database(tmp_path / "cache.db")
     save_annotations(db, 1, parsed)
     assert "context" not in json.loads(db.execute("SELECT data FROM annotations").fetchone()[0])

@@ -104,6 +104,10 @@ def viterbi(log_probs: torch.Tensor, allowed: torch.Tensor) -> list[int]:
     scores = log_probs.detach().cpu().numpy()
     mask = allowed.cpu().numpy()
     steps, n = scores.shape
+    best = scores.argmax(axis=1)
+    # Each word's best tag, when that sequence is allowed, is the best allowed sequence (most are).
+    if steps and mask[n, best[0]] and bool(mask[best[:-1], best[1:]].all()):
+        return best.tolist()
     transition = np.where(mask[:n], 0.0, -1e9)  # [from, to]
     score = np.where(mask[n], scores[0], -1e9)
     back = np.empty((max(steps - 1, 0), n), dtype=np.int64)

@@ -10,7 +10,7 @@ and the inputs that could not be read (:func:`record_error`).
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
@@ -429,12 +429,23 @@ def _storable(text: str) -> str:
 
 def save_annotations(db: sqlite_utils.Database, article_id: int, parsed: ParsedArticle) -> None:
     """Cache an article's NLP output as JSON, replacing any earlier cache."""
-    stored = {name: value for name, value in asdict(replace(parsed, context={})).items() if name != "context"}
-    data = json.dumps(stored, ensure_ascii=False, separators=(",", ":"))
+    data = json.dumps(annotations_data(parsed), ensure_ascii=False, separators=(",", ":"))
     db.table("annotations").insert(
         {"article_id": article_id, "model_version": parsed.model_version, "data": data, "saved_at": now()},
         replace=True,
     )
+
+
+def annotations_data(parsed: ParsedArticle) -> dict[str, Any]:
+    """What the cache keeps of a parse: ``asdict`` without the encoder's vectors (``context``), built
+    field by field (``asdict`` copies every value deeply, and was 1 % of an ingest's time)."""
+    return {
+        "sentences": [{"index": s.index, "start": s.start, "end": s.end, "words": [dict(vars(w)) for w in s.words]}
+                      for s in parsed.sentences],
+        "entities": [dict(vars(e)) for e in parsed.entities],
+        "model_version": parsed.model_version,
+        "notes": list(parsed.notes),
+    }
 
 
 def has_annotations(db: sqlite_utils.Database, article_id: int, model_version: str) -> bool:
