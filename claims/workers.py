@@ -36,8 +36,9 @@ from claims.nlp import ModelError, ModelSpec, annotate, resolve_model
 from claims.types import Article, Claim, ParsedArticle
 
 # Peak resident memory of one worker annotating PolNeAR dev (benchmarks/bench_throughput.py measured
-# 1,004 MB); the default number of workers leaves this much per worker.
-WORKER_MEMORY_BYTES = 1_200_000_000
+# 718 MB with the syntax heads, 1,004 MB with stanza's parser); the default number of workers leaves
+# this much per worker.
+WORKER_MEMORY_BYTES = 900_000_000
 
 
 class EngineError(RuntimeError):

@@ -348,3 +348,16 @@ def seed_annotated(model_spec):
 
     (article,) = list(read_file(str(SEED_TEXT)))
     return article, annotate([article], model_spec)[0]
+
+
+def parsed_sentence(rows: list[tuple[str, str, int, str]]):
+    """A hand-made parse: (text, lemma, head, relation) per word, words one space apart."""
+    from claims.types import ParsedSentence, Word
+
+    words, position = [], 0
+    for index, (text, lemma, head, deprel) in enumerate(rows, start=1):
+        words.append(Word(index=index, text=text, lemma=lemma, upos="X", xpos="", feats="", head=head,
+                          deprel=deprel, start=position, end=position + len(text), ner="O"))
+        position += len(text) + 1
+    return ParsedSentence(0, 0, position - 1, words)
+

@@ -4,6 +4,7 @@ outlet or medium, with the event's place and time taken out of the name."""
 from __future__ import annotations
 
 import pytest
+from conftest import parsed_sentence
 
 from claims.extract import extract_attributions
 from claims.extract.channels import Medium, channel_medium
@@ -71,18 +72,6 @@ def test_the_parse_of_a_rally_gives_medium_place_and_time(annotate_text):
     assert said.channel == "a rally" and said.channel_kind == "speech"
     assert "Michigan" in (said.location or "")
     assert "Friday" in (said.time or "")
-
-
-def parsed_sentence(rows: list[tuple[str, str, int, str]]):
-    """A hand-made parse: (text, lemma, head, relation) per word, words one space apart."""
-    from claims.types import ParsedSentence, Word
-
-    words, position = [], 0
-    for index, (text, lemma, head, deprel) in enumerate(rows, start=1):
-        words.append(Word(index=index, text=text, lemma=lemma, upos="X", xpos="", feats="", head=head,
-                          deprel=deprel, start=position, end=position + len(text), ner="O"))
-        position += len(text) + 1
-    return ParsedSentence(0, 0, position - 1, words)
 
 
 def test_a_medium_phrase_hung_on_the_object_is_still_the_cues():

@@ -194,3 +194,40 @@ def test_a_source_lies_within_one_sentence(extract, annotate_text):
     for span in sources:
         assert any(sentence.start <= span.start and span.end <= sentence.end for sentence in parsed.sentences)
         assert "Senate votes" not in article.text[span.start : span.end]
+
+
+def test_a_name_in_apposition_to_its_title_is_not_the_role():
+    """"Opposition leader Hadi al-Bahri" parsed with the title as head and the name as its
+    apposition: the role is the title with its modifier, the name stays the speaker's."""
+    from conftest import parsed_sentence
+
+    from claims.extract.speakers import describe_titles
+    from claims.extract.tree import Tree
+    from claims.types import Attribution, Entity, Span
+
+    sentence = parsed_sentence([("Opposition", "opposition", 2, "amod"), ("leader", "leader", 6, "nsubj"),
+                                ("Hadi", "Hadi", 2, "appos"), ("al-Bahri", "al-Bahri", 3, "flat"),
+                                ("today", "today", 6, "obl:tmod"), ("declared", "declare", 0, "root")])
+    for word, upos in zip(sentence.words, ["ADJ", "NOUN", "PROPN", "PROPN", "NOUN", "VERB"]):
+        word.upos = upos
+    text = "Opposition leader Hadi al-Bahri today declared"
+    name = Entity("Hadi al-Bahri", "PER", text.index("Hadi"), text.index(" today"))
+    attribution = Attribution(sentence_index=0, cue=[Span(38, 46)], content=[], source=[Span(0, 31)],
+                              claim_type="direct")
+    describe_titles(attribution, Tree(sentence), sentence.words[1], sentence.words[:4], text, name)
+    assert attribution.role == "Opposition leader"
+
+
+def test_of_two_subjects_in_one_source_the_last_is_its_head():
+    """A parse may make both words of "Clinton supporters" the cue's subject; the phrase's head is
+    its last noun, so the speaker is the supporters, not Clinton."""
+    from conftest import parsed_sentence
+
+    from claims.extract.learned import phrase_head
+    from claims.extract.tree import Tree
+
+    sentence = parsed_sentence([("Clinton", "Clinton", 3, "nsubj"), ("supporters", "supporter", 3, "nsubj"),
+                                ("said", "say", 0, "root"), ("it", "it", 5, "nsubj"), ("went", "go", 3, "ccomp")])
+    words = sentence.words
+    assert phrase_head(Tree(sentence), words[:2], words[2]).text == "supporters"
+    assert phrase_head(Tree(sentence), words[:1], words[2]).text == "Clinton"

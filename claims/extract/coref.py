@@ -121,6 +121,19 @@ def transcript_label(text: str, at: int) -> str | None:
     return match.group(1).title()
 
 
+def label_as_source(text: str, source: list[Span]) -> str | None:
+    """The label itself when a source is a transcript line's speaker label ("FALLIN" of "FALLIN: I
+    think ...", whatever tag the parse gave the capitals), else None."""
+    if not source:
+        return None
+    line_start = text.rfind("\n", 0, source[0].start) + 1
+    match = TRANSCRIPT_LABEL.match(text, line_start)
+    if (match is None or match.group(1) in NOT_SPEAKER_LABELS or len(match.group(1)) < 2
+            or source[0].start < match.start(1) or source[-1].end > match.end(1)):
+        return None
+    return match.group(1).title()
+
+
 def narrator(attribution: Attribution, author: str | None) -> None:
     """The article's own voice: its author as the byline names them, else the publication."""
     person = byline_person(author)
@@ -175,6 +188,8 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
             # "FALLIN: I think ...": the labelled speaker, resolved as a surname below.
             attribution.speaker, attribution.speaker_type = label, PERSON
             first_person = False
+        if attribution.speaker is None and (label := label_as_source(text, attribution.source)) is not None:
+            attribution.speaker, attribution.speaker_type = label, PERSON  # resolved as a surname below
         if first_person:
             quoted_first_person.append(attribution)
         if governing is not None and governing.speaker and (not attribution.source

@@ -197,11 +197,13 @@ def build_found(view: ArticleView, cue: CueCandidate, content: list[Span], sourc
 
 def phrase_head(tree: Tree, words: list[Word], cue: Word) -> Word:
     """The head of the marked source words: the cue's subject or agent among them when there is
-    one, else the marked word highest in the tree (nearest the cue on a tie)."""
+    one, else the marked word highest in the tree (nearest the cue on a tie). When the parse makes
+    several marked words the cue's subject ("Clinton supporters said" read as two subjects), the
+    last is the head: an English noun phrase ends in its head noun."""
     indexes = {w.index for w in words}
     tops = [w for w in words if w.head not in indexes] or words
-    for word in tops:
-        if word.head == cue.index and word.deprel.split(":")[0] in ("nsubj", "obl", "nmod"):
-            return word
+    subjects = [w for w in tops if w.head == cue.index and w.deprel.split(":")[0] in ("nsubj", "obl", "nmod")]
+    if subjects:
+        return max(subjects, key=lambda w: w.index) if len(subjects) > 1 else subjects[0]
     depth = {w.index: len(tree.ancestors(w)) for w in tops}
     return min(tops, key=lambda w: (depth[w.index], abs(w.index - cue.index)))

@@ -340,6 +340,9 @@ def describe_titles(attribution, tree: Tree, head: Word, phrase: list[Word], tex
             continue
         elif word.upos in ("NOUN", "PROPN", "ADJ") and (lowered in TITLE_WORDS or word.upos == "NOUN"):
             titles.append(word)
+        elif word.upos == "ADJ" and word.deprel == "amod" and any(
+                w.index == word.head and w.upos == "NOUN" for w in before):
+            titles.append(word)  # "Opposition leader", "senior adviser": the title noun's modifier
     if titles:
         attribution.role = attribution.role if attribution.role and not titles else phrase_text(titles, text)
     for nmod in tree.kids(head, "nmod"):
@@ -348,6 +351,8 @@ def describe_titles(attribution, tree: Tree, head: Word, phrase: list[Word], tex
             attribution.affiliation = attribution.affiliation or phrase_text(words, text)
             break
     for appos in tree.kids(head, "appos") + list(appositives or []):
+        if entity is not None and entity.start <= appos.start < entity.end:
+            continue  # the name itself in apposition to its title ("Opposition leader Hadi al-Bahri")
         role_words = [w for w in tree.subtree(appos, exclude={"nmod", "acl", "acl:relcl", "punct"}) if w.deprel != "det"]
         role = phrase_text(role_words, text)
         if role:
