@@ -114,8 +114,7 @@ def learned_attributions(view: ArticleView, model: AttributionModel) -> list[tup
     for cue, (_, window), (path, probs) in zip(cues, inputs, decoded):
         placed = [(sentence, word) for sentence in window for word in sentence.words]
         content: list[Span] = []
-        source: list[Span] = []
-        source_words: list[tuple[ParsedSentence, Word]] = []
+        source_runs: list[list[tuple[ParsedSentence, Word]]] = []
         content_probs: list[float] = []
         for role, first, last in spans_from_tags([model.role.tag_names[t] for t in path]):
             span = span_of([word for _, word in placed[first:last]], text)
@@ -125,38 +124,36 @@ def learned_attributions(view: ArticleView, model: AttributionModel) -> list[tup
                 content.append(span)
                 content_probs.extend(probs[first:last])
             else:
-                source_words.extend(placed[first:last])
+                source_runs.append(placed[first:last])
         if not content:
             continue  # a cue word with nothing reported
-        source_words = one_sentence(source_words, cue.sentence_index)
-        source = [span for span in (span_of(run, text) for run in consecutive_runs(source_words)) if span is not None]
+        source_words = one_paragraph([item for run in source_runs for item in run], text, cue.sentence_index)
+        kept = {(s.index, w.index) for s, w in source_words}
+        source = [span for span in (span_of([w for s, w in run if (s.index, w.index) in kept], text)
+                                    for run in source_runs) if span is not None]
         other_cues = [other.words[0].start for other in cues if other is not cue]
         results.append(build_found(view, cue, content, source, source_words,
                                    min(cue.probability, mean(content_probs)), bounds, other_cues))
     return results
 
 
-def one_sentence(source_words: list[tuple[ParsedSentence, Word]], cue_sentence: int) -> list[tuple[ParsedSentence, Word]]:
-    """The marked source words of one sentence: the cue's when the tagger marked words there, else
-    the first marked sentence's. The tagger reads neighbouring sentences too, and a run it marks
-    can go on across a sentence end (a headline line above "The senator released a statement:");
-    a source is a phrase, and a phrase lies within a sentence."""
-    if not source_words:
-        return []
-    sentences = {sentence.index for sentence, _ in source_words}
-    chosen = cue_sentence if cue_sentence in sentences else source_words[0][0].index
-    return [(sentence, word) for sentence, word in source_words if sentence.index == chosen]
-
-
-def consecutive_runs(placed: list[tuple[ParsedSentence, Word]]) -> list[list[Word]]:
-    """Runs of words that follow one another in their sentence."""
-    runs: list[list[Word]] = []
-    for _, word in placed:
-        if runs and word.index == runs[-1][-1].index + 1:
-            runs[-1].append(word)
+def one_paragraph(source_words: list[tuple[ParsedSentence, Word]], text: str,
+                  cue_sentence: int) -> list[tuple[ParsedSentence, Word]]:
+    """The marked source words of one paragraph: those around the cue's sentence when the tagger
+    marked words there, else the first marked ones. The tagger reads the sentences around a cue,
+    and a run it marks can go on across a line break (a headline line above "The senator released
+    a statement:"); a source is a phrase, and a phrase does not cross a line. Within a paragraph a
+    run may cross a sentence end, which is where the sentence splitter is wrong ("Sen." + "Ted
+    Cruz"): keeping only one sentence there cost held-out source exact F1 0.004."""
+    groups: list[list[tuple[ParsedSentence, Word]]] = []
+    for item in source_words:
+        if groups and "\n" not in text[groups[-1][-1][1].end : item[1].start]:
+            groups[-1].append(item)
         else:
-            runs.append([word])
-    return runs
+            groups.append([item])
+    if not groups:
+        return []
+    return next((group for group in groups if any(s.index == cue_sentence for s, _ in group)), groups[0])
 
 
 def build_found(view: ArticleView, cue: CueCandidate, content: list[Span], source: list[Span],
