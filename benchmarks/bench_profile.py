@@ -87,6 +87,7 @@ class Timers:
 def install_timers(timers: Timers, pipeline) -> None:
     import claims.extract as extract
     import claims.extract.learned as learned
+    import claims.nlp as nlp
     import claims.pipeline as ingest_pipeline
     import claims.store.articles as articles
     import claims.store.speakers as speakers
@@ -104,6 +105,7 @@ def install_timers(timers: Timers, pipeline) -> None:
     timers.wrap(learned, "learned_attributions", "extract learned")
     timers.wrap(ContextEncoder, "encode", "context encoder")
     timers.wrap(SyntaxAnnotator, "annotate", "syntax heads")
+    timers.wrap(nlp, "lemmatize", "stanza lemma")  # the remembered lemmas (claims.nlp.lemmatize)
     timers.wrap(extract, "describe", "extract describe")
     timers.wrap(extract, "resolve_article", "extract coref")
     timers.wrap(ingest_pipeline, "store_article", "store other")
