@@ -92,7 +92,7 @@ def install_timers(timers: Timers, pipeline) -> None:
     import claims.store.articles as articles
     import claims.store.speakers as speakers
     import claims.workers as workers
-    from claims.extract.encoder import ContextEncoder
+    from claims.encoder import ContextEncoder
     from claims.extract.view import ArticleView
     from claims.syntax import SyntaxAnnotator
 

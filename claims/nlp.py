@@ -231,7 +231,7 @@ def process_documents(pipeline: Any, documents: list[Any], syntax: Any = None) -
 
 # Lemmas a process remembers, by (word, UPOS), before it starts again from none.
 MAX_REMEMBERED_LEMMAS = 200_000
-_remembered_lemmas: dict[int, dict[tuple[str, str], str]] = {}
+_remembered_lemmas: dict[str, dict[tuple[str, str], str]] = {}  # lemmatizer model file -> its lemmas
 
 
 def lemmatize(pipeline: Any, documents: list[Any]) -> None:
@@ -250,7 +250,7 @@ def lemmatize(pipeline: Any, documents: list[Any]) -> None:
     if getattr(processor, "trainer", None) is None or processor.trainer.has_contextual_lemmatizers():
         pipeline.bulk_process(documents, processors=["lemma"])
         return
-    remembered = _remembered_lemmas.setdefault(id(pipeline), {})
+    remembered = _remembered_lemmas.setdefault(str(processor.config.get("model_path")), {})
     words = [word for document in documents for sentence in document.sentences for word in sentence.words]
     new = list(dict.fromkeys((word.text, word.upos) for word in words if (word.text, word.upos) not in remembered))
     if len(remembered) + len(new) > MAX_REMEMBERED_LEMMAS:

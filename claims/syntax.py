@@ -2,7 +2,7 @@
 
 stanza's own tagger, parser and NER tagger each run a character model and three-layer BiLSTMs
 over every sentence: together they were 56 % of an ingest's time. The context encoder
-(claims.extract.encoder) already reads every sentence for the attribution taggers, so these three
+(claims.encoder) already reads every sentence for the attribution taggers, so these three
 annotations are heads on its word vectors instead: one small BiLSTM over [encoder vector, stanza
 pretrain word vector, word shape], then
 
@@ -10,7 +10,7 @@ pretrain word vector, word shape], then
 - the tree: a biaffine arc scorer (dependent x head, the root a learned vector), decoded into the
   best tree with one root (claims.mst.one_root_tree), and a biaffine relation classifier on each
   word's chosen head;
-- NER: BIO tags under the BIO constraint (claims.extract.tagger.viterbi), per word.
+- NER: BIO tags under the BIO constraint (claims.sequence.viterbi), per word.
 
 The encoder stays frozen for these heads (it is the attribution taggers' fine-tuned encoder), so
 one pass of it serves both. Trained by ``python -m claims.training.syntax``; shipped as
@@ -26,9 +26,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from claims.extract.features import CATEGORIES, category_id, word_shape
-from claims.extract.tagger import transition_mask, viterbi
 from claims.mst import one_root_tree
+from claims.sequence import SHAPES, shape_id, transition_mask, viterbi
 
 SYNTAX_FILE = "en_claims_syntax.pt"
 
@@ -66,7 +65,7 @@ class SyntaxModel(nn.Module):
                        "context_dim": context_dim, "hidden": hidden, "layers": layers, "arc_dim": arc_dim,
                        "label_dim": label_dim, "shape_dim": shape_dim, "dropout": dropout}
         self.word = nn.Embedding.from_pretrained(pretrain.float(), freeze=True, padding_idx=0)
-        self.shape = nn.Embedding(len(CATEGORIES["shape"]) + 1, shape_dim, padding_idx=0)
+        self.shape = nn.Embedding(len(SHAPES) + 1, shape_dim, padding_idx=0)
         self.dropout = nn.Dropout(dropout)
         self.lstm = nn.LSTM(context_dim + pretrain.shape[1] + shape_dim, hidden, num_layers=layers,
                             bidirectional=True, batch_first=True, dropout=dropout if layers > 1 else 0.0)
@@ -128,8 +127,7 @@ def inputs(forms: list[list[str]], word_ids: Any) -> tuple[torch.Tensor, torch.T
     shapes = torch.zeros(len(forms), width, dtype=torch.long)
     for row, sentence in enumerate(forms):
         words[row, : len(sentence)] = torch.tensor([word_ids(form) for form in sentence], dtype=torch.long)
-        shapes[row, : len(sentence)] = torch.tensor([category_id("shape", word_shape(form)) for form in sentence],
-                                                    dtype=torch.long)
+        shapes[row, : len(sentence)] = torch.tensor([shape_id(form) for form in sentence], dtype=torch.long)
     return words, shapes, lengths
 
 
@@ -212,7 +210,7 @@ class SyntaxAnnotator:
 
     @classmethod
     def load(cls, path: Any, pretrain_path: Any, encoder_path: Any) -> SyntaxAnnotator:
-        from claims.extract.encoder import load_encoder
+        from claims.encoder import load_encoder
 
         saved = torch.load(path, map_location="cpu", weights_only=False)
         pretrain = torch.load(pretrain_path, map_location="cpu", weights_only=False)

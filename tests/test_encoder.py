@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from claims.extract.encoder import MAX_PIECES, ContextEncoder, basic_split, piece_windows
+from claims.encoder import MAX_PIECES, ContextEncoder, basic_split, piece_windows
 from claims.extract.learned import ENCODER_FILE, bundled_model
 
 
@@ -87,7 +87,7 @@ def test_a_padded_batch_gives_each_sentence_the_vectors_it_gets_alone():
     sentence must come out as when encoded alone, as at run time."""
     if not ENCODER_FILE.exists():
         pytest.skip(f"{ENCODER_FILE} is not in this checkout")
-    from claims.extract.encoder import Encoder, EncoderConfig, sentence_windows
+    from claims.encoder import Encoder, EncoderConfig, sentence_windows
     from claims.training.finetune import encode
 
     saved = torch.load(ENCODER_FILE, weights_only=False)

@@ -15,14 +15,13 @@ from claims.extract.lexicon import CUE_VERBS
 from claims.extract.quotes import Quote
 from claims.extract.rules import Found
 from claims.extract.tree import Tree
+from claims.sequence import SHAPES, word_shape
 from claims.types import ParsedSentence, Word
 
 UPOS = "ADJ ADP ADV AUX CCONJ DET INTJ NOUN NUM PART PRON PROPN PUNCT SCONJ SYM VERB X".split()
 DEPRELS = ("acl advcl advmod amod appos aux case cc ccomp clf compound conj cop csubj dep det discourse "
            "dislocated expl fixed flat goeswith iobj list mark nmod nsubj nummod obj obl orphan parataxis "
            "punct reparandum root vocative xcomp").split()
-SHAPES = ["lower", "capital", "upper", "digit", "punct", "quote", "other"]
-QUOTE_MARKS = set("\"“”‘’'«»")
 RULE_ROLES = ["none", "cue", "source", "content"]
 RELATIONS = (["cue", "above", "outside-before", "outside-after"] + [f"below:{d}" for d in DEPRELS]
              + [f"side:{d}" for d in DEPRELS])
@@ -38,22 +37,6 @@ def category_id(kind: str, value: str) -> int:
 
 def base_deprel(word: Word) -> str:
     return word.deprel.split(":")[0]
-
-
-def word_shape(form: str) -> str:
-    if form in QUOTE_MARKS:
-        return "quote"
-    if form.isdigit():
-        return "digit"
-    if not any(ch.isalnum() for ch in form):
-        return "punct"
-    if form.isupper() and len(form) > 1:
-        return "upper"
-    if form[:1].isupper():
-        return "capital"
-    if form.islower():
-        return "lower"
-    return "other"
 
 
 @dataclass

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import torch
 
+from claims.encoder import ContextEncoder, load_encoder
 from claims.extract.continuation import through_quotation
-from claims.extract.encoder import ContextEncoder, load_encoder
 from claims.extract.features import SENTENCE_OFFSETS, Vocabularies, cue_head
 from claims.extract.lexicon import CUE_NOUNS, CUE_VERBS, verb_cue_lemma
 from claims.extract.rules import Found, claim_type_for, merge_spans

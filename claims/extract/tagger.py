@@ -10,12 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
 from torch import nn
 
 from claims.extract.features import CATEGORIES, SENTENCE_OFFSETS
 from claims.nlp import PRETRAIN_NAME, bundled_model_dir
+from claims.sequence import transition_mask, viterbi
 
 # Feature -> (number of ids including the 0 padding id, embedding size). "word" and "lemma" are sized
 # at construction from the vocabularies.
@@ -42,7 +42,7 @@ class Tagger(nn.Module):
         self.tag_names = list(tag_names)
         self.config = {"tag_names": self.tag_names, "n_lemmas": n_lemmas, "with_roles": with_roles,
                        "hidden": hidden, "dropout": dropout, "context_dim": context_dim, "context_proj": context_proj}
-        # Word vectors in context (claims.extract.encoder), projected down before the BiLSTM.
+        # Word vectors in context (claims.encoder), projected down before the BiLSTM.
         self.context_dim = context_dim
         self.context = nn.Linear(context_dim, context_proj) if context_dim else None
         self.word = nn.Embedding.from_pretrained(pretrain.float(), freeze=True, padding_idx=0)
@@ -81,44 +81,6 @@ class Tagger(nn.Module):
         model.load_state_dict(state)
         model.eval()
         return model
-
-
-def transition_mask(tag_names: list[str]) -> torch.Tensor:
-    """allowed[i, j]: tag j may follow tag i (BIO). Row len(tags) is the start of the sequence."""
-    n = len(tag_names)
-    allowed = torch.ones(n + 1, n, dtype=torch.bool)
-    for j, tag in enumerate(tag_names):
-        if tag.startswith("I-"):
-            role = tag[2:]
-            for i in range(n + 1):
-                allowed[i, j] = i < n and tag_names[i] in (f"B-{role}", f"I-{role}")
-    return allowed
-
-
-def viterbi(log_probs: torch.Tensor, allowed: torch.Tensor) -> list[int]:
-    """Best tag sequence for one sentence's [time, tags] log-probabilities under the BIO mask.
-
-    In numpy: a sentence is a few dozen steps over at most five tags, where torch's per-call
-    overhead would cost more than the arithmetic.
-    """
-    scores = log_probs.detach().cpu().numpy()
-    mask = allowed.cpu().numpy()
-    steps, n = scores.shape
-    best = scores.argmax(axis=1)
-    # Each word's best tag, when that sequence is allowed, is the best allowed sequence (most are).
-    if steps and mask[n, best[0]] and bool(mask[best[:-1], best[1:]].all()):
-        return best.tolist()
-    transition = np.where(mask[:n], 0.0, -1e9)  # [from, to]
-    score = np.where(mask[n], scores[0], -1e9)
-    back = np.empty((max(steps - 1, 0), n), dtype=np.int64)
-    for t in range(1, steps):
-        candidates = score[:, None] + transition
-        back[t - 1] = candidates.argmax(axis=0)
-        score = candidates.max(axis=0) + scores[t]
-    path = [int(score.argmax())]
-    for row in back[::-1]:
-        path.append(int(row[path[-1]]))
-    return path[::-1]
 
 
 def pad(examples: list[dict[str, Any]], names: list[str]) -> tuple[dict[str, torch.Tensor], torch.Tensor]:

@@ -40,7 +40,7 @@ class ArticleView:
     # token features per sentence with no rule column, computed once (the role tagger reads each
     # sentence in up to three windows)
     plain_features: dict[int, dict[str, list[int]]] = field(default_factory=dict)
-    # sentence index -> its word vectors in context [words, width] (claims.extract.encoder), for
+    # sentence index -> its word vectors in context [words, width] (claims.encoder), for
     # the sentences a tagger that reads them will see; filled by claims.extract.learned (or, in
     # training, from a cache)
     context: dict[int, torch.Tensor] = field(default_factory=dict)

