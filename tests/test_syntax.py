@@ -123,3 +123,12 @@ def test_training_writes_heads_that_load_and_annotate(tmp_path):
         torch.save({**saved, "encoder": "another-encoder"}, tmp_path / "other.pt")
         SyntaxAnnotator.load(tmp_path / "other.pt", bundled_model_dir() / "en_claims_pretrain.pt",
                              bundled_model_dir().parent / "attribution" / "encoder.pt")
+
+
+def test_the_model_version_names_the_shipped_heads():
+    """Parses are cached and stored by model version: heads retrained the same day get another one."""
+    import hashlib
+
+    manifest = read_manifest(bundled_model_dir())
+    digest = hashlib.sha256((bundled_model_dir() / SYNTAX_FILE).read_bytes()).hexdigest()[:8]
+    assert manifest["version"].endswith(f"-syntax-{digest}")

@@ -10,6 +10,7 @@ the data folder the recipe is given (``--data DIR`` or ``CLAIMS_DATA``):
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import time
@@ -175,7 +176,10 @@ def bundle_syntax(bundle_dir: Path, data: Path, note: str = "") -> dict[str, Any
     manifest = json.loads((bundle_dir / "manifest.json").read_text(encoding="utf-8"))
     saved = torch.load(bundle_dir / SYNTAX_FILE, map_location="cpu", weights_only=False)
     replaced = [manifest["files"].pop(processor) for processor in REPLACED_BY_SYNTAX if processor in manifest["files"]]
-    manifest["version"] = f"claims-en-{time.strftime('%Y%m%d')}-syntax"
+    # The heads' own digest in the version: parses are cached (and stored with claims) by model
+    # version, so heads retrained on the same day must not share one.
+    digest = hashlib.sha256((bundle_dir / SYNTAX_FILE).read_bytes()).hexdigest()[:8]
+    manifest["version"] = f"claims-en-{time.strftime('%Y%m%d')}-syntax-{digest}"
     manifest["processors"] = ",".join(p for p in manifest["processors"].split(",") if p not in REPLACED_BY_SYNTAX)
     manifest["files"]["syntax"] = {"file": SYNTAX_FILE, "pretrain": PRETRAIN_NAME,
                                    "encoder": "../attribution/encoder.pt", "encoder_version": saved["encoder"]}
