@@ -46,7 +46,7 @@ def transition_mask(tag_names: list[str]) -> torch.Tensor:
 def viterbi(log_probs: torch.Tensor, allowed: torch.Tensor) -> list[int]:
     """Best tag sequence for one sentence's [time, tags] log-probabilities under the BIO mask.
 
-    In numpy: a sentence is a few dozen steps over at most five tags, where torch's per-call
+    In numpy: a sentence is a few dozen steps over a dozen tags at most, where torch's per-call
     overhead would cost more than the arithmetic.
     """
     scores = log_probs.detach().cpu().numpy()

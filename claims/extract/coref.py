@@ -112,24 +112,25 @@ NOT_SPEAKER_LABELS = frozenset({"UPDATE", "NOTE", "EDITOR'S NOTE", "EDITOR’S N
                                 "VIDEO", "READ MORE", "RELATED", "BREAKING", "Q", "A"})
 
 
+def _speaker_label(text: str, at: int) -> re.Match[str] | None:
+    """The speaker label that opens the line holding ``at``, if the line has one."""
+    match = TRANSCRIPT_LABEL.match(text, text.rfind("\n", 0, at) + 1)
+    if match is None or match.group(1) in NOT_SPEAKER_LABELS or len(match.group(1)) < 2:
+        return None
+    return match
+
+
 def transcript_label(text: str, at: int) -> str | None:
     """The speaker a transcript line is labelled with ("FALLIN: I think" -> "Fallin"), or None."""
-    line_start = text.rfind("\n", 0, at) + 1
-    match = TRANSCRIPT_LABEL.match(text, line_start)
-    if match is None or match.end() > at or match.group(1) in NOT_SPEAKER_LABELS or len(match.group(1)) < 2:
-        return None
-    return match.group(1).title()
+    match = _speaker_label(text, at)
+    return match.group(1).title() if match is not None and match.end() <= at else None
 
 
 def label_as_source(text: str, source: list[Span]) -> str | None:
     """The label itself when a source is a transcript line's speaker label ("FALLIN" of "FALLIN: I
     think ...", whatever tag the parse gave the capitals), else None."""
-    if not source:
-        return None
-    line_start = text.rfind("\n", 0, source[0].start) + 1
-    match = TRANSCRIPT_LABEL.match(text, line_start)
-    if (match is None or match.group(1) in NOT_SPEAKER_LABELS or len(match.group(1)) < 2
-            or source[0].start < match.start(1) or source[-1].end > match.end(1)):
+    match = _speaker_label(text, source[0].start) if source else None
+    if match is None or source[0].start < match.start(1) or source[-1].end > match.end(1):
         return None
     return match.group(1).title()
 

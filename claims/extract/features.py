@@ -15,7 +15,7 @@ from claims.extract.lexicon import CUE_VERBS
 from claims.extract.quotes import Quote
 from claims.extract.rules import Found
 from claims.extract.tree import Tree
-from claims.sequence import SHAPES, word_shape
+from claims.sequence import SHAPES, shape_id
 from claims.types import ParsedSentence, Word
 
 UPOS = "ADJ ADP ADV AUX CCONJ DET INTJ NOUN NUM PART PRON PROPN PUNCT SCONJ SYM VERB X".split()
@@ -81,7 +81,7 @@ def token_features(sentence: ParsedSentence, text: str, vocab: Vocabularies, quo
         "lemma": [vocab.lemma_id(w.lemma) for w in words],
         "upos": [category_id("upos", w.upos) for w in words],
         "deprel": [category_id("deprel", base_deprel(w)) for w in words],
-        "shape": [category_id("shape", word_shape(f)) for f in forms],
+        "shape": [shape_id(f) for f in forms],
         "quoted": [1 + q for q in in_quote_flags(sentence, quotes)],
         "lexicon": [1 + int(w.lemma.lower() in CUE_VERBS or w.lemma.lower() == "accord") for w in words],
         "rule": [category_id("rule", r) for r in rules],

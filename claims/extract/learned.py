@@ -201,6 +201,6 @@ def phrase_head(tree: Tree, words: list[Word], cue: Word) -> Word:
     tops = [w for w in words if w.head not in indexes] or words
     subjects = [w for w in tops if w.head == cue.index and w.deprel.split(":")[0] in ("nsubj", "obl", "nmod")]
     if subjects:
-        return max(subjects, key=lambda w: w.index) if len(subjects) > 1 else subjects[0]
+        return max(subjects, key=lambda w: w.index)
     depth = {w.index: len(tree.ancestors(w)) for w in tops}
     return min(tops, key=lambda w: (depth[w.index], abs(w.index - cue.index)))

@@ -169,7 +169,7 @@ def bundle_syntax(bundle_dir: Path, data: Path, note: str = "") -> dict[str, Any
     import stanza
     import torch
 
-    from claims.nlp import load_syntax, manifest_syntax_files
+    from claims.nlp import ModelSpec, load_syntax, manifest_syntax_files
     from claims.syntax import SYNTAX_FILE
 
     torch.set_num_threads(2)
@@ -186,8 +186,6 @@ def bundle_syntax(bundle_dir: Path, data: Path, note: str = "") -> dict[str, Any
     manifest["trained_with"]["syntax"] = {"data": "UD English EWT + GUM train (trees, UPOS); PolNeAR CoreNLP "
                                                   "silver NER train (entities)", "dev": saved["dev"], "note": note}
     kwargs = manifest_pipeline_kwargs(bundle_dir, manifest)
-    from claims.nlp import ModelSpec
-
     spec = ModelSpec("bundled", manifest["version"], tuple(sorted(kwargs.items())),
                      manifest_syntax_files(bundle_dir, manifest))
     syntax = load_syntax(spec)

@@ -33,27 +33,23 @@ def convert_silver_ner(polnear_dir: Path, out_dir: Path) -> dict[str, Path]:
         paths[split] = target
         if target.exists():
             continue
-        sentences, current = [], []
-        for line in (polnear_dir / "corenlp-ner" / f"{split}.bio").read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                if current:
-                    sentences.append(current)
-                current = []
-                continue
-            word, _, tag = line.partition("\t")
-            label = "O"
-            if tag != "O" and "-" in tag:
-                prefix, kind = tag.split("-", 1)
-                if kind in NER_LABELS:
-                    label = f"{prefix}-{NER_LABELS[kind]}"
-            # An I- after O (e.g. a dropped class before it) starts a new entity.
-            if label.startswith("I-") and (not current or current[-1]["ner"][2:] != label[2:]):
-                label = "B-" + label[2:]
-            current.append({"text": word, "ner": label})
-        if current:
-            sentences.append(current)
+        sentences = [[{"text": word, "ner": label} for (word, _), label in zip(sentence, silver_labels([t for _, t in sentence]))]
+                     for sentence in read_bio(polnear_dir / "corenlp-ner" / f"{split}.bio")]
         target.write_text(json.dumps(sentences), encoding="utf-8")
     return paths
+
+
+def silver_labels(tags: list[str]) -> list[str]:
+    """One sentence's CoreNLP BIO tags with the labels of NER_LABELS (other classes become O); an I-
+    that does not continue an entity of its label (e.g. after a dropped class) starts a new one."""
+    labels: list[str] = []
+    for tag in tags:
+        prefix, _, kind = tag.partition("-")
+        label = f"{prefix}-{NER_LABELS[kind]}" if kind in NER_LABELS else "O"
+        if label.startswith("I-") and (not labels or labels[-1][2:] != label[2:]):
+            label = "B-" + label[2:]
+        labels.append(label)
+    return labels
 
 
 def read_bio(path: Path) -> list[list[tuple[str, str]]]:

@@ -36,7 +36,7 @@ from claims.extract.tagger import load_pretrain
 from claims.nlp import bundled_model_dir
 from claims.syntax import SYNTAX_FILE, SyntaxModel, inputs, masked_arcs, predict
 from claims.training.data import DataDirError, add_data_option, data_dir
-from claims.training.ner import NER_LABELS, bio_entities, read_bio
+from claims.training.ner import bio_entities, read_bio, silver_labels
 
 ENCODER_PATH = Path(__file__).resolve().parent.parent / "data" / "attribution" / "encoder.pt"
 
@@ -68,18 +68,9 @@ def read_conllu(path: Path) -> list[Example]:
 
 
 def read_silver_ner(path: Path) -> list[Example]:
-    """Silver BIO sentences with the labels of NER_LABELS (an I- after another label starts an entity)."""
-    examples = []
-    for sentence in read_bio(path):
-        tags: list[str] = []
-        for _, tag in sentence:
-            prefix, _, kind = tag.partition("-")
-            label = f"{prefix}-{NER_LABELS[kind]}" if kind in NER_LABELS else "O"
-            if label.startswith("I-") and (not tags or tags[-1][2:] != label[2:]):
-                label = "B-" + label[2:]
-            tags.append(label)
-        examples.append(Example(forms=[word for word, _ in sentence], ner=tags))
-    return examples
+    """Silver BIO sentences with the labels of NER_LABELS (claims.training.ner.silver_labels)."""
+    return [Example(forms=[word for word, _ in sentence], ner=silver_labels([tag for _, tag in sentence]))
+            for sentence in read_bio(path)]
 
 
 def attach_vectors(examples: list[Example], encoder: ContextEncoder, cache: Path) -> None:
