@@ -284,6 +284,7 @@ def ingest(
         while pending:
             _collect_first(run, engine, pending, spec)
             run.progress()
+        engine.release()  # the workers are done: they exit while the end-of-run stages run
         run.finish(on_stage)
     finally:
         engine.close()

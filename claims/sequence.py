@@ -1,34 +1,10 @@
-"""Sequence-labelling pieces the syntax heads (claims.syntax) and the attribution taggers
-(claims.extract.tagger) share: word shapes, and BIO decoding under the one BIO constraint."""
+"""BIO decoding under the one BIO constraint, shared by the syntax heads (claims.syntax) and the
+attribution taggers (claims.extract.tagger). Their word-shape input is in claims.word_shapes."""
 
 from __future__ import annotations
 
 import numpy as np
 import torch
-
-SHAPES = ["lower", "capital", "upper", "digit", "punct", "quote", "other"]
-QUOTE_MARKS = set("\"“”‘’'«»")
-
-
-def word_shape(form: str) -> str:
-    if form in QUOTE_MARKS:
-        return "quote"
-    if form.isdigit():
-        return "digit"
-    if not any(ch.isalnum() for ch in form):
-        return "punct"
-    if form.isupper() and len(form) > 1:
-        return "upper"
-    if form[:1].isupper():
-        return "capital"
-    if form.islower():
-        return "lower"
-    return "other"
-
-
-def shape_id(form: str) -> int:
-    """1 + the index of the word's shape in SHAPES (0 is padding)."""
-    return SHAPES.index(word_shape(form)) + 1
 
 
 def transition_mask(tag_names: list[str]) -> torch.Tensor:

@@ -27,7 +27,8 @@ import torch
 from torch import nn
 
 from claims.mst import one_root_tree
-from claims.sequence import SHAPES, shape_id, transition_mask, viterbi
+from claims.sequence import transition_mask, viterbi
+from claims.word_shapes import SHAPES, shape_id
 
 SYNTAX_FILE = "en_claims_syntax.pt"
 

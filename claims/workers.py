@@ -22,10 +22,12 @@ article's outcome, never an exception, so errors are recorded exactly as in a lo
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import signal
 import sys
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -136,6 +138,9 @@ class InProcess:
     def replace_broken(self) -> bool:
         return False
 
+    def release(self) -> None:
+        pass
+
     def close(self) -> None:
         pass
 
@@ -157,9 +162,24 @@ def default_workers() -> int:
     return max(1, min(cores, memory // WORKER_MEMORY_BYTES))
 
 
+def start_worker(ingest_pid: int) -> None:
+    """A local worker's first step: it ends with the ingest, and exits without tearing down."""
+    end_with_the_ingest(ingest_pid)
+    atexit.register(exit_at_once)
+
+
+def exit_at_once() -> None:
+    """A worker's last step (the first exit handler to run): by now it has sent every result and
+    multiprocessing has flushed its queues, so it leaves at once instead of letting Python take
+    torch and the models apart, which costs each worker 0.6 s of CPU at the end of every ingest."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
 def end_with_the_ingest(ingest_pid: int) -> None:
-    """A local worker's first step: on Linux, ask the kernel to end it when the ingest process
-    dies. An ingest killed with SIGKILL cannot stop its workers, and they would wait forever."""
+    """On Linux, ask the kernel to end this worker when the ingest process dies. An ingest killed
+    with SIGKILL cannot stop its workers, and they would wait forever."""
     if not sys.platform.startswith("linux"):
         return
     import ctypes
@@ -181,12 +201,13 @@ class LocalWorkers:
         self.window = 2 * count
         self.description = f"{count} worker processes, {self.threads} torch thread{'s' * (self.threads > 1)} each"
         self.pool = self._start()
+        self.stopping: threading.Thread | None = None
 
     def _start(self) -> ProcessPoolExecutor:
         # spawn: a fresh interpreter per worker; forking a process that has started torch's
         # threads can hang the child.
         return ProcessPoolExecutor(max_workers=self.count, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=end_with_the_ingest, initargs=(os.getpid(),))
+                                   initializer=start_worker, initargs=(os.getpid(),))
 
     def submit(self, work: Work, model_version: str, extractor_version: str) -> Future:
         return self.pool.submit(process_batch, work, self.spec, model_version, extractor_version, self.threads)
@@ -197,8 +218,18 @@ class LocalWorkers:
         self.pool = self._start()
         return True
 
+    def release(self) -> None:
+        """No more batches: the workers exit while the ingest finishes its run. A worker takes
+        about 0.6 s to exit (torch and the models let go), which the end-of-run stages overlap."""
+        if self.stopping is None:
+            self.stopping = threading.Thread(target=self.pool.shutdown, kwargs={"wait": True, "cancel_futures": True},
+                                             name="claims-workers-exit", daemon=True)
+            self.stopping.start()
+
     def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        """Stop the workers (if release() has not) and wait until they have exited."""
+        self.release()
+        self.stopping.join()
 
 
 class DaskWorkers:
@@ -227,6 +258,9 @@ class DaskWorkers:
 
     def replace_broken(self) -> bool:
         return False  # the scheduler retries a task whose worker died, then reports it (KilledWorker)
+
+    def release(self) -> None:
+        pass  # the cluster's workers are not ours to stop
 
     def close(self) -> None:
         self.client.close()

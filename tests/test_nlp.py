@@ -4,6 +4,8 @@ and annotation in pieces."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -203,3 +205,33 @@ def test_remembered_lemmas_are_stanzas_own(model_spec):
         finally:
             nlp.MAX_REMEMBERED_LEMMAS = old_limit
     assert {"say", "official", "count", "mayor"} <= set(expected)
+
+
+def test_a_loaded_pipeline_builds_no_optimizer_and_leaves_torch_dynamo_unloaded(tmp_path):
+    # A torch optimizer imports torch._dynamo, 1.4 s of every process start; nothing at run time trains.
+    script = (
+        "import sys\n"
+        "from claims.nlp import annotate, load_pipeline, resolve_model\n"
+        "from claims.types import Article\n"
+        "spec = resolve_model()\n"
+        "pipeline = load_pipeline(spec)\n"
+        "(parsed,) = annotate([Article(text='The minister said on Monday that taxes would rise.', source='a', format='txt')], spec)\n"
+        "assert parsed.sentences and parsed.sentences[0].words\n"
+        "print(pipeline.processors['tokenize'].trainer.optimizer, 'torch._dynamo' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["None", "False"]
+
+
+def test_stanzas_optimizer_builder_is_back_after_loading(model_spec):
+    from stanza.models.common import utils
+
+    from claims.nlp import load_pipeline, no_optimizers
+
+    before = utils.get_optimizer
+    with no_optimizers():
+        assert utils.get_optimizer is not before
+    assert utils.get_optimizer is before
+    load_pipeline(model_spec)
+    assert utils.get_optimizer is before

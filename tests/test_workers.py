@@ -177,3 +177,26 @@ def test_a_script_without_a_main_guard_gets_errors_that_say_so(tmp_path):
     assert "ERRORS 3" in done.stdout
     assert 'if __name__ == \\"__main__\\"' in done.stdout or 'if __name__ == "__main__"' in done.stdout
     assert "Safe importing of main module" in done.stderr  # Python's own word, from the worker
+
+
+def test_the_ingest_process_imports_no_torch_when_workers_annotate(tmp_path):
+    # Reading, planning and storing need no torch; importing it would cost the ingest 1 s before
+    # its workers could start.
+    script = "import sys\nimport claims.cli, claims.pipeline, claims.workers\nprint('torch' in sys.modules)\n"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+
+
+def test_released_workers_have_exited_when_the_engine_closes(model_spec):
+    from claims.workers import LocalWorkers, Work
+
+    engine = LocalWorkers(model_spec, 2)
+    articles = [pipeline.Article(text="Nothing here was said by anyone.", source=f"a{n}", format="txt") for n in range(2)]
+    outcomes = engine.submit(Work(articles[:1], [None]), model_spec.version, pipeline.EXTRACTOR_VERSION).result(timeout=300)
+    assert outcomes[0].parsed is not None and outcomes[0].failed_stage is None
+    processes = list(engine.pool._processes.values())
+    assert processes
+    engine.release()
+    engine.close()
+    assert all(process.exitcode == 0 for process in processes)  # left at once, and cleanly

@@ -15,8 +15,8 @@ from claims.extract.lexicon import CUE_VERBS
 from claims.extract.quotes import Quote
 from claims.extract.rules import Found
 from claims.extract.tree import Tree
-from claims.sequence import SHAPES, shape_id
 from claims.types import ParsedSentence, Word
+from claims.word_shapes import SHAPES, shape_id
 
 UPOS = "ADJ ADP ADV AUX CCONJ DET INTJ NOUN NUM PART PRON PROPN PUNCT SCONJ SYM VERB X".split()
 DEPRELS = ("acl advcl advmod amod appos aux case cc ccomp clf compound conj cop csubj dep det discourse "
