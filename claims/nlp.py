@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -175,6 +176,9 @@ def _silence_unsupported_language_warning() -> None:
         logger.addFilter(_QuietUnsupportedLanguage())
 
 
+_PATCHING_STANZA = threading.Lock()
+
+
 @contextmanager
 def no_optimizers() -> Iterator[None]:
     """While stanza loads a pipeline, its processors build no optimizer.
@@ -186,12 +190,13 @@ def no_optimizers() -> Iterator[None]:
     """
     from stanza.models.common import utils
 
-    build_optimizer = utils.get_optimizer
-    utils.get_optimizer = lambda *args, **kwargs: None
-    try:
-        yield
-    finally:
-        utils.get_optimizer = build_optimizer
+    with _PATCHING_STANZA:  # two threads loading at once (a Dask worker) must not save each other's stand-in
+        build_optimizer = utils.get_optimizer
+        utils.get_optimizer = lambda *args, **kwargs: None
+        try:
+            yield
+        finally:
+            utils.get_optimizer = build_optimizer
 
 
 @lru_cache(maxsize=2)
