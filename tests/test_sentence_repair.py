@@ -118,3 +118,46 @@ def test_the_pipeline_parses_repaired_sentences_as_one_tree():
     assert [w.index for w in first.words] == list(range(1, len(first.words) + 1))
     assert sum(w.head == 0 for w in first.words) == 1
     assert all(text[w.start : w.end] == w.text for s in parsed.sentences for w in s.words)
+
+
+def test_a_split_after_a_title_abbreviation_before_its_name_is_undone():
+    text = "Texas Sen. Ted Cruz says it fails. Rep. Gabby Giffords left."
+    split = split_as(text, [["Texas", "Sen."], ["Ted", "Cruz", "says", "it", "fails", "."],
+                            ["Rep."], ["Gabby", "Giffords", "left", "."]])
+    repaired = repair_sentences(split, text)
+    assert texts(text, repaired) == ["Texas Sen. Ted Cruz says it fails.", "Rep. Gabby Giffords left."]
+    assert [d["id"] for d in renumber(repaired[0])] == list(range(1, 9))
+
+
+def test_a_title_whose_period_was_cut_off_becomes_one_token_again():
+    text = "It backs Sen. Ted Cruz now."
+    split = split_as(text, [["It", "backs", "Sen", "."], ["Ted", "Cruz", "now", "."]])
+    split[0][2]["misc"] = "SpaceAfter=No"
+    (sentence,) = repair_sentences(split, text)
+    assert [d["text"] for d in sentence] == ["It", "backs", "Sen.", "Ted", "Cruz", "now", "."]
+    assert all(text[d["start_char"] : d["end_char"]] == d["text"] for d in sentence)
+    assert "misc" not in sentence[2]  # a space follows "Sen." now
+
+
+def test_a_month_abbreviation_joins_its_day():
+    text = "The vote is on Jan. 1 in Iowa."
+    split = split_as(text, [["The", "vote", "is", "on", "Jan."], ["1", "in", "Iowa", "."]])
+    assert texts(text, repair_sentences(split, text)) == ["The vote is on Jan. 1 in Iowa."]
+
+
+@pytest.mark.parametrize("first, second", [
+    (["He", "lives", "on", "Main", "St."], ["The", "house", "is", "old", "."]),  # a street ends sentences
+    (["It", "came", "to", "the", "U.S."], ["Then", "it", "left", "."]),
+    (["Ask", "the", "Rev."], ["and", "his", "wife", "."]),  # a title, but no name after it
+    (["It", "ended", "in", "Jan."], ["Then", "it", "rained", "."]),  # a month with no day
+    (["She", "said", "no", "."], ["Sen.", "Cruz", "agreed", "."]),
+])
+def test_other_abbreviations_and_titles_without_a_name_keep_their_sentence_end(first, second):
+    text = " ".join(" ".join(sentence) for sentence in (first, second)).replace(" .", ".")
+    assert repair_sentences(split_as(text, [first, second]), text) is None
+
+
+def test_a_title_at_a_paragraph_end_is_not_joined_to_the_next_paragraph():
+    text = "A note to Sen.\n\nTed Cruz replied."
+    split = split_as(text, [["A", "note", "to", "Sen."], ["Ted", "Cruz", "replied", "."]])
+    assert repair_sentences(split, text) is None
