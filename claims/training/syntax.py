@@ -161,6 +161,9 @@ def main(argv: list[str] | None = None) -> None:
     add_data_option(parser)
     parser.add_argument("--work", type=Path, default=Path("build/syntax"), help="vector cache and checkpoints")
     parser.add_argument("--out", type=Path, default=bundled_model_dir() / SYNTAX_FILE)
+    parser.add_argument("--encoder", type=Path, default=ENCODER_PATH,
+                        help="the context encoder whose vectors the heads read (default: the bundled one); heads "
+                             "trained on another encoder load only beside it, e.g. one claims.training.finetune made")
     parser.add_argument("--epochs", type=int, default=12)
     parser.add_argument("--hidden", type=int, default=200)
     parser.add_argument("--layers", type=int, default=2)
@@ -199,7 +202,7 @@ def train_heads(args: argparse.Namespace, data: Path, rng: random.Random) -> Non
     ner_dev = read_silver_ner(data / "polnear" / "corenlp-ner" / "dev.bio")
     if args.limit:
         train, dev, ner_train, ner_dev = (examples[: args.limit] for examples in (train, dev, ner_train, ner_dev))
-    encoder = ContextEncoder.load(ENCODER_PATH)
+    encoder = ContextEncoder.load(args.encoder)
     for name, examples in (("syntax-train", train), ("syntax-dev", dev), ("ner-train", ner_train), ("ner-dev", ner_dev)):
         attach_vectors(examples, encoder, args.work / f"{name}.pt")
     pretrain_vocab, pretrain = load_pretrain()
