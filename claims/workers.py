@@ -219,8 +219,8 @@ class LocalWorkers:
         return True
 
     def release(self) -> None:
-        """No more batches: the workers exit while the ingest finishes its run. A worker takes
-        about 0.6 s to exit (torch and the models let go), which the end-of-run stages overlap."""
+        """No more batches: the workers exit (exit_at_once) while the ingest finishes its run;
+        close() waits for them."""
         if self.stopping is None:
             self.stopping = threading.Thread(target=self.pool.shutdown, kwargs={"wait": True, "cancel_futures": True},
                                              name="claims-workers-exit", daemon=True)
