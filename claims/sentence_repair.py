@@ -171,13 +171,15 @@ def ends_with_abbreviation_of_what_follows(previous: list[dict[str, Any]], sente
                                            text: str) -> bool:
     """``previous`` ends with a title's abbreviation and ``sentence`` starts with a capital (the name),
     or it ends with a month's abbreviation and ``sentence`` starts with a digit (the day)."""
-    last = [(position, token) for position, token in tokens(previous)][-2:]
+    last = tokens(previous)[-2:]
     words = [text[token["start_char"] : token["end_char"]] for _, token in last]
     if words and len(words[-1]) > 1 and words[-1].endswith("."):
         abbreviation = words[-1][:-1]  # "Sen."
     elif len(words) == 2 and words[-1] == "." and last[0][1]["end_char"] == last[1][1]["start_char"]:
         abbreviation = words[0]  # "Sen" "." (the period cut off)
     else:
+        return False
+    if not abbreviation[:1].isupper():  # "a sales rep." ends a sentence; the title is "Rep."
         return False
     first = text[sentence_start(sentence)]
     if abbreviation.lower() in TITLE_ABBREVIATIONS:
@@ -190,9 +192,9 @@ def glue_cut_period(sentence: list[dict[str, Any]], text: str) -> None:
     if len(sentence) < 2:
         return
     word, period = sentence[-2], sentence[-1]
-    plain = not isinstance(word["id"], (tuple, list)) and not isinstance(period["id"], (tuple, list))
-    if plain and text[period["start_char"] : period["end_char"]] == "." and word["end_char"] == period["start_char"] \
-            and len(tokens(sentence)) >= 2 and tokens(sentence)[-2][0] == len(sentence) - 2:
+    plain = [position for position, _ in tokens(sentence)[-2:]] == [len(sentence) - 2, len(sentence) - 1] \
+        and not isinstance(word["id"], (tuple, list))  # two tokens, neither a multi-word token
+    if plain and text[period["start_char"] : period["end_char"]] == "." and word["end_char"] == period["start_char"]:
         glued = {key: value for key, value in word.items() if key != "misc"}  # misc: SpaceAfter=No, now untrue
         glued.update(text=text[word["start_char"] : period["end_char"]], end_char=period["end_char"])
         if "misc" in period:

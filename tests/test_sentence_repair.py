@@ -151,6 +151,7 @@ def test_a_month_abbreviation_joins_its_day():
     (["Ask", "the", "Rev."], ["and", "his", "wife", "."]),  # a title, but no name after it
     (["It", "ended", "in", "Jan."], ["Then", "it", "rained", "."]),  # a month with no day
     (["She", "said", "no", "."], ["Sen.", "Cruz", "agreed", "."]),
+    (["She", "is", "a", "sales", "rep."], ["Her", "boss", "is", "not", "."]),  # lower case: not the title
 ])
 def test_other_abbreviations_and_titles_without_a_name_keep_their_sentence_end(first, second):
     text = " ".join(" ".join(sentence) for sentence in (first, second)).replace(" .", ".")
