@@ -56,11 +56,27 @@ def initials(name: str) -> str:
 
 
 def is_pronoun(source: str) -> bool:
-    """A source of pointing words only ("he", "He he", "who", "I")."""
+    """A source of pointing words only ("he", "He he", "who", "I"), or "the" and a role noun
+    ("the senator", claims.extract.coref.role_description): both point back at a speaker."""
+    from claims.extract.coref import role_description
     from claims.names import POINTING_WORDS
+    from claims.types import Span
 
     found = words(source)
+    if role_description(source, [Span(0, len(source))]) is not None:
+        return True
     return bool(found) and all(w in POINTING_WORDS for w in found)
+
+
+def pronoun_named_speakers(db) -> dict:
+    """Speakers a reader sees called by a pronoun ("who", "they", "it"): the rows and their claims."""
+    rows = db.execute("SELECT name, claim_count FROM speakers WHERE speaker_type != 'publication'").fetchall()
+    named = [(name, count) for name, count in rows if name and is_pronoun(name)
+             and not name.casefold().startswith("the ")]
+    counts = Counter()
+    for name, count in named:
+        counts[name.casefold()] += count
+    return {"speakers": len(named), "claims": sum(c for _, c in named), "by_name": dict(counts.most_common(12))}
 
 
 def names_speaker(source: str, names: list[str]) -> bool:
@@ -197,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         db = open_db(db_path)
         figures["extractor_version"] = db.execute("SELECT max(extractor_version) FROM claims").fetchone()[0]
         figures.update(speaker_precision(db, args.top))
+        figures["pronoun_named"] = pronoun_named_speakers(db)
         db.close()
         if args.eval_dev and dev_rows:
             figures["dev"] = dev_scores_by_type(dev_rows)
@@ -205,7 +222,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"misattributed (source neither names the speaker nor is a pronoun): {figures['misattributed']} of "
           f"{figures['claims_with_source']} claims with a source and a named speaker ({figures['share']:.2%})")
     print(f"top {figures['top']} speakers: {figures['top_misattributed']} of {figures['top_claims_with_source']} "
-          f"({figures['top_share']:.2%})\n")
+          f"({figures['top_share']:.2%})")
+    pronouns = figures["pronoun_named"]
+    print(f"speakers called by a pronoun: {pronouns['speakers']} rows, {pronouns['claims']} claims "
+          f"({', '.join(f'{k} {v}' for k, v in pronouns['by_name'].items())})\n")
     print(table(["type", "claims with source", "misattributed"],
                 [[t, str(v["claims_with_source"]), str(v["misattributed"])] for t, v in figures["by_type"].items()]))
     print()

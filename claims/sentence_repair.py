@@ -13,7 +13,8 @@ that these rules undo are of three kinds, each seen in news text:
 - a split after a title's abbreviation, before the name it belongs to: ``Texas Sen. ▌ Ted Cruz
   says ...`` (about 1 sentence in 110 of PolNeAR train: Sen., Rep., Gov., Capt., Gen., Rev. ...),
   and after a month's abbreviation before its day (``on Jan. ▌ 1``). Where the tokenizer also cut
-  the period off the abbreviation (``Sen`` ``.``), the two become one token again.
+  the period off the abbreviation (``Sen`` ``.``), the two become one token again; likewise a split
+  after "v." or "vs." between two names (``Roe v. ▌ Wade``).
 
 The input and output are stanza Documents as the tokenize (and mwt) processors leave them; the
 repaired document is rebuilt from its token dicts, so offsets into the text stay exact.
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
-REPAIRS_VERSION = "sentences-2"  # bump when a rule changes: stored parses are made again
+REPAIRS_VERSION = "sentences-3"  # bump when a rule changes: stored parses are made again
 
 CLOSING_MARKS = {"\u201d", "\u2019", '"', "'", ")", "]", "\u00bb"}  # ” ’ " ' ) ] »
 ALWAYS_CLOSING = {"\u201d", "\u2019", ")", "]"}  # marks that never open a quotation or bracket
@@ -33,6 +34,8 @@ SENTENCE_END_MARKS = {"?", "!"}
 TITLE_ABBREVIATIONS = {"sen", "sens", "rep", "reps", "gov", "govs", "lt", "gen", "gens", "col", "maj", "capt",
                        "cmdr", "adm", "sgt", "cpl", "pvt", "rev", "msgr", "pres", "prof", "dr", "mr", "mrs", "ms",
                        "messrs", "atty", "supt", "amb"}
+# "versus" between two parties' names: a court case ("Roe v. Wade") or a match ("Lakers vs. Celtics").
+VERSUS_ABBREVIATIONS = {"v", "vs"}
 MONTH_ABBREVIATIONS = {"jan", "feb", "aug", "sep", "sept", "oct", "nov", "dec"}  # AP style's (before a day)
 
 
@@ -169,8 +172,9 @@ def ends_with_quoted_question(sentence: list[dict[str, Any]], text: str) -> bool
 
 def ends_with_abbreviation_of_what_follows(previous: list[dict[str, Any]], sentence: list[dict[str, Any]],
                                            text: str) -> bool:
-    """``previous`` ends with a title's abbreviation and ``sentence`` starts with a capital (the name),
-    or it ends with a month's abbreviation and ``sentence`` starts with a digit (the day)."""
+    """``previous`` ends with a title's abbreviation (or "v.", "vs.") and ``sentence`` starts with a
+    capital (the name), or it ends with a month's abbreviation and ``sentence`` starts with a digit
+    (the day)."""
     last = tokens(previous)[-2:]
     words = [text[token["start_char"] : token["end_char"]] for _, token in last]
     if words and len(words[-1]) > 1 and words[-1].endswith("."):
@@ -179,9 +183,11 @@ def ends_with_abbreviation_of_what_follows(previous: list[dict[str, Any]], sente
         abbreviation = words[0]  # "Sen" "." (the period cut off)
     else:
         return False
+    first = text[sentence_start(sentence)]
+    if abbreviation.lower() in VERSUS_ABBREVIATIONS:
+        return first.isupper()
     if not abbreviation[:1].isupper():  # "a sales rep." ends a sentence; the title is "Rep."
         return False
-    first = text[sentence_start(sentence)]
     if abbreviation.lower() in TITLE_ABBREVIATIONS:
         return first.isupper()
     return abbreviation.lower() in MONTH_ABBREVIATIONS and first.isdigit()

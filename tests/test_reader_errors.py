@@ -313,21 +313,28 @@ def test_a_source_naming_someone_else_is_not_joined_to_the_speaker():
 @pytest.mark.parametrize("source, several", [
     ("Bernie Sanders and Republican nominee Donald Trump", True), ("Hillary Clinton or Tim Kaine", True),
     ("Esmaeil Baqaei, a spokesman for Iran", False), ("Hicks, a campaign spokeswoman", False),
+    # names joined in what the source says of the speaker: one speaker still
+    ("Gene Sperling, a former adviser to President Bill Clinton and President Obama", False),
+    ("Esmaeil Baqaei, who met Hillary Clinton and Tim Kaine", False),
 ])
 def test_coordinated_sources_are_several_speakers(source, several):
     text = source + " said."
     entities = []
-    for name in ("Bernie Sanders", "Donald Trump", "Hillary Clinton", "Tim Kaine", "Esmaeil Baqaei", "Hicks"):
+    for name in ("Bernie Sanders", "Donald Trump", "Hillary Clinton", "Tim Kaine", "Esmaeil Baqaei", "Hicks",
+                 "Gene Sperling", "Bill Clinton", "Obama"):
         if name in text:
             entities.append(Entity(name, "PER", text.index(name), text.index(name) + len(name)))
     if "Iran" in text:
         entities.append(Entity("Iran", "LOC", text.index("Iran"), text.index("Iran") + 4))
-    assert coordinated_names([Span(0, len(source))], entities, text) is several
-    item = found_with(text, source, "Donald Trump" if several else "Esmaeil Baqaei")
+    speaker = "Donald Trump" if several else source.split(",")[0]
+    assert coordinated_names([Span(0, len(source))], entities, text, speaker) is several
+    item = found_with(text, source, speaker)
     keep_named_speakers([item], entities, text)
     if several:
         assert item.attribution.speaker == source and item.attribution.speaker_local
         assert item.attribution.speaker_type == UNKNOWN
+    else:
+        assert item.attribution.speaker == speaker
 
 
 def test_coordinated_speakers_in_an_article_are_kept_apart(extract):
@@ -373,3 +380,101 @@ def test_leading_person_name_only_for_a_name_standing_alone_or_set_off():
     assert name("Donald Trump supporters", "Donald Trump") is None
     assert name("Clinton\u2019s aides", "Clinton") is None
     assert name("supporters of Donald Trump", "Donald Trump") is None
+
+
+# -- 6. a speaker is called by their name: titles, appositives and the comma after them off --------
+
+
+@pytest.mark.parametrize("text, source_word, speaker", [
+    ("But the other candidate on the stage, former Secretary of State Hillary Clinton, drew a contrast, "
+     "saying that concerns about job loss are overblown.", "Secretary", "Hillary Clinton"),
+    ("Massachusetts Secretary of State William Galvin said the polling place never closed.", "Galvin",
+     "William Galvin"),
+    ("\u201cYou can aim for a lot of targeted policies,\u201d said Gene B. Sperling, a former top economic adviser "
+     "to President Bill Clinton and President Obama.", "Sperling", "Gene B. Sperling"),
+])
+def test_a_speaker_is_called_by_their_name_alone(extract, text, source_word, speaker):
+    article, _, found = extract(text)
+    hits = [a for a in found if source_word in text_of(article, a.source)]
+    assert hits and all(a.speaker == speaker and a.speaker_type == PERSON for a in hits)
+
+
+# -- 7. "the senator": the person the article gave that role ----------------------------------------
+
+
+@pytest.mark.parametrize("text, source, speaker", [
+    ("Sen. Bernie Sanders spoke in Flint on Sunday. \u201cI apologize to nobody for that,\u201d the senator said.",
+     "the senator", "Bernie Sanders"),
+    ("\u201cHe is the most human of them,\u201d wrote Shen Dingli, a columnist for the Global Times. "
+     "Trump has one thing in common with Chinese voters, the columnist suggested.", "the columnist", "Shen Dingli"),
+    ("Gov. Chris Christie toured the shore on Monday. The governor said the rebuilding would take years.",
+     "The governor", "Chris Christie"),
+])
+def test_the_role_of_a_person_named_before_is_that_person(extract, text, source, speaker):
+    article, _, found = extract(text)
+    hits = by_source(article, found, source)
+    assert hits and all(a.speaker == speaker and a.speaker_type == PERSON for a in hits)
+
+
+def test_a_role_no_one_had_stays_unnamed(extract):
+    article, _, found = extract("Trump met Gov. Chris Christie on Monday. The spokesman said the meeting went well.")
+    hits = by_source(article, found, "The spokesman")
+    assert hits and all(a.speaker is None for a in hits)
+
+
+@pytest.mark.parametrize("text, role", [
+    ("the senator", "senator"), ("The former governor", "governor"), ("the columnist", "columnist"),
+    ("the White House spokesman", None), ("Senator Sanders", None), ("the campaign", None), ("the senators", None),
+])
+def test_role_descriptions(text, role):
+    from claims.extract.coref import role_description
+
+    assert role_description(text, [Span(0, len(text))]) == role
+
+
+# -- 8. a surname the tagger read as a place --------------------------------------------------------
+
+
+def test_a_surname_read_as_a_place_is_the_person_named_in_full(extract):
+    text = ("Minnesota Gov. Mark Dayton is a superdelegate for Hillary Clinton. Dayton says caucuses "
+            "\u201care such an unknown\u201d because so many things can come up.")
+    article, _, found = extract(text)
+    hits = by_source(article, found, "Dayton")
+    assert hits and all(a.speaker == "Mark Dayton" and a.speaker_type == PERSON for a in hits)
+
+
+def test_a_place_with_no_namesake_stays_a_place(extract):
+    article, _, found = extract("Officials in Jackson said the water plant would reopen. Jackson said it would not.")
+    for a in found:
+        assert a.speaker != "Mark Dayton" and (a.speaker_type != PERSON or a.speaker is None or " " not in a.speaker)
+
+
+# -- 9. "we" in the article's own voice --------------------------------------------------------------
+
+
+def test_we_in_the_articles_own_voice_is_the_publication(extract):
+    article, _, found = extract("Each week, we ask 30 smart political types who they think is the strongest "
+                                "candidate in the field.")
+    hits = by_source(article, found, "we")
+    assert hits and all(a.speaker_type == PUBLICATION and a.speaker is None for a in hits)
+
+
+def test_we_in_a_quotation_is_not_the_publication(extract):
+    article, _, found = extract("\u201cWe ask voters every week what they think,\u201d the pollster said.")
+    assert all(a.speaker_type != PUBLICATION for a in by_source(article, found, "We"))
+
+
+# -- 10. "who" is called by the phrase it stands for -------------------------------------------------
+
+
+def test_an_unnamed_who_is_called_by_its_antecedent(extract):
+    from claims.store.speaker_keys import speaker_key
+
+    text = ("Rubio has won support from members of Congress and governors who see him as the most viable "
+            "alternative to the billionaire.")
+    article, _, found = extract(text)
+    hits = by_source(article, found, "who")
+    assert hits
+    for a in hits:
+        _, name, _ = speaker_key(article, a)
+        assert name != "who" and "governors" in name and a.speaker_local

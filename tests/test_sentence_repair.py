@@ -145,7 +145,18 @@ def test_a_month_abbreviation_joins_its_day():
     assert texts(text, repair_sentences(split, text)) == ["The vote is on Jan. 1 in Iowa."]
 
 
+@pytest.mark.parametrize("first, second, joined", [
+    (["It", "overturned", "Roe", "v."], ["Wade", "in", "2022", "."], "It overturned Roe v. Wade in 2022."),
+    (["The", "Walmart", "Stores", "v."], ["Dukes", "ruling", "stands", "."], "The Walmart Stores v. Dukes ruling stands."),
+    (["Lakers", "vs."], ["Celtics", "is", "sold", "out", "."], "Lakers vs. Celtics is sold out."),
+])
+def test_a_split_after_versus_between_two_names_is_undone(first, second, joined):
+    text = " ".join(" ".join(sentence) for sentence in (first, second)).replace(" .", ".")
+    assert texts(text, repair_sentences(split_as(text, [first, second]), text)) == [joined]
+
+
 @pytest.mark.parametrize("first, second", [
+    (["Who", "is", "it", "vs."], ["the", "rest", "?"]),  # no name after it
     (["He", "lives", "on", "Main", "St."], ["The", "house", "is", "old", "."]),  # a street ends sentences
     (["It", "came", "to", "the", "U.S."], ["Then", "it", "left", "."]),
     (["Ask", "the", "Rev."], ["and", "his", "wife", "."]),  # a title, but no name after it

@@ -31,6 +31,7 @@ from claims.names import (
     MALE_PRONOUNS,
     PLURAL_PRONOUNS,
     REFLEXIVE,
+    TITLE_TABLE,
     PersonName,
     given_name_gender,
     known_channel,
@@ -73,6 +74,7 @@ def acronyms(text: str) -> dict[str, str]:
 
 
 FIRST_PERSON = frozenset({"i", "me"})
+FIRST_PERSON_PLURAL = frozenset({"we", "us"})
 # Words of a byline that name a desk or an outlet, not a person ("Breitbart News", "AP staff").
 BYLINE_NOT_PERSON = frozenset({"staff", "press", "editors", "editorial", "board", "wire", "wires", "desk",
                                "team", "reports", "reporters", "correspondent", "none"}) | ORGANIZATION_NAME_ENDINGS
@@ -181,6 +183,12 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
         governing = governing_attribution(item, by_cue_word) if item.inherited else None
         first_person = (head is not None and head.text.lower() in FIRST_PERSON and attribution.speaker is None
                         and bool(attribution.source))
+        if (head is not None and head.text.lower() in FIRST_PERSON_PLURAL and attribution.speaker is None
+                and attribution.source and not in_quotation(attribution.source, quotes or [], text)
+                and transcript_label(text, attribution.source[0].start) is None):
+            # "Each week, we ask 30 political insiders ...": "we" in the article's own voice is the outlet.
+            attribution.speaker, attribution.speaker_type, attribution.speaker_local = None, PUBLICATION, False
+            continue
         if first_person and not in_quotation(attribution.source, quotes or [], text):
             label = transcript_label(text, attribution.source[0].start)
             if label is None:
@@ -207,10 +215,24 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
             elif isinstance(antecedent, Entity):
                 attribution.speaker, attribution.speaker_type = strip_possessive(antecedent.text), PERSON
                 attribution.confidence = min(attribution.confidence, 0.6)
+        elif attribution.speaker is None and (noun := role_description(text, attribution.source)) is not None:
+            # "the senator said", "the columnist suggested": the person the article gave that role.
+            described = person_with_role(noun, people, entities, text, attribution.cue[0].start)
+            if isinstance(described, Attribution):
+                copy_speaker(described, attribution)
+            elif isinstance(described, Entity):
+                attribution.speaker, attribution.speaker_type = strip_possessive(described.text), PERSON
+            if described is not None:
+                attribution.confidence = min(attribution.confidence, 0.7)
         elif head is not None and head.text.lower() in PLURAL_PRONOUNS and attribution.speaker is None and groups:
             copy_speaker(groups[-1], attribution)
             attribution.confidence = min(attribution.confidence, 0.6)
         elif attribution.speaker and attribution.speaker_type in (PERSON, UNKNOWN) and is_surname_only(attribution.speaker):
+            source_text = " ".join(text[span.start : span.end] for span in attribution.source)
+            resolve_surname(attribution, people, entities, genders, source_text)
+        elif surname_read_as_place(attribution, people, entities):
+            # "Dayton says" in an article about Gov. Mark Dayton: the tagger read the surname as the city.
+            attribution.speaker_type = PERSON
             source_text = " ".join(text[span.start : span.end] for span in attribution.source)
             resolve_surname(attribution, people, entities, genders, source_text)
         if attribution.speaker and attribution.speaker_type == PERSON:
@@ -359,6 +381,58 @@ def resolve_surname(attribution: Attribution, people: list[Attribution], entitie
         attribution.speaker_type = PERSON
 
 
+# Nouns that, after "the", point back at a person the article named with that role or title.
+ROLE_NOUNS = frozenset(word for word, flags in TITLE_TABLE.items()
+                       if flags & {"title", "role", "descriptor"} and not flags & {"abbr", "honorific", "modifier"}
+                       and word.isalpha()) - {
+    # not a person ("the campaign"), mostly an adjective ("the first"), or a word for an anonymous
+    # source that points back at no named person ("the official")
+    "campaign", "first", "presidential", "presumptive", "democratic", "gop", "independent", "liberal",
+    "conservative", "progressive", "official", "head", "chief", "major", "father", "lady"}
+# The abbreviations a title is written with before a name ("Sen. Bernie Sanders" is the senator).
+ROLE_ABBREVIATIONS = {"senator": ("sen.",), "representative": ("rep.",), "congressman": ("rep.",),
+                      "congresswoman": ("rep.",), "governor": ("gov.",), "general": ("gen.",),
+                      "professor": ("prof.",), "president": ("pres.",)}
+_ROLE_REACH = 60  # characters around a name in which its title or appositive role is looked for
+
+
+def role_description(text: str, source: list[Span]) -> str | None:
+    """The role noun of a source that is only "the" and that noun, an adjective allowed ("the
+    senator", "the former governor"); None for anything else (names, "the White House spokesman")."""
+    words = " ".join(text[s.start : s.end] for s in source).split()
+    if not 2 <= len(words) <= 3 or words[0].casefold() != "the" or not all(w.islower() for w in words[1:]):
+        return None
+    noun = words[-1]
+    return noun if noun in ROLE_NOUNS else None
+
+
+def person_with_role(noun: str, people: list[Attribution], entities: list[Entity], text: str,
+                     before: int) -> Attribution | Entity | None:
+    """The latest person before ``before`` written with this role: in a quoted speaker's source
+    ("Sen. Bernie Sanders said") or around a name ("Shen Dingli, a columnist for the paper")."""
+    forms = (noun, *ROLE_ABBREVIATIONS.get(noun, ()))
+
+    def has_role(words: str) -> bool:
+        return any(re.search(r"(?<![\w.])" + re.escape(form) + r"(?!\w)", words.casefold()) for form in forms)
+
+    for person in reversed(people):
+        if person.cue[0].start < before and has_role(" ".join(text[s.start : s.end] for s in person.source)):
+            return person
+    named = [e for e in entities if e.type == "PER" and e.end <= before
+             and has_role(text[max(e.start - _ROLE_REACH, 0) : e.start] + " " + text[e.end : min(e.end + _ROLE_REACH, before)]
+                          .split(".")[0])]
+    return named[-1] if named else None
+
+
+def surname_read_as_place(attribution: Attribution, people: list[Attribution], entities: list[Entity]) -> bool:
+    """A one-word place or body ("Dayton", "Jackson") that is the surname of a person the article
+    names in full; never an outlet of the registry ("Reuters")."""
+    name = (attribution.speaker or "").strip()
+    if attribution.speaker_type not in (GOVERNMENT, ORGANIZATION) or not name or " " in name or known_channel(name):
+        return False
+    return bool(namesakes(person_name(name), people, entities, attribution.cue[0].start))
+
+
 def governing_attribution(item: Found, by_cue_word: dict[tuple[int, int], Found]) -> Attribution | None:
     head_index = item.cue_word.head
     governing = by_cue_word.get((item.attribution.sentence_index, head_index))
@@ -427,18 +501,25 @@ def names_speaker(source: str, speaker: str) -> bool:
     return entry is not None and known_channel(speaker) == entry
 
 
-def coordinated_names(spans: list[Span], entities: list[Entity], text: str) -> bool:
-    """Whether the source names several people or bodies joined by "and"/"or"/commas ("Bernie
-    Sanders and Republican nominee Donald Trump")."""
+def coordinated_names(spans: list[Span], entities: list[Entity], text: str, speaker: str) -> bool:
+    """Whether the source names the speaker beside another person or body, joined by "and"/"or"
+    ("Bernie Sanders and Republican nominee Donald Trump"). Names joined further on, in what the
+    source says of the speaker ("Gene B. Sperling, an adviser to Bill Clinton and Barack Obama"),
+    leave the speaker alone."""
     inside = sorted((e for e in entities if e.type in ("PER", "ORG", "LOC")
                      and any(s.start <= e.start and e.end <= s.end for s in spans)), key=lambda e: e.start)
-    gaps = [text[a.end : b.start] for a, b in zip(inside, inside[1:])]
-    return any(COORDINATORS.search(gap) and not _AFFILIATION_WORDS.search(gap) and len(gap) < 60 for gap in gaps)
+    joined = [(a, b) for a, b in zip(inside, inside[1:])
+              if COORDINATORS.search(gap := text[a.end : b.start]) and not _AFFILIATION_WORDS.search(gap) and len(gap) < 60]
+    if not joined:
+        return False
+    if not any(names_speaker(e.text, speaker) for e in inside):
+        return True  # the names joined are all there is; none of them alone is the speaker
+    return any(names_speaker(a.text, speaker) or names_speaker(b.text, speaker) for a, b in joined)
 
 
 def keep_named_speakers(found: list[Found], entities: list[Entity], text: str) -> None:
     """A speaker stays joined to a claim only when its source names that speaker or is a pronoun
-    resolved to it. Coordinated sources ("A and B said") are several speakers: kept to the article
+    (or "the senator") resolved to it. Coordinated sources ("A and B said") are several speakers: kept to the article
     under the phrase, never one of them; a source that names someone else is kept to the article
     under its own words."""
     for item in found:
@@ -446,9 +527,9 @@ def keep_named_speakers(found: list[Found], entities: list[Entity], text: str) -
         if not attribution.speaker or not attribution.source or attribution.speaker_type == PUBLICATION:
             continue
         source = " ".join(text[s.start : s.end] for s in attribution.source)
-        if pointing_only(source):
-            continue
-        if coordinated_names(attribution.source, entities, text):
+        if pointing_only(source) or role_description(text, attribution.source) is not None:
+            continue  # "he", "the senator": resolved to the speaker in resolve_article
+        if coordinated_names(attribution.source, entities, text, attribution.speaker):
             if attribution.speaker_local and attribution.speaker == source:
                 continue
             attribution.speaker, attribution.speaker_type, attribution.speaker_local = source, UNKNOWN, True

@@ -196,7 +196,10 @@ def phrase_head(tree: Tree, words: list[Word], cue: Word) -> Word:
     """The head of the marked source words: the cue's subject or agent among them when there is
     one, else the marked word highest in the tree (nearest the cue on a tie). When the parse makes
     several marked words the cue's subject ("Clinton supporters said" read as two subjects), the
-    last is the head: an English noun phrase ends in its head noun."""
+    last is the head: an English noun phrase ends in its head noun. Punctuation the tagger took in
+    with the phrase (the comma after "the other candidate, former Secretary of State Hillary
+    Clinton,") is never its head."""
+    words = [w for w in words if w.upos != "PUNCT"] or words
     indexes = {w.index for w in words}
     tops = [w for w in words if w.head not in indexes] or words
     subjects = [w for w in tops if w.head == cue.index and w.deprel.split(":")[0] in ("nsubj", "obl", "nmod")]

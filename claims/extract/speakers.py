@@ -115,6 +115,11 @@ def describe(found: Found, tree: Tree, text: str, entities: list[Entity], source
     head = found.source_head
     if head is not None:
         describe_source(found, source_tree or tree, head, text, entities)
+        if attribution.speaker is None and attribution.speaker_type in (ANONYMOUS, UNKNOWN):
+            # "governors who see him as ...": a relative pronoun no name stands for is called by
+            # the phrase it stands for, kept to its article, not by the pronoun.
+            attribution.speaker = antecedent_phrase(source_tree or tree, head, text)
+            attribution.speaker_local = attribution.speaker is not None or attribution.speaker_local
     if attribution.speaker is None and attribution.speaker_type in (ANONYMOUS, UNKNOWN):
         # The parse missed the name the source opens with ("Rep. Jim Jordan (R-Ohio), an
         # oversight panel member"): a named person is never an anonymous source.
@@ -256,6 +261,21 @@ def relative_antecedent(tree: Tree, pronoun: Word) -> Word | None:
     return None
 
 
+def antecedent_phrase(tree: Tree, pronoun: Word, text: str) -> str | None:
+    """The words of the noun phrase "who" stands for, its relative clause left out ("members of
+    Congress and governors" for the "who" of "... governors who see him"); None for any other word
+    or when it stands for no noun. Only "who": "which" and "that" may stand for a thing the parse
+    mistakes for a speaker ("won by twenty points, which suggests ...")."""
+    if pronoun.text.lower() not in ("who", "whom") or pronoun.upos not in ("PRON", "DET"):
+        return None
+    antecedent = relative_antecedent(tree, pronoun)
+    if antecedent is None or antecedent.upos not in ("PROPN", "NOUN"):
+        return None
+    preposition = {w.index for w in tree.kids(antecedent, "case")}  # "support from [members ...]"
+    return phrase_text(tree.subtree(antecedent, exclude={"acl", "acl:relcl", "punct", "parataxis", "advcl", "appos"},
+                                    skip=preposition), text)
+
+
 def anaphoric_phrase(tree: Tree, head: Word) -> bool:
     """A phrase that points back rather than names: "this statement", "these reports", "that"
     (a demonstrative, or a determiner this/that/these/those on a noun that is not a person's)."""
@@ -315,11 +335,14 @@ def coordinated(tree: Tree, head: Word) -> bool:
 def names_the_head(tree: Tree, head: Word, entity: Entity) -> bool:
     """Whether a name in the source is the head's own name (apposition, flat name, compound:
     "Senior researcher Mu Li") rather than a prepositional modifier of it ("aides to Gov. Chris
-    Christie"). A name the parse hangs elsewhere but the source span holds counts as the head's."""
+    Christie"). A name the parse hangs elsewhere but the source span holds counts as the head's,
+    and so does a modifier with no preposition of its own: the parse of "Massachusetts Secretary
+    of State William Galvin" hangs the name on "Secretary" as if it followed "of"."""
     word = next((w for w in tree.words if entity.start <= w.start < entity.end), None)
     inside = {w.index for w in tree.subtree(head)}
     while word is not None and word.index != head.index and word.index in inside:
-        if word.deprel.split(":")[0] in ("nmod", "obl", "acl", "advcl", "conj", "parataxis"):
+        relation = word.deprel.split(":")[0]
+        if relation in ("acl", "advcl", "conj", "parataxis") or relation in ("nmod", "obl") and tree.kids(word, "case"):
             return False
         word = tree.head_of(word)
     return True

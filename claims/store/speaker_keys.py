@@ -84,6 +84,9 @@ def speaker_key(article: Article, attribution: Attribution | None) -> tuple[str,
             return f"{kind}:{article.key}:{name_key(kind, name)}", name, kind
         return f"{kind}:{name_key(kind, name)}", name, kind
     source = joined_text(article.text, attribution.source)
+    if attribution.speaker_local and attribution.speaker and attribution.speaker.strip():
+        # An anonymous or unknown speaker the extractor named by the phrase a pronoun stands for.
+        source = single_spaces(attribution.speaker)
     if source:
         return f"{kind}:{article.key}:{normalize_name(source)}", source, kind
     # No source words: a hedge ("reportedly"), or a parse that found no subject.
