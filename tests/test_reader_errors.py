@@ -409,6 +409,8 @@ def test_a_speaker_is_called_by_their_name_alone(extract, text, source_word, spe
      "Trump has one thing in common with Chinese voters, the columnist suggested.", "the columnist", "Shen Dingli"),
     ("Gov. Chris Christie toured the shore on Monday. The governor said the rebuilding would take years.",
      "The governor", "Chris Christie"),
+    ("Sen. Marco Rubio of Florida campaigned in Ohio. The Florida senator said he would win the state.",
+     "The Florida senator", "Marco Rubio"),
 ])
 def test_the_role_of_a_person_named_before_is_that_person(extract, text, source, speaker):
     article, _, found = extract(text)
@@ -424,7 +426,9 @@ def test_a_role_no_one_had_stays_unnamed(extract):
 
 @pytest.mark.parametrize("text, role", [
     ("the senator", "senator"), ("The former governor", "governor"), ("the columnist", "columnist"),
-    ("the White House spokesman", None), ("Senator Sanders", None), ("the campaign", None), ("the senators", None),
+    ("The Florida senator", "senator"), ("the White House spokesman", "spokesman"), ("Senator Sanders", None),
+    ("the campaign", None), ("the senators", None), ("the senator’s aide", None), ("Trump's spokesman", None),
+    ("the former Florida state senator", None),
 ])
 def test_role_descriptions(text, role):
     from claims.extract.coref import role_description
@@ -478,3 +482,27 @@ def test_an_unnamed_who_is_called_by_its_antecedent(extract):
     for a in hits:
         _, name, _ = speaker_key(article, a)
         assert name != "who" and "governors" in name and a.speaker_local
+
+
+@pytest.mark.parametrize("text, source, speaker", [
+    ("It's still a rare presidential candidate who hopes to compete in Iowa while flouting the ethanol industry.",
+     "who", "a rare presidential candidate"),
+])
+def test_who_is_called_by_the_noun_phrase_not_its_clause(extract, text, source, speaker):
+    article, _, found = extract(text)
+    hits = by_source(article, found, source)
+    assert hits and all(a.speaker == speaker for a in hits)
+
+
+def test_a_question_word_is_not_named_after_a_number(extract):
+    article, _, found = extract("With the jobless rate still close to 5 percent, who wouldn't like to see 3.8 percent "
+                                "unemployment?")
+    assert all("percent" not in (a.speaker or "") for a in found)
+
+
+def test_a_historian_and_professor_is_one_speaker(extract):
+    text = ("\u201cFew can match Nancy Reagan,\u201d says Myra Gutin, a first lady historian and professor of "
+            "communications at Rider University.")
+    article, _, found = extract(text)
+    hits = [a for a in found if "Gutin" in text_of(article, a.source)]
+    assert hits and all(a.speaker == "Myra Gutin" and a.speaker_type == PERSON for a in hits)

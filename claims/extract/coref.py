@@ -397,11 +397,14 @@ _ROLE_REACH = 60  # characters around a name in which its title or appositive ro
 
 
 def role_description(text: str, source: list[Span]) -> str | None:
-    """The role noun of a source that is only "the" and that noun, an adjective allowed ("the
-    senator", "the former governor"); None for anything else (names, "the White House spokesman")."""
+    """The role noun of a source that is only "the", at most two modifiers and that noun ("the
+    senator", "the former governor", "The Florida senator", "the White House spokesman"); None
+    for anything else (a name, a possessive, a plural, a phrase that goes on)."""
     words = " ".join(text[s.start : s.end] for s in source).split()
-    if not 2 <= len(words) <= 3 or words[0].casefold() != "the" or not all(w.islower() for w in words[1:]):
+    if not 2 <= len(words) <= 4 or words[0].casefold() != "the":
         return None
+    if any(not re.fullmatch(r"[\w.-]+", w) for w in words[1:]):
+        return None  # "the senator's aide", "the senator, who": not the bare role
     noun = words[-1]
     return noun if noun in ROLE_NOUNS else None
 

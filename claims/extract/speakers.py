@@ -269,11 +269,26 @@ def antecedent_phrase(tree: Tree, pronoun: Word, text: str) -> str | None:
     if pronoun.text.lower() not in ("who", "whom") or pronoun.upos not in ("PRON", "DET"):
         return None
     antecedent = relative_antecedent(tree, pronoun)
-    if antecedent is None or antecedent.upos not in ("PROPN", "NOUN"):
+    if antecedent is None or not may_be_people(tree, antecedent):
         return None
     preposition = {w.index for w in tree.kids(antecedent, "case")}  # "support from [members ...]"
-    return phrase_text(tree.subtree(antecedent, exclude={"acl", "acl:relcl", "punct", "parataxis", "advcl", "appos"},
-                                    skip=preposition), text)
+    return phrase_text(tree.subtree(antecedent, exclude=NOT_IN_NOUN_PHRASE, skip=preposition), text)
+
+
+# Relations that hang a clause's parts on a noun that heads a clause ("It's still a rare candidate
+# who ...": "candidate" holds "It", "'s", "still"), and the relative clause itself.
+NOT_IN_NOUN_PHRASE = {"acl", "punct", "parataxis", "advcl", "appos", "nsubj", "csubj", "cop", "aux", "mark",
+                      "advmod", "expl", "discourse", "vocative", "obl", "ccomp", "xcomp", "dep"}
+
+
+def may_be_people(tree: Tree, noun: Word) -> bool:
+    """A name, or a noun for people ("members", "governors", "candidate"), itself or a conjunct;
+    not "5 percent" (the "who" of a question the parse read as a relative clause)."""
+    people_words = ANONYMOUS_NOUNS | GROUP_NOUNS | TITLE_FORMS | DESCRIPTORS
+    for word in (noun, *tree.kids(noun, "conj")):
+        if word.upos == "PROPN" or word.lemma.lower() in people_words or word.text.lower() in people_words:
+            return True
+    return False
 
 
 def anaphoric_phrase(tree: Tree, head: Word) -> bool:
@@ -329,6 +344,10 @@ def coordinated(tree: Tree, head: Word) -> bool:
     # candidates Hillary Clinton and Bernie Sanders").
     heads = [head, *(w for w in tree.kids(head, "appos", "flat") if w.upos == "PROPN")]
     conjuncts = [w for h in heads for w in tree.kids(h, "conj") if w.upos in ("PROPN", "NOUN", "PRON")]
+    # A common noun joined after the name's appositive belongs to the appositive, however parsed:
+    # "Myra Gutin, a historian and professor of communications" is one speaker.
+    described = [w.index for w in tree.kids(head, "appos") if w.upos == "NOUN"]
+    conjuncts = [w for w in conjuncts if not (w.upos == "NOUN" and described and min(described) < w.index)]
     return any(tree.kids(w, "cc") for w in conjuncts)
 
 
