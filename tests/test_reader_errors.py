@@ -506,3 +506,13 @@ def test_a_historian_and_professor_is_one_speaker(extract):
     article, _, found = extract(text)
     hits = [a for a in found if "Gutin" in text_of(article, a.source)]
     assert hits and all(a.speaker == "Myra Gutin" and a.speaker_type == PERSON for a in hits)
+
+
+@pytest.mark.parametrize("text, not_speaker", [
+    ("He dismissed efforts by some Republicans to spotlight their differences with Trump while saying they still "
+     "will vote for the nominee.", "Trump"),
+    ("She rejected the plan that Senator Elizabeth Warren offered, saying it would cost too much.", "Elizabeth Warren"),
+])
+def test_a_pronoun_does_not_point_at_a_name_written_after_it(extract, text, not_speaker):
+    _, _, found = extract(text)
+    assert found and all(a.speaker != not_speaker for a in found if a.speaker_type == PERSON)

@@ -208,7 +208,10 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
             pronoun = head.text.lower()
             gender = "male" if pronoun in MALE_PRONOUNS else "female" if pronoun in FEMALE_PRONOUNS else None
             antecedent = (latest_of_gender(people, gender)
-                          or named_person_before(entities, attribution.cue[0].start, gender))
+                          # a name before the pronoun itself: "He dismissed ... Trump ... while saying"
+                          # is not Trump
+                          or named_person_before(entities, min(span.start for span in attribution.source or attribution.cue),
+                                                 gender))
             if isinstance(antecedent, Attribution):
                 copy_speaker(antecedent, attribution)
                 attribution.confidence = min(attribution.confidence, 0.7)
