@@ -516,3 +516,14 @@ def test_a_historian_and_professor_is_one_speaker(extract):
 def test_a_pronoun_does_not_point_at_a_name_written_after_it(extract, text, not_speaker):
     _, _, found = extract(text)
     assert found and all(a.speaker != not_speaker for a in found if a.speaker_type == PERSON)
+
+
+def test_they_after_a_group_named_by_who_is_that_group(extract):
+    from claims.store.speaker_keys import speaker_key
+
+    text = ("Rubio has won support from members of Congress and governors who see him as the most viable "
+            "alternative to Trump. They said he would win Florida.")
+    article, _, found = extract(text)
+    who, they = by_source(article, found, "who"), by_source(article, found, "They")
+    assert who and they
+    assert speaker_key(article, they[0]) == speaker_key(article, who[0])

@@ -462,6 +462,7 @@ def named_person_before(entities: list[Entity], offset: int, gender: str | None 
 def copy_speaker(source: Attribution, target: Attribution) -> None:
     target.speaker = source.speaker
     target.speaker_type = source.speaker_type
+    target.speaker_local = source.speaker_local  # the same speaker, kept to the article as it is
     for carried in CARRIED_FIELDS:
         if getattr(target, carried) is None:
             setattr(target, carried, getattr(source, carried))
