@@ -391,12 +391,15 @@ def test_leading_person_name_only_for_a_name_standing_alone_or_set_off():
     ("Massachusetts Secretary of State William Galvin said the polling place never closed.", "Galvin",
      "William Galvin"),
     ("\u201cYou can aim for a lot of targeted policies,\u201d said Gene B. Sperling, a former top economic adviser "
-     "to President Bill Clinton and President Obama.", "Sperling", "Gene B. Sperling"),
+     "to President Bill Clinton and President Obama, who has offered advice to Mrs. Clinton.", "Sperling",
+     "Gene B. Sperling"),
 ])
 def test_a_speaker_is_called_by_their_name_alone(extract, text, source_word, speaker):
     article, _, found = extract(text)
     hits = [a for a in found if source_word in text_of(article, a.source)]
     assert hits and all(a.speaker == speaker and a.speaker_type == PERSON for a in hits)
+    # the affiliation is neither a word of the title ("of State") nor a relative clause
+    assert all(a.affiliation != "State" and " who " not in f" {a.affiliation} " for a in hits)
 
 
 # -- 7. "the senator": the person the article gave that role ----------------------------------------

@@ -390,6 +390,8 @@ def describe_titles(attribution, tree: Tree, head: Word, phrase: list[Word], tex
     for nmod in tree.kids(head, "nmod"):
         if any(c.text.lower() in ("for", "of", "at", "from", "with") for c in tree.kids(nmod, "case")):
             words = [w for w in tree.subtree(nmod) if not (w.head == nmod.index and w.deprel == "case")]
+            if attribution.role and text[nmod.start : nmod.end] in attribution.role.split():
+                break  # "Secretary of State": the title's own words, not an affiliation
             attribution.affiliation = attribution.affiliation or phrase_text(words, text)
             break
     for appos in tree.kids(head, "appos") + list(appositives or []):
@@ -400,7 +402,9 @@ def describe_titles(attribution, tree: Tree, head: Word, phrase: list[Word], tex
         if role:
             attribution.role = role
         for nmod in tree.kids(appos, "nmod"):
-            affiliation = phrase_text([w for w in tree.subtree(nmod) if not (w.head == nmod.index and w.deprel == "case")], text)
+            # "an adviser to Bill Clinton, who has ...": the affiliation stops before the relative clause
+            affiliation = phrase_text([w for w in tree.subtree(nmod, exclude={"acl", "punct", "parataxis"})
+                                       if not (w.head == nmod.index and w.deprel == "case")], text)
             if affiliation:
                 attribution.affiliation = affiliation
         break
