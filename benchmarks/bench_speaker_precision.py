@@ -69,14 +69,21 @@ def is_pronoun(source: str) -> bool:
 
 
 def pronoun_named_speakers(db) -> dict:
-    """Speakers a reader sees called by a pronoun ("who", "they", "it"): the rows and their claims."""
+    """Speakers a reader sees called by no name: by a pronoun ("who", "they", "it") or by a role
+    alone ("the senator"); the rows and their claims, each kind apart."""
+    from claims.extract.coref import role_description
+    from claims.types import Span
+
     rows = db.execute("SELECT name, claim_count FROM speakers WHERE speaker_type != 'publication'").fetchall()
-    named = [(name, count) for name, count in rows if name and is_pronoun(name)
-             and not name.casefold().startswith("the ")]
-    counts = Counter()
-    for name, count in named:
-        counts[name.casefold()] += count
-    return {"speakers": len(named), "claims": sum(c for _, c in named), "by_name": dict(counts.most_common(12))}
+    figures = {}
+    for kind in ("pronoun", "role"):
+        named = [(name, count) for name, count in rows if name and is_pronoun(name)
+                 and (role_description(name, [Span(0, len(name))]) is not None) == (kind == "role")]
+        counts = Counter()
+        for name, count in named:
+            counts[name.casefold()] += count
+        figures[kind] = {"speakers": len(named), "claims": sum(c for _, c in named), "by_name": dict(counts.most_common(8))}
+    return figures
 
 
 def names_speaker(source: str, names: list[str]) -> bool:
@@ -219,13 +226,14 @@ def main(argv: list[str] | None = None) -> int:
             figures["dev"] = dev_scores_by_type(dev_rows)
     print(f"extractor {figures['extractor_version']}"
           + (f", {figures['articles']} articles ingested in {figures['ingest_s']} s" if "articles" in figures else ""))
-    print(f"misattributed (source neither names the speaker nor is a pronoun): {figures['misattributed']} of "
+    print(f"misattributed (source neither names the speaker nor is a pronoun or 'the' + a role): {figures['misattributed']} of "
           f"{figures['claims_with_source']} claims with a source and a named speaker ({figures['share']:.2%})")
     print(f"top {figures['top']} speakers: {figures['top_misattributed']} of {figures['top_claims_with_source']} "
           f"({figures['top_share']:.2%})")
-    pronouns = figures["pronoun_named"]
-    print(f"speakers called by a pronoun: {pronouns['speakers']} rows, {pronouns['claims']} claims "
-          f"({', '.join(f'{k} {v}' for k, v in pronouns['by_name'].items())})\n")
+    for kind, called in figures["pronoun_named"].items():
+        print(f"speakers called by a {kind} alone: {called['speakers']} rows, {called['claims']} claims "
+              f"({', '.join(f'{k} {v}' for k, v in called['by_name'].items())})")
+    print()
     print(table(["type", "claims with source", "misattributed"],
                 [[t, str(v["claims_with_source"]), str(v["misattributed"])] for t, v in figures["by_type"].items()]))
     print()
