@@ -31,6 +31,7 @@ from claims.names import (
     MALE_PRONOUNS,
     PLURAL_PRONOUNS,
     REFLEXIVE,
+    TITLE_MODIFIERS,
     TITLE_TABLE,
     PersonName,
     given_name_gender,
@@ -218,9 +219,9 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
             elif isinstance(antecedent, Entity):
                 attribution.speaker, attribution.speaker_type = strip_possessive(antecedent.text), PERSON
                 attribution.confidence = min(attribution.confidence, 0.6)
-        elif attribution.speaker is None and (noun := role_description(text, attribution.source)) is not None:
+        elif attribution.speaker is None and (role := role_description(text, attribution.source)) is not None:
             # "the senator said", "the columnist suggested": the person the article gave that role.
-            described = person_with_role(noun, people, entities, text, attribution.cue[0].start)
+            described = person_with_role(role, people, entities, text, attribution.source[0].start)
             if isinstance(described, Attribution):
                 copy_speaker(described, attribution)
             elif isinstance(described, Entity):
@@ -396,38 +397,86 @@ ROLE_NOUNS = frozenset(word for word, flags in TITLE_TABLE.items()
 ROLE_ABBREVIATIONS = {"senator": ("sen.",), "representative": ("rep.",), "congressman": ("rep.",),
                       "congresswoman": ("rep.",), "governor": ("gov.",), "general": ("gen.",),
                       "professor": ("prof.",), "president": ("pres.",)}
-_ROLE_REACH = 60  # characters around a name in which its title or appositive role is looked for
 
 
-def role_description(text: str, source: list[Span]) -> str | None:
-    """The role noun of a source that is only "the", at most two modifiers and that noun ("the
-    senator", "the former governor", "The Florida senator", "the White House spokesman"); None
-    for anything else (a name, a possessive, a plural, a phrase that goes on)."""
+def role_description(text: str, source: list[Span]) -> list[str] | None:
+    """The words after "the" of a source that is only "the", at most two modifiers and a role noun
+    ("the senator", "the former governor", "The Florida senator", "the White House spokesman");
+    None for anything else (a name, a possessive, a plural, a phrase that goes on)."""
     words = " ".join(text[s.start : s.end] for s in source).split()
     if not 2 <= len(words) <= 4 or words[0].casefold() != "the":
         return None
     if any(not re.fullmatch(r"[\w.-]+", w) for w in words[1:]):
         return None  # "the senator's aide", "the senator, who": not the bare role
-    noun = words[-1]
-    return noun if noun in ROLE_NOUNS else None
+    return words[1:] if words[-1] in ROLE_NOUNS else None
 
 
-def person_with_role(noun: str, people: list[Attribution], entities: list[Entity], text: str,
+_RECENT_PEOPLE = 3  # how many of the people named last a role description may point back to
+_TITLE_RUN_WORD = re.compile(r"[A-Z][\w.’'-]*|[a-z]+\.|former|then|vice|deputy|acting|state|presidential|-")
+_APPOSITIVE = re.compile(r"\s*,\s*(?:a|an|the)\s+([^,.;:()\"“”]{1,80})")
+_OF_PLACE = re.compile(r"\s+of\s+([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)")  # "Sen. Marco Rubio of Florida"
+
+
+def role_evidence(text: str, entity: Entity, limit: int) -> str:
+    """The words a name is written with: the run of capitalised and title words right before it
+    ("Vermont Sen. Bernie Sanders", "Republican presidential candidate Donald Trump") and its
+    appositive or place right after it ("Shen Dingli, a columnist for the Global Times", "Marco
+    Rubio of Florida") when that ends before ``limit``; lower case."""
+    before = text[max(entity.start - 80, 0) : entity.start].split()
+    run = []
+    for word in reversed(before):
+        if not _TITLE_RUN_WORD.fullmatch(word) and word.casefold() not in ROLE_NOUNS:
+            break
+        run.append(word)
+    after = _APPOSITIVE.match(text, entity.end) or _OF_PLACE.match(text, entity.end)
+    if after is not None and after.end() > limit:
+        after = None  # the description itself ("... and Mika Brzezinski, the Democratic candidate said")
+    return " ".join([*reversed(run), after.group(1) if after else ""]).casefold()
+
+
+def person_with_role(description: list[str], people: list[Attribution], entities: list[Entity], text: str,
                      before: int) -> Attribution | Entity | None:
-    """The latest person before ``before`` written with this role: in a quoted speaker's source
-    ("Sen. Bernie Sanders said") or around a name ("Shen Dingli, a columnist for the paper")."""
+    """The person "the <description>" points back to: one of the last people named before
+    ``before`` whose name the article wrote with that role ("Sen. Bernie Sanders" for "the
+    senator", "Shen Dingli, a columnist" for "the columnist") and with every capitalised word of
+    the description and of its title modifiers ("Vermont" of "the Vermont senator", "former" of
+    "the former president"). The most recent such person; None when
+    none of them is, or when the role went with a surname that two people of the article share
+    ("President Clinton" beside Bill and Hillary Clinton): an unnamed role stays unnamed rather
+    than going to the wrong person."""
+    noun = description[-1]
     forms = (noun, *ROLE_ABBREVIATIONS.get(noun, ()))
-
-    def has_role(words: str) -> bool:
-        return any(re.search(r"(?<![\w.])" + re.escape(form) + r"(?!\w)", words.casefold()) for form in forms)
-
-    for person in reversed(people):
-        if person.cue[0].start < before and has_role(" ".join(text[s.start : s.end] for s in person.source)):
-            return person
-    named = [e for e in entities if e.type == "PER" and e.end <= before
-             and has_role(text[max(e.start - _ROLE_REACH, 0) : e.start] + " " + text[e.end : min(e.end + _ROLE_REACH, before)]
-                          .split(".")[0])]
-    return named[-1] if named else None
+    # words that tell which one: a place or party ("Vermont", "Republican") and a title's own
+    # modifiers ("former", "vice"): "the former president" is not President Obama
+    modifiers = [w.casefold() for w in description[:-1] if w[:1].isupper() or w.casefold() in TITLE_MODIFIERS]
+    named = [(e, person_name(strip_possessive(e.text))) for e in entities if e.type == "PER" and e.end <= before
+             and not any(w.casefold() in ROLE_NOUNS for w in e.text.split())]  # not "Clinton Pollster Says"
+    seen: list[str] = []
+    for entity, parsed in reversed(named):
+        identity = parsed.key if parsed.is_full else parsed.surname_key
+        if identity in seen:
+            continue
+        seen.append(identity)
+        if len(seen) > _RECENT_PEOPLE:
+            return None
+        same = [(e, p) for e, p in named if p.surname_key == parsed.surname_key and (
+            not parsed.is_full or not p.is_full or p.key == parsed.key)]
+        full_names = {p.key for _, p in same if p.is_full}
+        for mention, mention_name in same:
+            evidence = role_evidence(text, mention, before)
+            if not any(re.search(r"(?<![\w.])" + re.escape(form) + r"(?!\w)", evidence) for form in forms):
+                continue
+            if not all(re.search(r"\b" + re.escape(m) + r"\b", evidence) for m in modifiers):
+                continue
+            if not mention_name.is_full and len(full_names) > 1:
+                continue  # "President Clinton" in an article naming Bill and Hillary Clinton
+            # the person's fullest name: the mention's own when full, else the one full name of that surname
+            own = [e for e, p in same if p.is_full and (not mention_name.is_full or p.key == mention_name.key)]
+            fullest = max(own, key=lambda e: len(e.text)) if own else mention
+            key = person_name(strip_possessive(fullest.text)).key
+            quoted = [p for p in people if p.speaker and person_name(p.speaker).key == key]
+            return quoted[-1] if quoted else fullest
+    return None
 
 
 def surname_read_as_place(attribution: Attribution, people: list[Attribution], entities: list[Entity]) -> bool:
