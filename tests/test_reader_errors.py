@@ -564,3 +564,20 @@ def test_the_former_president_is_not_the_president(extract):
     article, _, found = extract(text)
     hits = by_source(article, found, "the former president")
     assert hits and all(a.speaker != "Obama" and a.speaker != "Barack Obama" for a in hits)
+
+
+def test_a_title_run_stops_at_the_sentence_before(extract):
+    text = ("Former Clinton Pollster Says Clinton Is In Trouble In California Primaries.\n\n"
+            "Former Bill Clinton pollster Douglas Schoen was a guest on Hannity. Schoen told host Sean Hannity a "
+            "Clinton loss is likely. The former pollster said the race had turned.")
+    article, _, found = extract(text)
+    hits = by_source(article, found, "The former pollster")
+    assert hits and all(a.speaker in (None, "Douglas Schoen") for a in hits)
+
+
+def test_president_and_surname_is_not_the_one_full_name_of_that_surname(extract):
+    text = ("Michelle Obama hosted the dinner. Later President Obama spoke to reporters. The president said the "
+            "talks would go on.")
+    article, _, found = extract(text)
+    hits = by_source(article, found, "The president")
+    assert hits and all(a.speaker != "Michelle Obama" for a in hits)

@@ -412,7 +412,7 @@ def role_description(text: str, source: list[Span]) -> list[str] | None:
 
 
 _RECENT_PEOPLE = 3  # how many of the people named last a role description may point back to
-_TITLE_RUN_WORD = re.compile(r"[A-Z][\w.’'-]*|[a-z]+\.|former|then|vice|deputy|acting|state|presidential|-")
+_TITLE_RUN_WORD = re.compile(r"[A-Z][\w’'-]*|(?:[A-Za-z]\.)+|[A-Z]?[a-z]+\.|former|then|vice|deputy|acting|state|presidential|-")
 _APPOSITIVE = re.compile(r"\s*,\s*(?:a|an|the)\s+([^,.;:()\"“”]{1,80})")
 _OF_PLACE = re.compile(r"\s+of\s+([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)")  # "Sen. Marco Rubio of Florida"
 
@@ -427,11 +427,19 @@ def role_evidence(text: str, entity: Entity, limit: int) -> str:
     for word in reversed(before):
         if not _TITLE_RUN_WORD.fullmatch(word) and word.casefold() not in ROLE_NOUNS:
             break
+        if word.endswith(".") and not _is_abbreviation(word):
+            break  # the end of the sentence before ("... primaries. Former Bill Clinton pollster")
         run.append(word)
     after = _APPOSITIVE.match(text, entity.end) or _OF_PLACE.match(text, entity.end)
     if after is not None and after.end() > limit:
         after = None  # the description itself ("... and Mika Brzezinski, the Democratic candidate said")
     return " ".join([*reversed(run), after.group(1) if after else ""]).casefold()
+
+
+def _is_abbreviation(word: str) -> bool:
+    """"Sen.", "Gov.", "U.S.", "J.": a period that ends no sentence."""
+    bare = word.casefold().rstrip(".")
+    return bare in TITLE_TABLE or "." in bare or len(bare) == 1
 
 
 def person_with_role(description: list[str], people: list[Attribution], entities: list[Entity], text: str,
@@ -440,10 +448,9 @@ def person_with_role(description: list[str], people: list[Attribution], entities
     ``before`` whose name the article wrote with that role ("Sen. Bernie Sanders" for "the
     senator", "Shen Dingli, a columnist" for "the columnist") and with every capitalised word of
     the description and of its title modifiers ("Vermont" of "the Vermont senator", "former" of
-    "the former president"). The most recent such person; None when
-    none of them is, or when the role went with a surname that two people of the article share
-    ("President Clinton" beside Bill and Hillary Clinton): an unnamed role stays unnamed rather
-    than going to the wrong person."""
+    "the former president"). The most recent such person, by the name written with the role ("Bill
+    Clinton"; a bare surname, "President Obama", stays a surname); None when none of them is: an
+    unnamed role stays unnamed rather than going to the wrong person."""
     noun = description[-1]
     forms = (noun, *ROLE_ABBREVIATIONS.get(noun, ()))
     # words that tell which one: a place or party ("Vermont", "Republican") and a title's own
@@ -461,18 +468,17 @@ def person_with_role(description: list[str], people: list[Attribution], entities
             return None
         same = [(e, p) for e, p in named if p.surname_key == parsed.surname_key and (
             not parsed.is_full or not p.is_full or p.key == parsed.key)]
-        full_names = {p.key for _, p in same if p.is_full}
         for mention, mention_name in same:
             evidence = role_evidence(text, mention, before)
             if not any(re.search(r"(?<![\w.])" + re.escape(form) + r"(?!\w)", evidence) for form in forms):
                 continue
             if not all(re.search(r"\b" + re.escape(m) + r"\b", evidence) for m in modifiers):
                 continue
-            if not mention_name.is_full and len(full_names) > 1:
-                continue  # "President Clinton" in an article naming Bill and Hillary Clinton
-            # the person's fullest name: the mention's own when full, else the one full name of that surname
-            own = [e for e, p in same if p.is_full and (not mention_name.is_full or p.key == mention_name.key)]
-            fullest = max(own, key=lambda e: len(e.text)) if own else mention
+            # the person's fullest name: the mention's own when full; a surname with a title ("President
+            # Obama") stays as written: the article's one full name of that surname may be another
+            # person's (Michelle Obama), and the store joins a bare surname to its full name
+            own = [e for e, p in same if p.is_full and p.key == mention_name.key]
+            fullest = max(own, key=lambda e: len(e.text)) if mention_name.is_full else mention
             key = person_name(strip_possessive(fullest.text)).key
             quoted = [p for p in people if p.speaker and person_name(p.speaker).key == key]
             return quoted[-1] if quoted else fullest
