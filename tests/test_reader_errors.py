@@ -581,3 +581,11 @@ def test_president_and_surname_is_not_the_one_full_name_of_that_surname(extract)
     article, _, found = extract(text)
     hits = by_source(article, found, "The president")
     assert hits and all(a.speaker != "Michelle Obama" for a in hits)
+
+
+def test_a_role_two_recent_people_have_is_left_unnamed(extract):
+    text = ("Sen. Elizabeth Warren endorsed the plan. Sen. Bernie Sanders did not. The senator said the plan was "
+            "too small.")
+    article, _, found = extract(text)
+    hits = by_source(article, found, "The senator")
+    assert hits and all(a.speaker is None for a in hits)

@@ -418,7 +418,7 @@ _OF_PLACE = re.compile(r"\s+of\s+([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)")  # "
 
 
 def role_evidence(text: str, entity: Entity, limit: int) -> str:
-    """The words a name is written with: the run of capitalised and title words right before it
+    """The words a name is written with: itself, the run of capitalised and title words right before it
     ("Vermont Sen. Bernie Sanders", "Republican presidential candidate Donald Trump") and its
     appositive or place right after it ("Shen Dingli, a columnist for the Global Times", "Marco
     Rubio of Florida") when that ends before ``limit``; lower case."""
@@ -433,7 +433,7 @@ def role_evidence(text: str, entity: Entity, limit: int) -> str:
     after = _APPOSITIVE.match(text, entity.end) or _OF_PLACE.match(text, entity.end)
     if after is not None and after.end() > limit:
         after = None  # the description itself ("... and Mika Brzezinski, the Democratic candidate said")
-    return " ".join([*reversed(run), after.group(1) if after else ""]).casefold()
+    return " ".join([*reversed(run), entity.text, after.group(1) if after else ""]).casefold()
 
 
 def _is_abbreviation(word: str) -> bool:
@@ -448,8 +448,8 @@ def person_with_role(description: list[str], people: list[Attribution], entities
     ``before`` whose name the article wrote with that role ("Sen. Bernie Sanders" for "the
     senator", "Shen Dingli, a columnist" for "the columnist") and with every capitalised word of
     the description and of its title modifiers ("Vermont" of "the Vermont senator", "former" of
-    "the former president"). The most recent such person, by the name written with the role ("Bill
-    Clinton"; a bare surname, "President Obama", stays a surname); None when none of them is: an
+    "the former president"), by the name written with the role ("Bill Clinton"; a bare surname,
+    "President Obama", stays a surname). None when none of them fits, or more than one does: an
     unnamed role stays unnamed rather than going to the wrong person."""
     noun = description[-1]
     forms = (noun, *ROLE_ABBREVIATIONS.get(noun, ()))
@@ -459,13 +459,14 @@ def person_with_role(description: list[str], people: list[Attribution], entities
     named = [(e, person_name(strip_possessive(e.text))) for e in entities if e.type == "PER" and e.end <= before
              and not any(w.casefold() in ROLE_NOUNS for w in e.text.split())]  # not "Clinton Pollster Says"
     seen: list[str] = []
+    matches: list[tuple[Entity, PersonName]] = []  # per recent person that fits: the fullest name
     for entity, parsed in reversed(named):
         identity = parsed.key if parsed.is_full else parsed.surname_key
         if identity in seen:
             continue
         seen.append(identity)
         if len(seen) > _RECENT_PEOPLE:
-            return None
+            break
         same = [(e, p) for e, p in named if p.surname_key == parsed.surname_key and (
             not parsed.is_full or not p.is_full or p.key == parsed.key)]
         for mention, mention_name in same:
@@ -479,10 +480,16 @@ def person_with_role(description: list[str], people: list[Attribution], entities
             # person's (Michelle Obama), and the store joins a bare surname to its full name
             own = [e for e, p in same if p.is_full and p.key == mention_name.key]
             fullest = max(own, key=lambda e: len(e.text)) if mention_name.is_full else mention
-            key = person_name(strip_possessive(fullest.text)).key
-            quoted = [p for p in people if p.speaker and person_name(p.speaker).key == key]
-            return quoted[-1] if quoted else fullest
-    return None
+            matches.append((fullest, person_name(strip_possessive(fullest.text))))
+            break
+    if not matches:
+        return None
+    chosen, chosen_name = matches[0]
+    for _, other in matches[1:]:
+        if other.surname_key != chosen_name.surname_key or other.is_full and chosen_name.is_full and other.key != chosen_name.key:
+            return None  # two of them fit ("the senator" after Sen. Sanders and Sen. Warren): no guess
+    quoted = [p for p in people if p.speaker and person_name(p.speaker).key == chosen_name.key]
+    return quoted[-1] if quoted else chosen
 
 
 def surname_read_as_place(attribution: Attribution, people: list[Attribution], entities: list[Entity]) -> bool:
