@@ -460,7 +460,7 @@ def person_with_role(description: list[str], people: list[Attribution], entities
              and not any(w.casefold() in ROLE_NOUNS for w in e.text.split())]  # not "Clinton Pollster Says"
     seen: list[str] = []
     matches: list[tuple[Entity, PersonName]] = []  # per recent person that fits: the fullest name
-    for entity, parsed in reversed(named):
+    for _, parsed in reversed(named):
         identity = parsed.key if parsed.is_full else parsed.surname_key
         if identity in seen:
             continue
