@@ -200,6 +200,9 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
             first_person = False
         if attribution.speaker is None and (label := label_as_source(text, attribution.source)) is not None:
             attribution.speaker, attribution.speaker_type = label, PERSON  # resolved as a surname below
+        if attribution.speaker is None and (word := lone_surname(text, attribution.source, people, entities)):
+            # "From said" after "Al From": a surname the parse read as another word ("From", "Will")
+            attribution.speaker, attribution.speaker_type = word, PERSON  # resolved as a surname below
         if first_person:
             quoted_first_person.append(attribution)
         if governing is not None and governing.speaker and (not attribution.source
@@ -243,6 +246,11 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
             people.append(attribution)
         elif attribution.speaker and attribution.speaker_type in (ORGANIZATION, GOVERNMENT, ANONYMOUS):
             groups.append(attribution)
+    for item in found:  # "Citing ..., Will urged": the governing verb's speaker as resolved above
+        governing = governing_attribution(item, by_cue_word) if item.inherited else None
+        if governing is not None and governing.speaker and governing.speaker_type == PERSON and (
+                not item.attribution.source or any(overlaps(span, governing.source) for span in item.attribution.source)):
+            copy_speaker(governing, item.attribution)
     for attribution in quoted_first_person:  # "“I think ...,” Trump said": the quoted speaker's "I"
         holder = quoting_attribution(attribution, found)
         if holder is not None:
@@ -490,6 +498,17 @@ def person_with_role(description: list[str], people: list[Attribution], entities
             return None  # two of them fit ("the senator" after Sen. Sanders and Sen. Warren): no guess
     quoted = [p for p in people if p.speaker and person_name(p.speaker).key == chosen_name.key]
     return quoted[-1] if quoted else chosen
+
+
+def lone_surname(text: str, source: list[Span], people: list[Attribution], entities: list[Entity]) -> str | None:
+    """A source of one capitalised word that is the surname of a person the article names in full,
+    whatever the parse made of the word ("From" of Al From, "Will" of George Will)."""
+    words = " ".join(text[s.start : s.end] for s in source).split()
+    if len(words) != 1 or not re.fullmatch(r"[A-Z][\w’'-]+", words[0]) or pointing_only(words[0]):
+        return None
+    if words[0].casefold() in FIRST_PERSON | FIRST_PERSON_PLURAL:
+        return None
+    return words[0] if namesakes(person_name(words[0]), people, entities, source[0].start) else None
 
 
 def surname_read_as_place(attribution: Attribution, people: list[Attribution], entities: list[Entity]) -> bool:
