@@ -594,8 +594,9 @@ def test_a_role_two_recent_people_have_is_left_unnamed(extract):
 @pytest.mark.parametrize("text, source, speaker", [
     ("\u201cIt was a landslide,\u201d said Al From, who helped found the DLC. Many Americans saw the Democrats "
      "as \u201cthe party of government,\u201d From said.", "From", "Al From"),
-    ("Fox News contributor George Will reignited his feud with Donald Trump this week. Citing the Paris attack, "
-     "Will urged the Republican electorate to abandon all outsider candidates.", "Will", "George Will"),
+    ("Conservative columnist and Fox News contributor George Will reignited his feud with Donald Trump this week."
+     "\n\nCiting the Paris attack, Will urged the Republican electorate to abandon all outsider candidates.", "Will",
+     "George Will"),
 ])
 def test_a_surname_that_is_also_a_word_is_the_person_named_in_full(extract, text, source, speaker):
     article, _, found = extract(text)
