@@ -602,3 +602,18 @@ def test_a_surname_that_is_also_a_word_is_the_person_named_in_full(extract, text
     article, _, found = extract(text)
     hits = by_source(article, found, source)
     assert hits and all(a.speaker == speaker and a.speaker_type == PERSON for a in hits)
+
+
+@pytest.mark.parametrize("text", [
+    "In this environment, you can see why RT can seem like just another entrant with an agenda.",
+    "Depending on which poll you believe, around 17 percent of New Hampshire voters may still be undecided.",
+])
+def test_you_in_the_articles_own_voice_is_the_publication(extract, text):
+    article, _, found = extract(text)
+    hits = by_source(article, found, "you")
+    assert hits and all(a.speaker_type == PUBLICATION for a in hits)
+
+
+def test_you_in_a_quotation_is_not_the_publication(extract):
+    article, _, found = extract("\u201cYou said you would cut taxes for the rich,\u201d Clinton told Trump.")
+    assert all(a.speaker_type != PUBLICATION for a in by_source(article, found, "You"))

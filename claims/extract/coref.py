@@ -75,7 +75,9 @@ def acronyms(text: str) -> dict[str, str]:
 
 
 FIRST_PERSON = frozenset({"i", "me"})
-FIRST_PERSON_PLURAL = frozenset({"we", "us"})
+# Outside quotation marks these are the article's own voice: "we" its writers, "you" the reader
+# addressed ("you can see why ...", "depending on which poll you believe").
+ARTICLE_VOICE_PRONOUNS = frozenset({"we", "us", "you"})
 # Words of a byline that name a desk or an outlet, not a person ("Breitbart News", "AP staff").
 BYLINE_NOT_PERSON = frozenset({"staff", "press", "editors", "editorial", "board", "wire", "wires", "desk",
                                "team", "reports", "reporters", "correspondent", "none"}) | ORGANIZATION_NAME_ENDINGS
@@ -184,10 +186,10 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
         governing = governing_attribution(item, by_cue_word) if item.inherited else None
         first_person = (head is not None and head.text.lower() in FIRST_PERSON and attribution.speaker is None
                         and bool(attribution.source))
-        if (head is not None and head.text.lower() in FIRST_PERSON_PLURAL and attribution.speaker is None
+        if (head is not None and head.text.lower() in ARTICLE_VOICE_PRONOUNS and attribution.speaker is None
                 and attribution.source and not in_quotation(attribution.source, quotes or [], text)
                 and transcript_label(text, attribution.source[0].start) is None):
-            # "Each week, we ask 30 political insiders ...": "we" in the article's own voice is the outlet.
+            # "Each week, we ask 30 political insiders ...", "you can see why ...": the outlet's own voice.
             attribution.speaker, attribution.speaker_type, attribution.speaker_local = None, PUBLICATION, False
             continue
         if first_person and not in_quotation(attribution.source, quotes or [], text):
@@ -506,7 +508,7 @@ def lone_surname(text: str, source: list[Span], people: list[Attribution], entit
     words = " ".join(text[s.start : s.end] for s in source).split()
     if len(words) != 1 or not re.fullmatch(r"[A-Z][\w’'-]+", words[0]) or pointing_only(words[0]):
         return None
-    if words[0].casefold() in FIRST_PERSON | FIRST_PERSON_PLURAL:
+    if words[0].casefold() in FIRST_PERSON | ARTICLE_VOICE_PRONOUNS:
         return None
     return words[0] if namesakes(person_name(words[0]), people, entities, source[0].start) else None
 
