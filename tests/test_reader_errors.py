@@ -617,3 +617,15 @@ def test_you_in_the_articles_own_voice_is_the_publication(extract, text):
 def test_you_in_a_quotation_is_not_the_publication(extract):
     article, _, found = extract("\u201cYou said you would cut taxes for the rich,\u201d Clinton told Trump.")
     assert all(a.speaker_type != PUBLICATION for a in by_source(article, found, "You"))
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Seventy-four percent of Democratic voters say they like Clinton, compared with 64 percent who say the same "
+     "of Sanders.", "64 percent"),
+    ("While the CIA security operators who had been so dismissive of Bob left the country, the base chief stayed.",
+     "the CIA security operators"),
+])
+def test_who_is_called_by_any_noun_it_stands_for(extract, text, speaker):
+    article, _, found = extract(text)
+    hits = by_source(article, found, "who")
+    assert hits and all(a.speaker == speaker for a in hits)

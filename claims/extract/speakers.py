@@ -115,7 +115,7 @@ def describe(found: Found, tree: Tree, text: str, entities: list[Entity], source
     head = found.source_head
     if head is not None:
         describe_source(found, source_tree or tree, head, text, entities)
-        if attribution.speaker is None and attribution.speaker_type in (ANONYMOUS, UNKNOWN):
+        if attribution.speaker is None and attribution.speaker_type in (ANONYMOUS, UNKNOWN, ORGANIZATION, GOVERNMENT):
             # "governors who see him as ...": a relative pronoun no name stands for is called by
             # the phrase it stands for, kept to its article, not by the pronoun.
             attribution.speaker = antecedent_phrase(source_tree or tree, head, text)
@@ -282,13 +282,13 @@ NOT_IN_NOUN_PHRASE = {"acl", "punct", "parataxis", "advcl", "appos", "nsubj", "c
 
 
 def may_be_people(tree: Tree, noun: Word) -> bool:
-    """A name, or a noun for people ("members", "governors", "candidate"), itself or a conjunct;
-    not "5 percent" (the "who" of a question the parse read as a relative clause)."""
-    people_words = ANONYMOUS_NOUNS | GROUP_NOUNS | TITLE_FORMS | DESCRIPTORS
-    for word in (noun, *tree.kids(noun, "conj")):
-        if word.upos == "PROPN" or word.lemma.lower() in people_words or word.text.lower() in people_words:
-            return True
-    return False
+    """What "who" can stand for: a noun, a name or a number ("64 percent who say", "four in 10 who
+    said"), not a pronoun ("those who said": "those" names no one); and not in a question, where
+    the parse may read the question's "who" as a relative pronoun ("... close to 5 percent, who
+    wouldn't like to see 3.8 percent?")."""
+    if tree.words and tree.words[-1].text == "?":
+        return False
+    return noun.upos in ("NOUN", "PROPN", "NUM")
 
 
 def anaphoric_phrase(tree: Tree, head: Word) -> bool:
