@@ -629,3 +629,14 @@ def test_who_is_called_by_any_noun_it_stands_for(extract, text, speaker):
     article, _, found = extract(text)
     hits = by_source(article, found, "who")
     assert hits and all(a.speaker == speaker for a in hits)
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Instead, the study, which notes that 58 companies would owe $212 billion in taxes, was ignored.", "the study"),
+])
+def test_which_is_called_by_the_thing_it_stands_for(extract, text, speaker):
+    from claims.store.speaker_keys import speaker_key
+
+    article, _, found = extract(text)
+    hits = by_source(article, found, "which")
+    assert hits and all(speaker_key(article, a)[1] == speaker for a in hits)

@@ -115,7 +115,8 @@ def describe(found: Found, tree: Tree, text: str, entities: list[Entity], source
     head = found.source_head
     if head is not None:
         describe_source(found, source_tree or tree, head, text, entities)
-        if attribution.speaker is None and attribution.speaker_type in (ANONYMOUS, UNKNOWN, ORGANIZATION, GOVERNMENT):
+        if attribution.speaker is None and attribution.speaker_type in (ANONYMOUS, UNKNOWN, ORGANIZATION, GOVERNMENT,
+                                                                          UNNAMED_REPORTS):
             # "governors who see him as ...": a relative pronoun no name stands for is called by
             # the phrase it stands for, kept to its article, not by the pronoun.
             attribution.speaker = antecedent_phrase(source_tree or tree, head, text)
@@ -262,14 +263,18 @@ def relative_antecedent(tree: Tree, pronoun: Word) -> Word | None:
 
 
 def antecedent_phrase(tree: Tree, pronoun: Word, text: str) -> str | None:
-    """The words of the noun phrase "who" stands for, its relative clause left out ("members of
-    Congress and governors" for the "who" of "... governors who see him"); None for any other word
-    or when it stands for no noun. Only "who": "which" and "that" may stand for a thing the parse
-    mistakes for a speaker ("won by twenty points, which suggests ...")."""
-    if pronoun.text.lower() not in ("who", "whom") or pronoun.upos not in ("PRON", "DET"):
+    """The words of the noun phrase a relative pronoun stands for, its relative clause left out
+    ("members of Congress and governors" for the "who" of "... governors who see him", "the
+    study" for "the study, which notes ..."); None when it stands for no noun. "which" and "that"
+    never stand for a quantity: in "won by twenty points, which suggests ..." the parse hung on
+    "points" what stands for the whole clause."""
+    form = pronoun.text.lower()
+    if form not in RELATIVE_PRONOUNS or pronoun.upos not in ("PRON", "DET"):
         return None
     antecedent = relative_antecedent(tree, pronoun)
     if antecedent is None or not may_be_people(tree, antecedent):
+        return None
+    if form in ("which", "that") and (antecedent.upos == "NUM" or tree.kids(antecedent, "nummod")):
         return None
     preposition = {w.index for w in tree.kids(antecedent, "case")}  # "support from [members ...]"
     return phrase_text(tree.subtree(antecedent, exclude=NOT_IN_NOUN_PHRASE, skip=preposition), text)
