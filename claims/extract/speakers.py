@@ -276,8 +276,9 @@ def antecedent_phrase(tree: Tree, pronoun: Word, text: str) -> str | None:
         return None
     if form in ("which", "that") and (antecedent.upos == "NUM" or tree.kids(antecedent, "nummod")):
         return None
-    preposition = {w.index for w in tree.kids(antecedent, "case")}  # "support from [members ...]"
-    return phrase_text(tree.subtree(antecedent, exclude=NOT_IN_NOUN_PHRASE, skip=preposition), text)
+    # its own preposition and conjunction: "support from [members ...]", "Trump and [activists who ...]"
+    linking = {w.index for w in tree.kids(antecedent, "case", "cc")}
+    return phrase_text(tree.subtree(antecedent, exclude=NOT_IN_NOUN_PHRASE, skip=linking), text)
 
 
 # Relations that hang a clause's parts on a noun that heads a clause ("It's still a rare candidate
