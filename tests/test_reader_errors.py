@@ -640,3 +640,14 @@ def test_which_is_called_by_the_thing_it_stands_for(extract, text, speaker):
     article, _, found = extract(text)
     hits = by_source(article, found, "which")
     assert hits and all(speaker_key(article, a)[1] == speaker for a in hits)
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("As Republicans scrambled to raise campaign cash last year, they proposed sweeping overhauls.", "Republicans"),
+    ("Hillary Clinton and Senator Elizabeth Warren held their first joint event on Monday, striking a populist tone "
+     "as they sought to address the anger over inequality.", "Hillary Clinton and Senator Elizabeth Warren"),
+])
+def test_they_is_the_plural_subject_just_before(extract, text, speaker):
+    article, _, found = extract(text)
+    hits = by_source(article, found, "they")
+    assert hits and all(a.speaker == speaker and a.speaker_local and a.speaker_type == UNKNOWN for a in hits)

@@ -50,6 +50,7 @@ from claims.types import (
     Entity,
     ParsedSentence,
     Span,
+    Word,
 )
 
 CARRIED_FIELDS = ("role", "affiliation", "channel", "channel_kind")
@@ -233,8 +234,13 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
                 attribution.speaker, attribution.speaker_type = strip_possessive(described.text), PERSON
             if described is not None:
                 attribution.confidence = min(attribution.confidence, 0.7)
-        elif head is not None and head.text.lower() in PLURAL_PRONOUNS and attribution.speaker is None and groups:
-            copy_speaker(groups[-1], attribution)
+        elif head is not None and head.text.lower() in PLURAL_PRONOUNS and attribution.speaker is None and (
+                (subject := plural_subject_before(sentences or [], head, text)) is not None or groups):
+            if subject is not None:
+                # "Millennials say they believe ...": the plural subject just before, kept to the article
+                attribution.speaker, attribution.speaker_type, attribution.speaker_local = subject, UNKNOWN, True
+            else:
+                copy_speaker(groups[-1], attribution)
             attribution.confidence = min(attribution.confidence, 0.6)
         elif attribution.speaker and attribution.speaker_type in (PERSON, UNKNOWN) and is_surname_only(attribution.speaker):
             source_text = " ".join(text[span.start : span.end] for span in attribution.source)
@@ -500,6 +506,33 @@ def person_with_role(description: list[str], people: list[Attribution], entities
             return None  # two of them fit ("the senator" after Sen. Sanders and Sen. Warren): no guess
     quoted = [p for p in people if p.speaker and person_name(p.speaker).key == chosen_name.key]
     return quoted[-1] if quoted else chosen
+
+
+def plural_subject_before(sentences: list[ParsedSentence], pronoun: Word, text: str) -> str | None:
+    """The words of the nearest plural subject before a "they" in its sentence or the one before
+    ("Millennials say they believe", "As Republicans scrambled ..., they proposed", "Hillary
+    Clinton and Elizabeth Warren held ... as they sought"): a noun or name in the plural, or
+    several joined by "and"; None when there is none."""
+    from claims.extract.speakers import NOT_IN_NOUN_PHRASE, phrase_text
+    from claims.extract.tree import Tree
+
+    at = next((i for i, s in enumerate(sentences) if s.start <= pronoun.start < s.end), None)
+    if at is None:
+        return None
+    for sentence in (sentences[at], *sentences[max(at - 1, 0) : at][::-1]):
+        tree = Tree(sentence)
+        subjects = [w for w in sentence.words if w.deprel in ("nsubj", "nsubj:pass") and w.start < pronoun.start
+                    and w.upos in ("NOUN", "PROPN") and (is_plural(w) or tree.kids(w, "conj"))]
+        if subjects:
+            subject = max(subjects, key=lambda w: w.start)
+            return phrase_text(tree.subtree(subject, exclude=NOT_IN_NOUN_PHRASE), text)
+    return None
+
+
+def is_plural(word: Word) -> bool:
+    """A plural noun by its form (the bundled model tags no number): "voters", "Millennials"."""
+    form, lemma = word.text.casefold(), word.lemma.casefold()
+    return form != lemma and form.endswith("s") and not form.endswith(("'s", "’s"))
 
 
 def lone_surname(text: str, source: list[Span], people: list[Attribution], entities: list[Entity]) -> str | None:
