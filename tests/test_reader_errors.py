@@ -651,3 +651,18 @@ def test_they_is_the_plural_subject_just_before(extract, text, speaker):
     article, _, found = extract(text)
     hits = by_source(article, found, "they")
     assert hits and all(a.speaker == speaker and a.speaker_local and a.speaker_type == UNKNOWN for a in hits)
+
+
+def test_they_is_not_a_thing_or_a_group_quoted_long_before(extract):
+    text = ("The Justice Department said it would review the case. The review could take months. Economists "
+            "expect little change. The statewide polls closed at eight. They say the rules are unfair.")
+    article, _, found = extract(text)
+    for a in by_source(article, found, "They"):
+        assert a.speaker not in ("The Justice Department", "Justice Department", "The statewide polls")
+
+
+def test_they_after_prosecutors_said_is_the_prosecutors(extract):
+    text = "Prosecutors said a stern sentence could deter other violators. They cited the case of a hacker."
+    article, _, found = extract(text)
+    hits = by_source(article, found, "They")
+    assert hits and all(a.speaker == "Prosecutors" for a in hits)

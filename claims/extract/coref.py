@@ -22,10 +22,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from claims.extract.lexicon import ORGANIZATION_NAME_ENDINGS
+from claims.extract.lexicon import ANONYMOUS_NOUNS, GROUP_NOUNS, ORGANIZATION_NAME_ENDINGS
 from claims.extract.quotes import Quote
 from claims.extract.rules import Found, overlaps
-from claims.extract.speakers import strip_possessive
+from claims.extract.speakers import NOT_IN_NOUN_PHRASE, phrase_text, strip_possessive
+from claims.extract.tree import Tree
 from claims.names import (
     FEMALE_PRONOUNS,
     MALE_PRONOUNS,
@@ -235,12 +236,13 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
             if described is not None:
                 attribution.confidence = min(attribution.confidence, 0.7)
         elif head is not None and head.text.lower() in PLURAL_PRONOUNS and attribution.speaker is None and (
-                (subject := plural_subject_before(sentences or [], head, text)) is not None or groups):
+                (subject := plural_subject_before(sentences or [], head, text, entities)) is not None
+                or recent_group(groups, attribution) is not None):
             if subject is not None:
-                # "Millennials say they believe ...": the plural subject just before, kept to the article
+                # "Prosecutors said ... They cited": the group of people just before, kept to the article
                 attribution.speaker, attribution.speaker_type, attribution.speaker_local = subject, UNKNOWN, True
             else:
-                copy_speaker(groups[-1], attribution)
+                copy_speaker(recent_group(groups, attribution), attribution)
             attribution.confidence = min(attribution.confidence, 0.6)
         elif attribution.speaker and attribution.speaker_type in (PERSON, UNKNOWN) and is_surname_only(attribution.speaker):
             source_text = " ".join(text[span.start : span.end] for span in attribution.source)
@@ -427,6 +429,9 @@ def role_description(text: str, source: list[Span]) -> list[str] | None:
     return words[1:] if words[-1] in ROLE_NOUNS else None
 
 
+# Nouns for people that "they" may stand for: the anonymous sources' and ordinary groups' nouns and
+# the roles ("prosecutors", "senators").
+PEOPLE_NOUNS = frozenset(ANONYMOUS_NOUNS | GROUP_NOUNS | ROLE_NOUNS | {w + "s" for w in ROLE_NOUNS}) - {"one", "crowd"}
 _RECENT_PEOPLE = 3  # how many of the people named last a role description may point back to
 _TITLE_RUN_WORD = re.compile(r"[A-Z][\w’'-]*|(?:[A-Za-z]\.)+|[A-Z]?[a-z]+\.|former|then|vice|deputy|acting|state|presidential|-")
 _APPOSITIVE = re.compile(r"\s*,\s*(?:a|an|the)\s+([^,.;:()\"“”]{1,80})")
@@ -508,25 +513,47 @@ def person_with_role(description: list[str], people: list[Attribution], entities
     return quoted[-1] if quoted else chosen
 
 
-def plural_subject_before(sentences: list[ParsedSentence], pronoun: Word, text: str) -> str | None:
-    """The words of the nearest plural subject before a "they" in its sentence or the one before
-    ("Millennials say they believe", "As Republicans scrambled ..., they proposed", "Hillary
-    Clinton and Elizabeth Warren held ... as they sought"): a noun or name in the plural, or
-    several joined by "and"; None when there is none."""
-    from claims.extract.speakers import NOT_IN_NOUN_PHRASE, phrase_text
-    from claims.extract.tree import Tree
-
+def plural_subject_before(sentences: list[ParsedSentence], pronoun: Word, text: str,
+                          entities: list[Entity]) -> str | None:
+    """The words of the nearest group of people that is a subject before a "they" in its sentence
+    or the one before ("As Republicans scrambled ..., they proposed", "Prosecutors said ... They
+    cited", "Hillary Clinton and Elizabeth Warren held ... as they sought"); None when there is
+    none. A group of people: a plural noun for people ("officials", "voters", "prosecutors"), a
+    plural name the tagger read as a group ("Republicans"), or named people joined by "and". Other
+    plural subjects ("polls", "measures", "the United States") are no speaker "they" stands for."""
     at = next((i for i, s in enumerate(sentences) if s.start <= pronoun.start < s.end), None)
     if at is None:
         return None
     for sentence in (sentences[at], *sentences[max(at - 1, 0) : at][::-1]):
         tree = Tree(sentence)
         subjects = [w for w in sentence.words if w.deprel in ("nsubj", "nsubj:pass") and w.start < pronoun.start
-                    and w.upos in ("NOUN", "PROPN") and (is_plural(w) or tree.kids(w, "conj"))]
+                    and is_group_of_people(tree, w, entities)]
         if subjects:
             subject = max(subjects, key=lambda w: w.start)
             return phrase_text(tree.subtree(subject, exclude=NOT_IN_NOUN_PHRASE), text)
     return None
+
+
+def recent_group(groups: list[Attribution], attribution: Attribution) -> Attribution | None:
+    """The organization or group quoted last, when that was in this sentence or the one before
+    ("The union said ... They added"); further back, "they" is more often someone else."""
+    if groups and attribution.sentence_index - groups[-1].sentence_index <= 1:
+        return groups[-1]
+    return None
+
+
+def is_group_of_people(tree: Tree, word: Word, entities: list[Entity]) -> bool:
+    def entity_type(w: Word) -> str | None:
+        return next((e.type for e in entities if e.start <= w.start and w.end <= e.end), None)
+
+    if word.upos == "NOUN":
+        return is_plural(word) and (word.lemma.casefold() in PEOPLE_NOUNS or word.text.casefold() in PEOPLE_NOUNS)
+    if word.upos == "PROPN":
+        conjuncts = tree.kids(word, "conj")
+        if conjuncts:
+            return entity_type(word) == "PER" and all(entity_type(c) == "PER" for c in conjuncts)
+        return is_plural(word) and entity_type(word) == "MISC"  # "Republicans", "Democrats"
+    return False
 
 
 def is_plural(word: Word) -> bool:
