@@ -550,8 +550,9 @@ def is_group_of_people(tree: Tree, word: Word, entities: list[Entity]) -> bool:
         return is_plural(word) and (word.lemma.casefold() in PEOPLE_NOUNS or word.text.casefold() in PEOPLE_NOUNS)
     if word.upos == "PROPN":
         conjuncts = tree.kids(word, "conj")
-        if conjuncts:
-            return entity_type(word) == "PER" and all(entity_type(c) == "PER" for c in conjuncts)
+        if conjuncts:  # "Mr. Rubio and Mr. Cruz"; not "whether Mr. Bush or Mrs. Clinton"
+            joined_by_and = all(cc.text.lower() in ("and", "&") for c in conjuncts for cc in tree.kids(c, "cc"))
+            return joined_by_and and entity_type(word) == "PER" and all(entity_type(c) == "PER" for c in conjuncts)
         return is_plural(word) and entity_type(word) == "MISC"  # "Republicans", "Democrats"
     return False
 
