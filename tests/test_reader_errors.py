@@ -666,20 +666,3 @@ def test_they_after_prosecutors_said_is_the_prosecutors(extract):
     article, _, found = extract(text)
     hits = by_source(article, found, "They")
     assert hits and all(a.speaker == "Prosecutors" for a in hits)
-
-
-@pytest.mark.parametrize("text, speaker", [
-    ("Facebook said it would remove more posts in Germany. It said it decided to intensify its push against "
-     "extremist posts on its own.", "Facebook"),
-    ("The filing was released on Friday. It showed $200,000 in payments for list rentals to Newsmax Media.",
-     "The filing"),
-])
-def test_it_is_the_organization_or_document_just_before(extract, text, speaker):
-    article, _, found = extract(text)
-    hits = by_source(article, found, "It")
-    assert hits and all(a.speaker == speaker for a in hits)
-
-
-def test_it_after_a_thing_that_is_no_speaker_stays_unnamed(extract):
-    article, _, found = extract("The review could take months. It said the rules were unfair.")
-    assert all(a.speaker is None for a in by_source(article, found, "It"))

@@ -235,13 +235,6 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
                 attribution.speaker, attribution.speaker_type = strip_possessive(described.text), PERSON
             if described is not None:
                 attribution.confidence = min(attribution.confidence, 0.7)
-        elif head is not None and head.text.lower() == "it" and attribution.speaker is None and (
-                (named := body_or_document_before(sentences or [], head, text, entities, groups)) is not None):
-            # "Facebook said ... It said it decided to", "The report ... It showed": the organization
-            # or document that is the subject just before
-            attribution.speaker, attribution.speaker_type = named
-            attribution.speaker_local = attribution.speaker_type != ORGANIZATION
-            attribution.confidence = min(attribution.confidence, 0.6)
         elif head is not None and head.text.lower() in PLURAL_PRONOUNS and attribution.speaker is None and (
                 (subject := plural_subject_before(sentences or [], head, text, entities)) is not None
                 or recent_group(groups, attribution) is not None):
@@ -538,48 +531,6 @@ def plural_subject_before(sentences: list[ParsedSentence], pronoun: Word, text: 
         if subjects:
             subject = max(subjects, key=lambda w: w.start)
             return phrase_text(tree.subtree(subject, exclude=NOT_IN_NOUN_PHRASE), text)
-    return None
-
-
-# Nouns for an organization or a document that "it" may stand for as a speaker.
-BODY_OR_DOCUMENT_NOUNS = frozenset(
-    "report study poll survey statement letter filing memo document ad advertisement email analysis book article "
-    "editorial op-ed paper newspaper website site video plan bill proposal platform lawsuit suit complaint ruling "
-    "decision order campaign committee company group agency department court government administration union "
-    "party organization board commission council ministry firm network station magazine".split())
-
-
-def body_or_document_before(sentences: list[ParsedSentence], pronoun: Word, text: str, entities: list[Entity],
-                            groups: list[Attribution]) -> tuple[str, str] | None:
-    """(name, speaker type) of the nearest organization or document that is a singular subject
-    before an "it" in its sentence or the one before: an organization's name ("Facebook said ...
-    It said"), or a noun for one ("The report ... It showed", "the campaign"); None when there is
-    none (a thing that is no speaker: "The review could take months. It ..."). An organization
-    quoted there (``groups``) is that speaker even where the tagger missed the name."""
-    at = next((i for i, s in enumerate(sentences) if s.start <= pronoun.start < s.end), None)
-    if at is None:
-        return None
-    for sentence in (sentences[at], *sentences[max(at - 1, 0) : at][::-1]):
-        tree = Tree(sentence)
-        found = []
-        for word in sentence.words:
-            if word.deprel not in ("nsubj", "nsubj:pass") or word.start >= pronoun.start or is_plural(word):
-                continue
-            entity = next((e for e in entities if e.start <= word.start and word.end <= e.end), None)
-            quoted = next((g for g in groups if g.speaker_type == ORGANIZATION and g.source
-                           and g.source[0].start <= word.start < g.source[-1].end), None)
-            if quoted is not None:  # "Facebook said ..." before: that speaker
-                found.append((word, quoted.speaker, ORGANIZATION))
-            elif word.upos == "PROPN" and entity is not None and entity.type == "ORG":
-                entry = known_channel(strip_possessive(entity.text))
-                found.append((word, entry.name if entry else strip_possessive(entity.text), ORGANIZATION))
-            elif word.upos == "NOUN" and word.lemma.casefold() in BODY_OR_DOCUMENT_NOUNS:
-                name = phrase_text(tree.subtree(word, exclude=NOT_IN_NOUN_PHRASE), text)
-                if name:
-                    found.append((word, name, UNKNOWN))
-        if found:
-            _, name, kind = max(found, key=lambda item: item[0].start)
-            return name, kind
     return None
 
 
