@@ -58,7 +58,7 @@ def initials(name: str) -> str:
 def is_pronoun(source: str) -> bool:
     """A source of pointing words only ("he", "He he", "who", "I"), or "the" and a role noun
     ("the senator", claims.extract.coref.role_description): both point back at a speaker."""
-    from claims.extract.coref import role_description
+    from claims.extract.antecedents import role_description
     from claims.names import POINTING_WORDS
     from claims.types import Span
 
@@ -71,7 +71,7 @@ def is_pronoun(source: str) -> bool:
 def pronoun_named_speakers(db) -> dict:
     """Speakers a reader sees called by no name: by a pronoun ("who", "they", "it") or by a role
     alone ("the senator"); the rows and their claims, each kind apart."""
-    from claims.extract.coref import role_description
+    from claims.extract.antecedents import role_description
     from claims.types import Span
 
     rows = db.execute("SELECT name, claim_count FROM speakers WHERE speaker_type != 'publication'").fetchall()

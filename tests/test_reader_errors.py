@@ -434,7 +434,7 @@ def test_a_role_no_one_had_stays_unnamed(extract):
     ("the former Florida state senator", None),
 ])
 def test_role_descriptions(text, role):
-    from claims.extract.coref import role_description
+    from claims.extract.antecedents import role_description
 
     words = role_description(text, [Span(0, len(text))])
     assert (words[-1] if words else None) == role
