@@ -182,7 +182,7 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
     for item in found:
         attribution = item.attribution
         head = item.source_head
-        governing = governing_attribution(item, by_cue_word) if item.inherited else None
+        governing = speaking_governor(item, by_cue_word)
         first_person = (head is not None and head.text.lower() in FIRST_PERSON and attribution.speaker is None
                         and bool(attribution.source))
         if (head is not None and head.text.lower() in ARTICLE_VOICE_PRONOUNS and attribution.speaker is None
@@ -206,8 +206,7 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
             attribution.speaker, attribution.speaker_type = word, PERSON  # resolved as a surname below
         if first_person:
             quoted_first_person.append(attribution)
-        if governing is not None and governing.speaker and (not attribution.source
-                                                             or any(overlaps(span, governing.source) for span in attribution.source)):
+        if governing is not None:
             copy_speaker(governing, attribution)
         elif head is not None and head.text.lower() in MALE_PRONOUNS | FEMALE_PRONOUNS | {"i"} and attribution.speaker is None:
             pronoun = head.text.lower()
@@ -234,19 +233,17 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
                 attribution.confidence = min(attribution.confidence, 0.7)
         elif head is not None and head.text.lower() in PLURAL_PRONOUNS and attribution.speaker is None and (
                 (subject := plural_subject_before(sentences or [], head, text, entities)) is not None
-                or recent_group(groups, attribution) is not None):
+                or (group := recent_group(groups, attribution)) is not None):
             if subject is not None:
                 # "Prosecutors said ... They cited": the group of people just before, kept to the article
                 attribution.speaker, attribution.speaker_type, attribution.speaker_local = subject, UNKNOWN, True
             else:
-                copy_speaker(recent_group(groups, attribution), attribution)
+                copy_speaker(group, attribution)
             attribution.confidence = min(attribution.confidence, 0.6)
-        elif attribution.speaker and attribution.speaker_type in (PERSON, UNKNOWN) and is_surname_only(attribution.speaker):
-            source_text = " ".join(text[span.start : span.end] for span in attribution.source)
-            resolve_surname(attribution, people, entities, genders, source_text)
-        elif surname_read_as_place(attribution, people, entities):
-            # "Dayton says" in an article about Gov. Mark Dayton: the tagger read the surname as the city.
-            attribution.speaker_type = PERSON
+        elif (attribution.speaker and attribution.speaker_type in (PERSON, UNKNOWN) and is_surname_only(attribution.speaker)
+              or surname_read_as_place(attribution, people, entities)):
+            if attribution.speaker_type in (GOVERNMENT, ORGANIZATION):
+                attribution.speaker_type = PERSON  # "Dayton says" after Gov. Mark Dayton: read as the city
             source_text = " ".join(text[span.start : span.end] for span in attribution.source)
             resolve_surname(attribution, people, entities, genders, source_text)
         if attribution.speaker and attribution.speaker_type == PERSON:
@@ -254,9 +251,8 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
         elif attribution.speaker and attribution.speaker_type in (ORGANIZATION, GOVERNMENT, ANONYMOUS):
             groups.append(attribution)
     for item in found:  # "Citing ..., Will urged": the governing verb's speaker as resolved above
-        governing = governing_attribution(item, by_cue_word) if item.inherited else None
-        if governing is not None and governing.speaker and governing.speaker_type == PERSON and (
-                not item.attribution.source or any(overlaps(span, governing.source) for span in item.attribution.source)):
+        governing = speaking_governor(item, by_cue_word)
+        if governing is not None and governing.speaker_type == PERSON:
             copy_speaker(governing, item.attribution)
     for attribution in quoted_first_person:  # "“I think ...,” Trump said": the quoted speaker's "I"
         holder = quoting_attribution(attribution, found)
@@ -432,6 +428,16 @@ def governing_attribution(item: Found, by_cue_word: dict[tuple[int, int], Found]
     head_index = item.cue_word.head
     governing = by_cue_word.get((item.attribution.sentence_index, head_index))
     return governing.attribution if governing is not None else None
+
+
+def speaking_governor(item: Found, by_cue_word: dict[tuple[int, int], Found]) -> Attribution | None:
+    """The attribution whose speaker a dependent cue takes ("..., pledging ..."): its governing
+    verb's, when that has a speaker and the dependent cue has no source of its own beside it."""
+    governing = governing_attribution(item, by_cue_word) if item.inherited else None
+    if governing is None or not governing.speaker:
+        return None
+    source = item.attribution.source
+    return governing if not source or any(overlaps(span, governing.source) for span in source) else None
 
 
 def agrees(name: str, gender: str | None) -> bool:

@@ -272,7 +272,7 @@ def antecedent_phrase(tree: Tree, pronoun: Word, text: str) -> str | None:
     if form not in RELATIVE_PRONOUNS or pronoun.upos not in ("PRON", "DET"):
         return None
     antecedent = relative_antecedent(tree, pronoun)
-    if antecedent is None or not may_be_people(tree, antecedent):
+    if antecedent is None or not may_stand_for_speaker(antecedent, tree):
         return None
     if form in ("which", "that") and (antecedent.upos == "NUM" or tree.kids(antecedent, "nummod")):
         return None
@@ -287,9 +287,10 @@ NOT_IN_NOUN_PHRASE = {"acl", "punct", "parataxis", "advcl", "appos", "nsubj", "c
                       "advmod", "expl", "discourse", "vocative", "obl", "ccomp", "xcomp", "dep"}
 
 
-def may_be_people(tree: Tree, noun: Word) -> bool:
-    """What "who" can stand for: a noun, a name or a number ("64 percent who say", "four in 10 who
-    said"), not a pronoun ("those who said": "those" names no one); and not in a question, where
+def may_stand_for_speaker(noun: Word, tree: Tree) -> bool:
+    """What a relative pronoun can stand for as a speaker: a noun, a name or a number ("64 percent
+    who say", "the study, which notes"), not a pronoun ("those who said": "those" names no one); and
+    not in a question, where
     the parse may read the question's "who" as a relative pronoun ("... close to 5 percent, who
     wouldn't like to see 3.8 percent?")."""
     if tree.words and tree.words[-1].text == "?":
