@@ -146,6 +146,18 @@ def speaker_precision(db, top: int = 25, examples: int = 3) -> dict:
     }
 
 
+def sourceless_cues(db) -> dict:
+    """Claims with a cue but no source words, by who they were given to: the article's own voice
+    ("seems"), unnamed reports ("is expected"), a speaker resolution found, or no one (an
+    unidentified source: the cue's subject was missed)."""
+    rows = db.execute("SELECT speaker_type, count(*) FROM claims WHERE cue IS NOT NULL AND source_text IS NULL "
+                      "GROUP BY speaker_type ORDER BY count(*) DESC").fetchall()
+    unidentified = db.execute("SELECT count(*) FROM claims c JOIN speakers s ON s.id = c.speaker_id "
+                              "WHERE c.cue IS NOT NULL AND c.source_text IS NULL "
+                              "AND s.name = 'unidentified source'").fetchone()[0]
+    return {"claims": sum(n for _, n in rows), "by_type": dict(rows), "unidentified_source": unidentified}
+
+
 def ingest(polnear: Path, cache: Path, db_path: Path, limit: int | None) -> tuple[int, list]:
     """PolNeAR train + dev into a new database, as bench_sources.py does; returns (articles, dev rows)."""
     from bench_sources import with_metadata
@@ -221,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         figures["extractor_version"] = db.execute("SELECT max(extractor_version) FROM claims").fetchone()[0]
         figures.update(speaker_precision(db, args.top))
         figures["pronoun_named"] = pronoun_named_speakers(db)
+        figures["sourceless_cues"] = sourceless_cues(db)
         db.close()
         if args.eval_dev and dev_rows:
             figures["dev"] = dev_scores_by_type(dev_rows)
@@ -233,6 +246,10 @@ def main(argv: list[str] | None = None) -> int:
     for kind, called in figures["pronoun_named"].items():
         print(f"speakers called by a {kind} alone: {called['speakers']} rows, {called['claims']} claims "
               f"({', '.join(f'{k} {v}' for k, v in called['by_name'].items())})")
+    sourceless = figures["sourceless_cues"]
+    print(f"claims with a cue and no source words: {sourceless['claims']} "
+          f"({', '.join(f'{k} {v}' for k, v in sourceless['by_type'].items())}); "
+          f"an unidentified source: {sourceless['unidentified_source']}")
     print()
     print(table(["type", "claims with source", "misattributed"],
                 [[t, str(v["claims_with_source"]), str(v["misattributed"])] for t, v in figures["by_type"].items()]))

@@ -4,7 +4,9 @@
 2. "I" in the article's own voice is its author (or the publication), in a quotation the quoted speaker's;
 3. a relative pronoun stands for its antecedent, an anaphoric phrase ("This statement") is no speaker;
 4. a group of ordinary people, or a named person, is not an anonymous source;
-5. a source that does not name the speaker and is not a pronoun is not joined to that speaker.
+5. a source that does not name the speaker and is not a pronoun is not joined to that speaker;
+and later classes (sections 6-11): titles, role descriptions, pronouns, and (11) the cues no one
+stands behind ("seems": the article's own voice; "is expected": unnamed reports).
 """
 
 from __future__ import annotations
@@ -666,3 +668,56 @@ def test_they_after_prosecutors_said_is_the_prosecutors(extract):
     article, _, found = extract(text)
     hits = by_source(article, found, "They")
     assert hits and all(a.speaker == "Prosecutors" for a in hits)
+
+
+# -- 11. a cue no one stands behind ---------------------------------------------------------------
+
+
+def by_cue(article, found, cue):
+    return [a for a in found if text_of(article, a.cue).split()[-1:] == cue.split()[-1:] and not a.source]
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("The governor's plan seems to be losing support among suburban voters.", "seems"),
+    ("The rally appeared to draw fewer people than the campaign had hoped.", "appeared"),
+    ("The two campaigns seem headed for a long fight over delegates.", "seem"),
+])
+def test_seems_with_no_source_is_the_articles_own_voice(extract, text, cue):
+    from claims.store.speaker_keys import speaker_key
+
+    article, _, found = extract(text)
+    hits = by_cue(article, found, cue)
+    assert hits and all(a.speaker_type == PUBLICATION and speaker_key(article, a)[2] == PUBLICATION for a in hits)
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("The measure is expected to pass the House next week.", "expected"),
+    ("The senator is widely considered a likely candidate for governor.", "considered"),
+    ("The deal is seen as a test of the new coalition.", "seen"),
+])
+def test_an_agentless_passive_is_unnamed_reports(extract, text, cue):
+    from claims.store.speaker_keys import speaker_key
+
+    article, _, found = extract(text)
+    hits = by_cue(article, found, cue)
+    assert hits and all(a.speaker_type == UNNAMED_REPORTS and speaker_key(article, a)[1] == "unnamed reports"
+                        for a in hits)
+
+
+def test_a_naming_is_the_articles_own_voice(extract):
+    article, _, found = extract("The rule applies to a group of loans known as subprime mortgages.")
+    hits = [a for a in found if not a.source and "known" in text_of(article, a.cue)]
+    assert hits and all(a.speaker_type == PUBLICATION for a in hits)
+
+
+def test_a_passive_with_an_agent_is_not_unnamed_reports(extract):
+    # "by the governor" names who did it; when the tagger misses it the source stays unidentified,
+    # never "unnamed reports" or the article's own voice.
+    article, _, found = extract("National Guard troops, called to duty by the governor, patrolled the streets.")
+    assert all(a.speaker_type not in (UNNAMED_REPORTS, PUBLICATION) for a in found if "called" in text_of(article, a.cue))
+
+
+def test_seems_with_a_source_keeps_its_speaker(extract):
+    article, _, found = extract("Senator Elizabeth Warren seemed to suggest that the bill would fail.")
+    hits = [a for a in found if "seemed" in text_of(article, a.cue) or "suggest" in text_of(article, a.cue)]
+    assert all(a.speaker_type != PUBLICATION for a in hits if a.source)

@@ -8,7 +8,7 @@ from claims.extract.coref import keep_named_speakers, resolve_article
 from claims.extract.lexicon import HEDGE_ADVERBS, HEDGE_CUES
 from claims.extract.nesting import give_relay_channels, inside, is_relay, relayed
 from claims.extract.rules import Found, overlaps
-from claims.extract.speakers import describe
+from claims.extract.speakers import describe, describe_sourceless
 from claims.extract.view import ArticleView
 from claims.types import NARRATOR, Article, Attribution, Claim, ParsedArticle
 
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from claims.extract.tree import Tree
 
 # Bump when the rules or the bundled attribution model change: stored articles are re-extracted.
-EXTRACTOR_VERSION = "learned-0.7"
+EXTRACTOR_VERSION = "learned-0.8"
 METHODS = ("learned", "rules")
 
 __all__ = ["EXTRACTOR_VERSION", "METHODS", "extract_attributions", "extract_claims"]
@@ -70,6 +70,8 @@ def extract_attributions(article: Article, parsed: ParsedArticle, method: str = 
     mark_hedged(found, parsed)
     resolve_article(found, parsed.entities, text, parsed.sentences, author=article.author, quotes=view.quotes)
     keep_named_speakers(found, parsed.entities, text)
+    for item in found:
+        describe_sourceless(item, view.trees[item.attribution.sentence_index])
     attributions = [f.attribution for f in found]
     attributions.sort(key=lambda a: (a.cue[0].start, a.content[0].start))
     give_relay_channels(attributions, text)

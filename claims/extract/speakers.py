@@ -26,6 +26,7 @@ from claims.types import (
     GOVERNMENT,
     ORGANIZATION,
     PERSON,
+    PUBLICATION,
     UNKNOWN,
     UNNAMED_REPORTS,
     Entity,
@@ -38,6 +39,16 @@ RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 ANAPHORIC_DETERMINERS = {"this", "that", "these", "those"}
 # How far up a relative clause the antecedent is looked for ("Russia, which is expected to say").
 _CLAUSE_LINKS = ("xcomp", "ccomp", "conj", "advcl")
+# Cues that need no one to have said anything (describe_sourceless). "X seems / appears / looks /
+# sounds ...": the writer's own judgement.
+APPEARANCE_VERBS = {"seem", "appear", "look", "sound"}
+# "X is expected / considered / seen as / believed ...", with no one by whom: what unnamed people
+# expect or think, a vague source like "reports say".
+GENERAL_PASSIVES = {"expect", "consider", "see", "view", "regard", "deem", "believe", "think", "know",
+                    "say", "report", "rumor", "rumour", "project", "predict", "estimate", "describe",
+                    "characterize", "label", "perceive", "understand", "assume", "suppose", "presume"}
+# "what is known as the Purcell doctrine", "a club dubbed ...": a naming, in the writer's voice.
+NAMING_VERBS = {"dub", "nickname", "title"}
 
 
 def strip_possessive(name: str) -> str:
@@ -132,6 +143,34 @@ def describe(found: Found, tree: Tree, text: str, entities: list[Entity], source
         entry = known_channel(attribution.speaker or "")
         if entry is not None:
             attribution.channel, attribution.channel_kind = entry.name, entry.kind
+
+
+def describe_sourceless(found: Found, tree: Tree) -> None:
+    """Who stands behind a cue that has no source words and that resolution gave no speaker.
+
+    "Trump's approach seems to be alienating voters" is the writer's own judgement: the article's
+    own voice (its publication or author), the cue kept. "He is expected to win", "is considered a
+    contender", with no one by whom, is what unnamed people expect or think: unnamed reports, like
+    "reports say". A naming ("known as HFCs", "dubbed ...") is the writer's. Anything else (a cue
+    whose subject the tagger missed: "..., said on Tuesday") stays an unidentified source: no one
+    is named where no one can be told.
+    """
+    attribution = found.attribution
+    if attribution.source or attribution.speaker or attribution.speaker_type != UNKNOWN:
+        return
+    cue = found.cue_word
+    lemma = cue.lemma.lower()
+    following = tree.words[cue.index] if cue.index < len(tree.words) else None
+    # "is expected", or a participle hung on a noun ("HFCs, known as ...": the model gives no XPOS)
+    passive = bool(tree.kids(cue, "aux:pass")) or (cue.deprel == "acl" and cue.upos == "VERB"
+                                                   and not cue.text.lower().endswith("ing"))
+    has_agent = any(kid.deprel == "obl:agent" or (kid.deprel.startswith("obl") and any(
+        case.text.lower() == "by" for case in tree.kids(kid, "case"))) for kid in tree.kids(cue))
+    naming = lemma in NAMING_VERBS or (lemma == "know" and following is not None and following.text.lower() == "as")
+    if (lemma in APPEARANCE_VERBS and not passive) or (passive and not has_agent and naming):
+        attribution.speaker_type = PUBLICATION
+    elif passive and not has_agent and lemma in GENERAL_PASSIVES:
+        attribution.speaker_type = UNNAMED_REPORTS
 
 
 def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: list[Entity]) -> None:
