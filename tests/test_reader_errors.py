@@ -694,6 +694,8 @@ def test_seems_with_no_source_is_the_articles_own_voice(extract, text, cue):
     ("The measure is expected to pass the House next week.", "expected"),
     ("The senator is widely considered a likely candidate for governor.", "considered"),
     ("The deal is seen as a test of the new coalition.", "seen"),
+    ("The program was billed as a cure for rural poverty.", "billed as"),
+    ("The company has been criticized for its labor practices.", "criticized for"),
 ])
 def test_an_agentless_passive_is_unnamed_reports(extract, text, cue):
     from claims.store.speaker_keys import speaker_key

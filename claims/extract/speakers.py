@@ -46,7 +46,12 @@ APPEARANCE_VERBS = {"seem", "appear", "look", "sound"}
 # expect or think, a vague source like "reports say".
 GENERAL_PASSIVES = {"expect", "consider", "see", "view", "regard", "deem", "believe", "think", "know",
                     "say", "report", "rumor", "rumour", "project", "predict", "estimate", "describe",
-                    "characterize", "label", "perceive", "understand", "assume", "suppose", "presume"}
+                    "characterize", "label", "perceive", "understand", "assume", "suppose", "presume",
+                    # judged or charged by unnamed others: "is accused of", "was billed as"
+                    "accuse", "criticize", "criticise", "blame", "bill", "brand", "declare", "praise",
+                    "hail", "credit", "suspect", "debate", "dispute", "question", "tout"}
+# A cue noun with no one's name on it: "stoked speculation that ...", "rumors that ...".
+GENERAL_NOUNS = {"speculation", "rumor", "rumour", "chatter", "buzz", "whisper"}
 # "what is known as the Purcell doctrine", "a club dubbed ...": a naming, in the writer's voice.
 NAMING_VERBS = {"dub", "nickname", "title"}
 
@@ -150,8 +155,8 @@ def describe_sourceless(found: Found, tree: Tree) -> None:
 
     "Trump's approach seems to be alienating voters" is the writer's own judgement: the article's
     own voice (its publication or author), the cue kept. "He is expected to win", "is considered a
-    contender", with no one by whom, is what unnamed people expect or think: unnamed reports, like
-    "reports say". A naming ("known as HFCs", "dubbed ...") is the writer's. Anything else (a cue
+    contender", "is accused of", with no one by whom, and "speculation that ..." are what unnamed
+    people expect, think or say: unnamed reports, like "reports say". A naming ("known as HFCs", "dubbed ...") is the writer's. Anything else (a cue
     whose subject the tagger missed: "..., said on Tuesday") stays an unidentified source: no one
     is named where no one can be told.
     """
@@ -169,7 +174,8 @@ def describe_sourceless(found: Found, tree: Tree) -> None:
     naming = lemma in NAMING_VERBS or (lemma == "know" and following is not None and following.text.lower() == "as")
     if (lemma in APPEARANCE_VERBS and not passive) or (passive and not has_agent and naming):
         attribution.speaker_type = PUBLICATION
-    elif passive and not has_agent and lemma in GENERAL_PASSIVES:
+    elif (passive and not has_agent and lemma in GENERAL_PASSIVES) or (cue.upos == "NOUN" and lemma in GENERAL_NOUNS
+                                                                       and not tree.kids(cue, "nmod:poss")):
         attribution.speaker_type = UNNAMED_REPORTS
 
 
