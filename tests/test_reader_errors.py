@@ -723,3 +723,33 @@ def test_seems_with_a_source_keeps_its_speaker(extract):
     article, _, found = extract("Senator Elizabeth Warren seemed to suggest that the bill would fail.")
     hits = [a for a in found if "seemed" in text_of(article, a.cue) or "suggest" in text_of(article, a.cue)]
     assert all(a.speaker_type != PUBLICATION for a in hits if a.source)
+
+
+# -- 12. "it" after a thing that spoke -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("The agency said in a statement that the review was complete. It added that no one had been disciplined.",
+     "The agency"),
+    ("The newspaper wrote that the mayor had misled voters. It added that the council should investigate.",
+     "The newspaper"),
+    ("Facebook said on Friday that it had removed the accounts. It also said the review would continue.", "Facebook"),
+])
+def test_it_after_an_organization_or_thing_that_spoke_is_that_speaker(extract, text, speaker):
+    article, _, found = extract(text)
+    hits = by_source(article, found, "It")
+    assert hits and all(a.speaker == speaker for a in hits)
+
+
+@pytest.mark.parametrize("text, not_speaker", [
+    # the subject written last before "it" is another thing: "it" is the embassy, which said nothing before
+    ("The ministry said the rules had changed. The embassy gave a different answer when it told reporters that "
+     "no visas had been issued.", "The ministry"),
+    # a person is never "it"
+    ("His physician released a statement on Monday. It said he was in excellent health.", "His physician"),
+    # two joined are not "it"
+    ("The company and its founder agreed to a settlement. It did not admit wrongdoing.", "The company and its founder"),
+])
+def test_it_is_not_a_speaker_it_cannot_stand_for(extract, text, not_speaker):
+    article, _, found = extract(text)
+    assert all(a.speaker != not_speaker for a in by_source(article, found, "it") + by_source(article, found, "It"))

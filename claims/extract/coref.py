@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from claims.extract.antecedents import person_with_role, plural_subject_before, role_description
+from claims.extract.antecedents import PEOPLE_NOUNS, person_with_role, plural_subject_before, role_description
 from claims.extract.lexicon import ORGANIZATION_NAME_ENDINGS
 from claims.extract.quotes import Quote
 from claims.extract.rules import Found, overlaps
@@ -32,6 +32,7 @@ from claims.names import (
     MALE_PRONOUNS,
     PLURAL_PRONOUNS,
     REFLEXIVE,
+    TITLE_WORDS,
     PersonName,
     given_name_gender,
     known_channel,
@@ -49,6 +50,7 @@ from claims.types import (
     Entity,
     ParsedSentence,
     Span,
+    Word,
 )
 
 CARRIED_FIELDS = ("role", "affiliation", "channel", "channel_kind")
@@ -173,11 +175,13 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
                 item.attribution.speaker_type = ORGANIZATION
     people: list[Attribution] = []  # named persons quoted so far, latest last
     groups: list[Attribution] = []
+    things: list[tuple[Attribution, Word | None]] = []  # every other speaker so far, with its source's head
     subjects = None if sentences is None else {
         w.start for sentence in sentences for w in sentence.words if w.deprel in ("nsubj", "nsubj:pass")}
     genders = pronoun_genders(entities, text, subjects)  # a full name's key -> "male"/"female"
     found = sorted(found, key=lambda f: f.attribution.cue[0].start)
     by_cue_word: dict[tuple[int, int], Found] = {(f.attribution.sentence_index, f.cue_word.index): f for f in found}
+    main_subjects = clause_subjects(sentences or [], set(by_cue_word))
     quoted_first_person: list[Attribution] = []
     for item in found:
         attribution = item.attribution
@@ -222,6 +226,14 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
             elif isinstance(antecedent, Entity):
                 attribution.speaker, attribution.speaker_type = strip_possessive(antecedent.text), PERSON
                 attribution.confidence = min(attribution.confidence, 0.6)
+        elif (head is not None and head.text.lower() == "it" and attribution.speaker is None
+              and (spoken := it_antecedent(things, attribution, head, main_subjects, text)) is not None):
+            # "The company wrote in its statement. It added ...": the thing that spoke just before
+            if spoken.speaker is None:  # called by its phrase, both kept to the article ("The ad")
+                spoken.speaker = " ".join(text[span.start : span.end] for span in spoken.source)
+                spoken.speaker_local = True
+            copy_speaker(spoken, attribution)
+            attribution.confidence = min(attribution.confidence, 0.6)
         elif attribution.speaker is None and (role := role_description(text, attribution.source)) is not None:
             # "the senator said", "the columnist suggested": the person the article gave that role.
             described = person_with_role(role, people, entities, text, attribution.source[0].start)
@@ -250,6 +262,8 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
             people.append(attribution)
         elif attribution.speaker and attribution.speaker_type in (ORGANIZATION, GOVERNMENT, ANONYMOUS):
             groups.append(attribution)
+        if attribution.source and attribution.speaker_type != PERSON:
+            things.append((attribution, head))
     for item in found:  # "Citing ..., Will urged": the governing verb's speaker as resolved above
         governing = speaking_governor(item, by_cue_word)
         if governing is not None and governing.speaker_type == PERSON:
@@ -394,6 +408,51 @@ def resolve_surname(attribution: Attribution, people: list[Attribution], entitie
         before = [(offset, name) for offset, name in chosen.names if offset < at]
         attribution.speaker = max(before)[1] if before else min(chosen.names)[1]
         attribution.speaker_type = PERSON
+
+
+def clause_subjects(sentences: list[ParsedSentence], cue_words: set[tuple[int, int]]) -> list[tuple[int, Word]]:
+    """(sentence index, word) of every subject of a sentence's main verb or of a cue, in reading
+    order: who or what a sentence is about, which is what a following "it" points back at."""
+    out = []
+    for sentence in sentences:
+        roots = {w.index for w in sentence.words if w.head == 0}
+        for word in sentence.words:
+            if word.deprel in ("nsubj", "nsubj:pass") and (
+                    word.head in roots or (sentence.index, word.head) in cue_words):
+                out.append((sentence.index, word))
+    return out
+
+
+def it_antecedent(things: list[tuple[Attribution, Word | None]], attribution: Attribution, pronoun: Word,
+                  main_subjects: list[tuple[int, Word]], text: str) -> Attribution | None:
+    """What "it" stands for as a speaker: the last speaker that is not a person, when it spoke in
+    this sentence or the one before, is an organization, a government or one thing called by a
+    singular noun that is not a person's ("The ad says ... It makes no mention of", "the Times
+    wrote ... it further wrote"), and is the subject written last before "it" (of a sentence's
+    main verb or of a cue; or an "it" already resolved to it). "It" is as often an object or a
+    thing that said nothing: "the State Department gave a response ... when it told" is not the
+    "FOIA reply" quoted before, and "the white paper is detailed. It lays out" is not "a
+    government". A speaker just before that has no name of its own ("the report": unnamed
+    reports), or a group, leaves "it" unresolved."""
+    if not things:
+        return None
+    spoken, head = things[-1]
+    if head is None or attribution.sentence_index - spoken.sentence_index > 1:
+        return None
+    person_noun = head.lemma.lower() in PEOPLE_NOUNS or head.lemma.lower() in TITLE_WORDS
+    singular_noun = head.upos == "NOUN" and head.lemma.lower() == head.text.lower() and not person_noun
+    if not (spoken.speaker_type in (ORGANIZATION, GOVERNMENT)
+            or (spoken.speaker_type == UNKNOWN and singular_noun)):
+        return None
+    if COORDINATORS.search(" ".join(text[span.start : span.end] for span in spoken.source)):
+        return None  # "The company and its co-founder agreed ... It did not admit": not both
+    before = [word for index, word in main_subjects
+              if attribution.sentence_index - 1 <= index <= attribution.sentence_index and word.start < pronoun.start]
+    if not before:
+        return None
+    latest = before[-1]
+    same = {h.start for a, h in things if h is not None and spoken.speaker and a.speaker == spoken.speaker}
+    return spoken if latest.start in same | {head.start} else None
 
 
 def recent_group(groups: list[Attribution], attribution: Attribution) -> Attribution | None:
