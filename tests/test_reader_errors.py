@@ -655,6 +655,19 @@ def test_they_is_the_plural_subject_just_before(extract, text, speaker):
     assert hits and all(a.speaker == speaker and a.speaker_local and a.speaker_type == UNKNOWN for a in hits)
 
 
+@pytest.mark.parametrize("text, speaker", [
+    # an irregular plural, and nouns for people by what they do
+    ("Police said the suspect fled on foot. They added that a photo of the car would be released.", "Police"),
+    ("The executives declined to comment on the merger. They said in a filing that talks would continue.",
+     "The executives"),
+    ("Many women said the debate changed their minds. They said the candidate seemed more prepared.", "Many women"),
+])
+def test_they_after_people_named_by_what_they_do(extract, text, speaker):
+    article, _, found = extract(text)
+    hits = by_source(article, found, "They")
+    assert hits and all(a.speaker == speaker for a in hits)
+
+
 def test_they_is_not_a_thing_or_a_group_quoted_long_before(extract):
     text = ("The Justice Department said it would review the case. The review could take months. Economists "
             "expect little change. The statewide polls closed at eight. They say the rules are unfair.")

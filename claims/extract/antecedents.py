@@ -46,7 +46,22 @@ def role_description(text: str, source: list[Span]) -> list[str] | None:
 
 # Nouns for people that "they" may stand for: the anonymous sources' and ordinary groups' nouns and
 # the roles ("prosecutors", "senators").
-PEOPLE_NOUNS = frozenset(ANONYMOUS_NOUNS | GROUP_NOUNS | ROLE_NOUNS | {w + "s" for w in ROLE_NOUNS}) - {"one", "crowd"}
+# More nouns that name people by what they do or hold to (singular; "they" is read from the plural).
+MORE_PEOPLE_NOUNS = frozenset("""
+    executive soldier ally millennial contractor teacher borrower advocate donor operative immigrant
+    investor economist scientist doctor nurse farmer veteran organizer volunteer consumer patient
+    insider lawyer prosecutor candidate conservative liberal progressive moderate evangelical democrat
+    republican independent pollster author writer editor journalist blogger commentator pundit historian
+    scholar academic manager owner founder partner colleague rival opponent backer loyalist follower
+    employee agent officer trooper firefighter responder guard legislator regulator negotiator diplomat
+    minister mayor chairman leader member official adviser advisor aide staffer investigator
+    inspector auditor plaintiff defendant juror employer landlord tenant taxpayer homeowner migrant
+    refugee settler militant fighter rebel gunman attacker suspect detainee prisoner inmate
+""".split())
+# Plural forms that do not end in -s: "the police said ... they".
+IRREGULAR_PLURALS = frozenset({"people", "men", "women", "children", "police"})
+PEOPLE_NOUNS = frozenset(ANONYMOUS_NOUNS | GROUP_NOUNS | ROLE_NOUNS | MORE_PEOPLE_NOUNS | IRREGULAR_PLURALS
+                         | {w + "s" for w in ROLE_NOUNS}) - {"one", "crowd"}
 _RECENT_PEOPLE = 3  # how many of the people named last a role description may point back to
 _TITLE_RUN_WORD = re.compile(r"[A-Z][\w’'-]*|(?:[A-Za-z]\.)+|[A-Z]?[a-z]+\.|former|then|vice|deputy|acting|state|presidential|-")
 _APPOSITIVE = re.compile(r"\s*,\s*(?:a|an|the)\s+([^,.;:()\"“”]{1,80})")
@@ -169,4 +184,6 @@ def is_group_of_people(tree: Tree, word: Word, entities: list[Entity]) -> bool:
 def is_plural(word: Word) -> bool:
     """A plural noun by its form (the bundled model tags no number): "voters", "Millennials"."""
     form, lemma = word.text.casefold(), word.lemma.casefold()
+    if form in IRREGULAR_PLURALS:
+        return True
     return form != lemma and form.endswith("s") and not form.endswith(("'s", "’s"))
