@@ -70,6 +70,27 @@ def test_every_sentence_yields_a_claim(annotate_text):
         assert 0 <= claim.content_start < claim.content_end <= len(text)
 
 
+@pytest.mark.parametrize("text", [
+    "The measure is expected to pass the House next week.",
+    "\u201cWe need jobs,\u201d the senator said, \u201cand we need them now.\u201d",
+])
+def test_content_in_pieces_around_its_cue_is_one_claim(annotate_text, text):
+    # Not "The measure" and "to pass the House next week" as two claims: one claim from the first
+    # piece to the last, the pieces its content spans.
+    from claims.extract.files import claim_record
+
+    article, parsed = annotate_text(text)
+    claims = [c for c in extract_claims(article, parsed) if c.attribution is not None]
+    attributions = {c.attribution_index for c in claims}
+    assert claims and len(claims) == len(attributions)  # one claim per attribution in one sentence
+    claim = next(c for c in claims if len(c.attribution.content) > 1)
+    record = claim_record(article, claim)
+    assert len(record["content_spans"]) == 2
+    assert record["text"] == text[record["content_spans"][0][0] : record["content_spans"][-1][1]]
+    cue = claim.attribution.cue[0]
+    assert not any(start <= cue.start < end for start, end in record["content_spans"])
+
+
 def test_seed_article_attributions(seed_annotated):
     """The seed page: chrome excluded, the reporter named, the pronoun resolved."""
     article, parsed = seed_annotated

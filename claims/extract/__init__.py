@@ -136,7 +136,10 @@ def extract_claims(article: Article, parsed: ParsedArticle, method: str = "learn
     """One claim per (sentence, attribution) the sentence's text belongs to; narrator claims elsewhere.
 
     An attribution's content is cut at sentence boundaries, so a quote over two sentences gives two
-    claims sharing ``attribution_index``. A sentence no content touches is a narrator claim.
+    claims sharing ``attribution_index``. Within a sentence the content's pieces are one claim, from
+    the first piece to the last: "Obama's veto [is expected] to come before Friday" is one claim,
+    not "Obama's veto" and "to come before Friday"; the pieces themselves are its content spans
+    (claims.store, ``claim_record``). A sentence no content touches is a narrator claim.
     """
     attributions = extract_attributions(article, parsed, method, relayed_inner=True)
     # A relay ("according to Reuters") is the channel of the attribution it holds, not a second
@@ -148,12 +151,14 @@ def extract_claims(article: Article, parsed: ParsedArticle, method: str = "learn
         if attribution_index in relays:
             continue
         for sentence in parsed.sentences:
-            for span in attribution.content:
-                start, end = max(span.start, sentence.start), min(span.end, sentence.end)
-                if end - start <= 0 or not article.text[start:end].strip(" \t\n\r“”\"'‘’,.;:—-"):
-                    continue
-                covered.add(sentence.index)
-                claims.append(Claim(sentence.index, start, end, attribution.claim_type, attribution_index, attribution))
+            pieces = [(start, end) for start, end in ((max(span.start, sentence.start), min(span.end, sentence.end))
+                                                      for span in attribution.content)
+                      if end > start and article.text[start:end].strip(" \t\n\r“”\"'‘’,.;:—-")]
+            if not pieces:
+                continue
+            covered.add(sentence.index)
+            claims.append(Claim(sentence.index, min(start for start, _ in pieces), max(end for _, end in pieces),
+                                attribution.claim_type, attribution_index, attribution))
     for sentence in parsed.sentences:
         if sentence.index not in covered:
             claims.append(Claim(sentence.index, sentence.start, sentence.end, NARRATOR))
