@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from claims.extract.coref import keep_named_speakers, resolve_article
 from claims.extract.lexicon import HEDGE_ADVERBS, HEDGE_CUES
 from claims.extract.nesting import give_relay_channels, inside, is_relay, relayed
+from claims.extract.posts import find_posts, give_posts_their_author, post_attributions
 from claims.extract.rules import Found, overlaps
 from claims.extract.speakers import describe, describe_sourceless
 from claims.extract.view import ArticleView
@@ -24,7 +25,8 @@ __all__ = ["EXTRACTOR_VERSION", "METHODS", "extract_attributions", "extract_clai
 
 
 def extract_attributions(article: Article, parsed: ParsedArticle, method: str = "learned",
-                         model: AttributionModel | None = None, relayed_inner: bool = False) -> list[Attribution]:
+                         model: AttributionModel | None = None, relayed_inner: bool = False,
+                         posts: bool = False) -> list[Attribution]:
     """Every attribution in the article body, in reading order, speakers resolved.
 
     ``learned``: the PolNeAR-trained taggers find cues, sources and content (claims.extract.learned),
@@ -36,6 +38,9 @@ def extract_attributions(article: Article, parsed: ParsedArticle, method: str = 
     "Koseoglu said" in "…, Koseoglu said, according to Reuters"), so that its claim has the
     inner speaker; claims want it, the span output (PolNeAR's scorer) does not: PolNeAR's gold
     does not mark those inner attributions as the rules find them.
+    posts: add the social media posts the article embeds, each its author's words
+    (claims.extract.posts), and give an "I" inside one to its author; claims want them, the span
+    output keeps to what PolNeAR annotates.
     """
     if method not in METHODS:
         raise ValueError(f"unknown extraction method {method!r}; choose from {', '.join(METHODS)}")
@@ -73,6 +78,10 @@ def extract_attributions(article: Article, parsed: ParsedArticle, method: str = 
     for item in found:
         describe_sourceless(item, view.trees[item.attribution.sentence_index])
     attributions = [f.attribution for f in found]
+    embedded = find_posts(text, article.body_start, article.body_end) if posts else []
+    if embedded:
+        give_posts_their_author(attributions, embedded, text)
+        attributions += post_attributions(embedded, text, [s.start for s in parsed.sentences])
     attributions.sort(key=lambda a: (a.cue[0].start, a.content[0].start))
     give_relay_channels(attributions, text)
     return attributions
@@ -141,7 +150,7 @@ def extract_claims(article: Article, parsed: ParsedArticle, method: str = "learn
     not "Obama's veto" and "to come before Friday"; the pieces themselves are its content spans
     (claims.store, ``claim_record``). A sentence no content touches is a narrator claim.
     """
-    attributions = extract_attributions(article, parsed, method, relayed_inner=True)
+    attributions = extract_attributions(article, parsed, method, relayed_inner=True, posts=True)
     # A relay ("according to Reuters") is the channel of the attribution it holds, not a second
     # speaker of that content: it gives no claim (claims.extract.nesting).
     relays = set(relayed(attributions))
