@@ -45,6 +45,12 @@ def test_the_author_type(name, speaker_type):
     assert author_type(name) == speaker_type
 
 
+def test_a_name_the_entity_tagger_read_as_a_person_is_a_person():
+    assert author_type("Sahil Kapur") == UNKNOWN  # not a given name the list knows
+    assert author_type("Sahil Kapur", tagged_person=True) == PERSON
+    assert author_type("The Daily Beast", tagged_person=True) == ORGANIZATION
+
+
 def test_an_embedded_post_is_its_authors_claim_and_its_i_too(annotate_text):
     text = (f"House Speaker Paul Ryan criticized the FBI on Tuesday.\n\n{RYAN}\n\n{SIGNATURE}\n\n"
             "The committee will hold hearings later this month.")

@@ -80,8 +80,8 @@ def extract_attributions(article: Article, parsed: ParsedArticle, method: str = 
     attributions = [f.attribution for f in found]
     embedded = find_posts(text, article.body_start, article.body_end) if posts else []
     if embedded:
-        give_posts_their_author(attributions, embedded, text)
-        attributions += post_attributions(embedded, text, [s.start for s in parsed.sentences])
+        give_posts_their_author(attributions, embedded, text, parsed.entities)
+        attributions += post_attributions(embedded, text, [s.start for s in parsed.sentences], parsed.entities)
     attributions.sort(key=lambda a: (a.cue[0].start, a.content[0].start))
     give_relay_channels(attributions, text)
     return attributions

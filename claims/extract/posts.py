@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from claims.names import PersonName, given_name_gender, known_channel, person_name
-from claims.types import DIRECT, ORGANIZATION, PERSON, PUBLICATION, UNKNOWN, Attribution, Span
+from claims.types import DIRECT, ORGANIZATION, PERSON, PUBLICATION, UNKNOWN, Attribution, Entity, Span
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 SIGNATURE = re.compile(
@@ -64,20 +64,23 @@ def find_posts(text: str, body_start: int = 0, body_end: int | None = None) -> l
     return posts
 
 
-def author_type(name: str) -> str:
+def author_type(name: str, tagged_person: bool = False) -> str:
     """A post's author as a speaker type: an outlet or organization the registry knows, a person
-    by a common given name ("Paul Ryan", "Donald J. Trump"), else unknown ("Twitchy Team")."""
+    by a common given name ("Paul Ryan", "Donald J. Trump") or as the entity tagger read the name
+    (tagged_person: "Sahil Kapur"), else unknown ("Twitchy Team")."""
     if known_channel(name) is not None:
         return ORGANIZATION
     parsed: PersonName = person_name(name)
-    if len(name.split()) >= 2 and given_name_gender(parsed) is not None:
+    if len(name.split()) >= 2 and (tagged_person or given_name_gender(parsed) is not None):
         return PERSON
     return UNKNOWN
 
 
-def post_attribution(post: Post, text: str, sentence_index: int) -> Attribution:
-    """The post as an attribution: its author said its words, on Twitter."""
+def post_attribution(post: Post, text: str, sentence_index: int, entities: list[Entity] | None = None) -> Attribution:
+    """The post as an attribution: its author said its words, on Twitter (entities: the article's,
+    to tell a person's name the given-name list does not know)."""
     name = text[post.name.start : post.name.end].strip()
+    tagged_person = any(e.type == "PER" and e.start < post.name.end and post.name.start < e.end for e in entities or [])
     entry = known_channel(name)
     return Attribution(
         sentence_index=sentence_index,
@@ -88,7 +91,7 @@ def post_attribution(post: Post, text: str, sentence_index: int) -> Attribution:
         cue_class="assert",
         cue_lemma="post",
         speaker=entry.name if entry is not None else name,
-        speaker_type=author_type(name),
+        speaker_type=author_type(name, tagged_person),
         channel=PLATFORM,
         channel_kind="social_media",
         confidence=0.9,
@@ -102,7 +105,8 @@ def inside(span: Span, post: Post) -> bool:
 FIRST_PERSON_SOURCES = frozenset({"i", "me", "my", "we", "us", "our"})
 
 
-def give_posts_their_author(attributions: list[Attribution], posts: list[Post], text: str) -> None:
+def give_posts_their_author(attributions: list[Attribution], posts: list[Post], text: str,
+                            entities: list[Entity] | None = None) -> None:
     """An attribution inside a post whose source is "I" or "we", or that was given to the article's
     own voice, is the post's author's ("While I respect the professionals at the FBI" in Paul
     Ryan's tweet is Paul Ryan's, not the article author's)."""
@@ -112,15 +116,16 @@ def give_posts_their_author(attributions: list[Attribution], posts: list[Post], 
             continue
         source = " ".join(text[s.start : s.end] for s in attribution.source).strip().lower()
         if source in FIRST_PERSON_SOURCES or (not source and attribution.speaker_type == PUBLICATION):
-            author = post_attribution(post, text, attribution.sentence_index)
+            author = post_attribution(post, text, attribution.sentence_index, entities)
             attribution.speaker, attribution.speaker_type = author.speaker, author.speaker_type
             attribution.speaker_local = False
             attribution.channel, attribution.channel_kind = author.channel, author.channel_kind
 
 
-def post_attributions(posts: list[Post], text: str, sentence_starts: list[int]) -> list[Attribution]:
+def post_attributions(posts: list[Post], text: str, sentence_starts: list[int],
+                      entities: list[Entity] | None = None) -> list[Attribution]:
     """One attribution per post, in the sentence that holds its signature's handle."""
     from bisect import bisect_right
 
-    return [post_attribution(post, text, max(bisect_right(sentence_starts, post.handle.start) - 1, 0))
+    return [post_attribution(post, text, max(bisect_right(sentence_starts, post.handle.start) - 1, 0), entities)
             for post in posts]
