@@ -192,3 +192,15 @@ class Claim:
     claim_type: str
     attribution_index: int | None = None  # groups the claims of one attribution within the article
     attribution: Attribution | None = None  # None for narrator claims
+
+    def content_spans(self) -> list[list[int]]:
+        """[start, end] of each piece of the attribution's content inside this claim (content may
+        come in pieces around its cue: "Obama's veto [is expected] to come"); the whole claim for a
+        narrator claim."""
+        whole = [[self.content_start, self.content_end]]
+        if self.attribution is None:
+            return whole
+        pieces = [[max(s.start, self.content_start), min(s.end, self.content_end)]
+                  for s in sorted(self.attribution.content, key=lambda s: s.start)
+                  if s.start < self.content_end and s.end > self.content_start]
+        return pieces or whole

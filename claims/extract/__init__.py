@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from claims.extract.coref import keep_named_speakers, resolve_article
 from claims.extract.lexicon import HEDGE_ADVERBS, HEDGE_CUES
 from claims.extract.nesting import give_relay_channels, inside, is_relay, relayed
-from claims.extract.posts import find_posts, give_posts_their_author, post_attributions
+from claims.extract.posts import attribute_posts, find_posts
 from claims.extract.rules import Found, overlaps
 from claims.extract.speakers import describe, describe_sourceless
 from claims.extract.view import ArticleView
@@ -80,8 +80,8 @@ def extract_attributions(article: Article, parsed: ParsedArticle, method: str = 
     attributions = [f.attribution for f in found]
     embedded = find_posts(text, article.body_start, article.body_end) if posts else []
     if embedded:
-        give_posts_their_author(attributions, embedded, text, parsed.entities)
-        attributions += post_attributions(embedded, text, [s.start for s in parsed.sentences], parsed.entities)
+        attributions += attribute_posts(attributions, embedded, text, [s.start for s in parsed.sentences],
+                                        parsed.entities)
     attributions.sort(key=lambda a: (a.cue[0].start, a.content[0].start))
     give_relay_channels(attributions, text)
     return attributions

@@ -49,14 +49,9 @@ def claim_record(article: Article, claim: Claim) -> dict[str, Any]:
         "text": article.text[claim.content_start : claim.content_end],
         "start": claim.content_start,
         "end": claim.content_end,
-        # what of start:end is content: the pieces around a cue ("Obama's veto [is expected] to ...")
-        "content_spans": [[claim.content_start, claim.content_end]],
+        "content_spans": claim.content_spans(),  # what of start:end is content: the pieces around a cue
     }
     a = claim.attribution
-    if a is not None:
-        record["content_spans"] = [[max(s.start, claim.content_start), min(s.end, claim.content_end)]
-                                   for s in sorted(a.content, key=lambda s: s.start)
-                                   if s.start < claim.content_end and s.end > claim.content_start]
     if a is None:
         record.update(speaker=article.publisher or article.site_name or article.author, speaker_type="publication")
         return record

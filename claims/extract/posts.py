@@ -6,7 +6,7 @@ pic.twitter.com/Oq... — Paul Ryan (@SpeakerRyan) July 5, 2016". Read as the ar
 Paul Ryan's words became the publication's and his "I" the article's author. Each post found here
 becomes one attribution: the words before the signature are the content (a direct quotation),
 the name in the signature the source, the handle the cue, and Twitter the channel; an "I" or
-"we" inside the post is its author (claims.extract.give_posts_their_author).
+"we" inside the post is its author (``attribute_posts``).
 
 The signature is the one embeds write: a dash, the author's name, the handle in brackets and the
 date ("— Name (@handle) Month D, YYYY"). The post is what comes before it: the rest of its line
@@ -16,9 +16,10 @@ when the signature follows the words on one line, else the paragraph just above 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
-from claims.names import PersonName, given_name_gender, known_channel, person_name
+from claims.names import given_name_gender, known_channel, person_name
 from claims.types import DIRECT, ORGANIZATION, PERSON, PUBLICATION, UNKNOWN, Attribution, Entity, Span
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -70,8 +71,7 @@ def author_type(name: str, tagged_person: bool = False) -> str:
     (tagged_person: "Sahil Kapur"), else unknown ("Twitchy Team")."""
     if known_channel(name) is not None:
         return ORGANIZATION
-    parsed: PersonName = person_name(name)
-    if len(name.split()) >= 2 and (tagged_person or given_name_gender(parsed) is not None):
+    if len(name.split()) >= 2 and (tagged_person or given_name_gender(person_name(name)) is not None):
         return PERSON
     return UNKNOWN
 
@@ -98,34 +98,25 @@ def post_attribution(post: Post, text: str, sentence_index: int, entities: list[
     )
 
 
-def inside(span: Span, post: Post) -> bool:
-    return post.body.start <= span.start and span.end <= post.body.end
-
-
 FIRST_PERSON_SOURCES = frozenset({"i", "me", "my", "we", "us", "our"})
 
 
-def give_posts_their_author(attributions: list[Attribution], posts: list[Post], text: str,
-                            entities: list[Entity] | None = None) -> None:
-    """An attribution inside a post whose source is "I" or "we", or that was given to the article's
-    own voice, is the post's author's ("While I respect the professionals at the FBI" in Paul
+def attribute_posts(attributions: list[Attribution], posts: list[Post], text: str, sentence_starts: list[int],
+                    entities: list[Entity] | None = None) -> list[Attribution]:
+    """One attribution per post, in the sentence that holds its signature's handle; and, in place,
+    an attribution inside a post whose source is "I" or "we", or that was given to the article's
+    own voice, becomes the post author's ("While I respect the professionals at the FBI" in Paul
     Ryan's tweet is Paul Ryan's, not the article author's)."""
+    authored = [(post, post_attribution(post, text, max(bisect_right(sentence_starts, post.handle.start) - 1, 0),
+                                        entities)) for post in posts]
     for attribution in attributions:
-        post = next((p for p in posts if attribution.cue and inside(attribution.cue[0], p)), None)
-        if post is None:
+        author = next((a for p, a in authored if attribution.cue
+                       and p.body.start <= attribution.cue[0].start and attribution.cue[0].end <= p.body.end), None)
+        if author is None:
             continue
         source = " ".join(text[s.start : s.end] for s in attribution.source).strip().lower()
         if source in FIRST_PERSON_SOURCES or (not source and attribution.speaker_type == PUBLICATION):
-            author = post_attribution(post, text, attribution.sentence_index, entities)
             attribution.speaker, attribution.speaker_type = author.speaker, author.speaker_type
             attribution.speaker_local = False
             attribution.channel, attribution.channel_kind = author.channel, author.channel_kind
-
-
-def post_attributions(posts: list[Post], text: str, sentence_starts: list[int],
-                      entities: list[Entity] | None = None) -> list[Attribution]:
-    """One attribution per post, in the sentence that holds its signature's handle."""
-    from bisect import bisect_right
-
-    return [post_attribution(post, text, max(bisect_right(sentence_starts, post.handle.start) - 1, 0), entities)
-            for post in posts]
+    return [a for _, a in authored]

@@ -156,9 +156,9 @@ def describe_sourceless(found: Found, tree: Tree) -> None:
     "Trump's approach seems to be alienating voters" is the writer's own judgement: the article's
     own voice (its publication or author), the cue kept. "He is expected to win", "is considered a
     contender", "is accused of", with no one by whom, and "speculation that ..." are what unnamed
-    people expect, think or say: unnamed reports, like "reports say". A naming ("known as HFCs", "dubbed ...") is the writer's. Anything else (a cue
-    whose subject the tagger missed: "..., said on Tuesday") stays an unidentified source: no one
-    is named where no one can be told.
+    people expect, think or say: unnamed reports, like "reports say". A naming ("known as HFCs",
+    "dubbed ...") is the writer's. Anything else (a cue whose subject the tagger missed: "..., said
+    on Tuesday") stays an unidentified source: no one is named where no one can be told.
     """
     attribution = found.attribution
     if attribution.source or attribution.speaker or attribution.speaker_type != UNKNOWN:

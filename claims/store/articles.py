@@ -333,25 +333,18 @@ def _claim_row(
         "text": content,
         "content_start": claim.content_start,
         "content_end": claim.content_end,
+        "content_spans": json.dumps(claim.content_spans()),
         "speaker_id": speaker_ids[speaker],
         "speaker_type": speaker_type,
         "speaker_name": speaker_name(attribution),
     }
     if attribution is None:
         channel_name, channel_kind = name, PUBLICATION
-        row["content_spans"] = json.dumps([[claim.content_start, claim.content_end]])
     else:
         channel_name, channel_kind = attribution.channel, attribution.channel_kind
-        # The pieces of the attribution's content inside this claim (a quote may be split by its cue).
-        pieces = [
-            [max(s.start, claim.content_start), min(s.end, claim.content_end)]
-            for s in sorted(attribution.content, key=lambda s: s.start)
-            if s.start < claim.content_end and s.end > claim.content_start
-        ]
         cue_start, cue_end = _bounds(attribution.cue)
         source_start, source_end = _bounds(attribution.source)
         row.update(
-            content_spans=json.dumps(pieces or [[claim.content_start, claim.content_end]]),
             cue=joined_text(text, attribution.cue),
             cue_start=cue_start,
             cue_end=cue_end,
