@@ -766,3 +766,46 @@ def test_it_after_an_organization_or_thing_that_spoke_is_that_speaker(extract, t
 def test_it_is_not_a_speaker_it_cannot_stand_for(extract, text, not_speaker):
     article, _, found = extract(text)
     assert all(a.speaker != not_speaker for a in by_source(article, found, "it") + by_source(article, found, "It"))
+
+
+# -- 13. "he" and "she" are never someone of the other gender ---------------------------------------
+
+
+@pytest.mark.parametrize("text, pronoun, speaker", [
+    # the man named last has a title that says he is a man ("Mr. Trump")
+    ("Donald J. Trump made the plant a centerpiece of his speeches.\n\nMaria Lopez is one of the workers who listened. "
+     "When she saw Mr. Trump talking about the plant on the news, she shouted at the TV. \"I loved it,\" she said.",
+     "she", "Maria Lopez"),
+    # a surname alone ("Obama") is the man the article names in full with it
+    ("Barack Obama nominated Merrick Garland in March.\n\nHillary Clinton caused a stir when a voter asked if she "
+     "might consider appointing Obama.\n\n\"Wow, what a great idea. Nobody has ever suggested that to me,\" she replied.",
+     "she", "Hillary Clinton"),
+    ("Nancy Pelosi met the president on Tuesday. The talks went badly for Ms. Pelosi.\n\n"
+     "\"We made no progress at all,\" he said afterwards.", "he", None),
+])
+def test_a_gendered_pronoun_skips_people_of_the_other_gender(extract, text, pronoun, speaker):
+    article, _, found = extract(text)
+    hits = [a for a in found if text_of(article, a.source).lower() == pronoun]
+    assert hits and all(a.speaker == speaker for a in hits)
+
+
+def test_a_name_the_tokenizer_cut_at_its_hyphen_is_one_person(extract):
+    text = ("Jennifer Shanklin-Hawkins has worked on the assembly line for 14 years.\n\n"
+            "\"I was so happy someone noticed us,\" she said.")
+    article, _, found = extract(text)
+    [quote] = by_source(article, found, "she")
+    assert quote.speaker == "Jennifer Shanklin-Hawkins"
+
+
+def test_two_surnames_joined_by_a_hyphen_stay_two_people():
+    from claims.extract.speakers import join_hyphenated_names
+
+    text = "Karl-Heinz Kamp praised the Obama-Clinton policy."
+    entities = [Entity("Karl", "PER", 0, 4), Entity("Heinz Kamp", "PER", 5, 15),
+                Entity("Obama", "PER", 28, 33), Entity("Clinton", "PER", 34, 41)]
+    assert [e.text for e in join_hyphenated_names(entities, text)] == ["Karl-Heinz Kamp", "Obama", "Clinton"]
+    # but a surname of someone named in full with it is one person
+    text = "Melissa Mark-Viverito spoke. Mark-Viverito said no."
+    entities = [Entity("Melissa Mark", "PER", 0, 12), Entity("Viverito", "PER", 13, 21),
+                Entity("Mark", "PER", 29, 33), Entity("Viverito", "PER", 34, 42)]
+    assert [e.text for e in join_hyphenated_names(entities, text)] == ["Melissa Mark-Viverito", "Mark-Viverito"]

@@ -9,7 +9,7 @@ from claims.extract.lexicon import HEDGE_ADVERBS, HEDGE_CUES
 from claims.extract.nesting import give_relay_channels, inside, is_relay, relayed
 from claims.extract.posts import attribute_posts, find_posts
 from claims.extract.rules import Found, overlaps
-from claims.extract.speakers import describe, describe_sourceless
+from claims.extract.speakers import describe, describe_sourceless, join_hyphenated_names
 from claims.extract.view import ArticleView
 from claims.types import NARRATOR, Article, Attribution, Claim, ParsedArticle
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from claims.extract.tree import Tree
 
 # Bump when the rules or the bundled attribution model change: stored articles are re-extracted.
-EXTRACTOR_VERSION = "learned-0.8"
+EXTRACTOR_VERSION = "learned-0.9"
 METHODS = ("learned", "rules")
 
 __all__ = ["EXTRACTOR_VERSION", "METHODS", "extract_attributions", "extract_claims"]
@@ -49,6 +49,7 @@ def extract_attributions(article: Article, parsed: ParsedArticle, method: str = 
 
     text = article.text
     view = ArticleView.build(article, parsed)
+    entities = join_hyphenated_names(parsed.entities, text)
     if method == "learned":
         model = model or bundled_model()
     else:
@@ -65,23 +66,23 @@ def extract_attributions(article: Article, parsed: ParsedArticle, method: str = 
     else:
         pairs = [(item, None) for sentence_found in view.found for item in sentence_found]
     for item, source_tree in pairs:
-        describe(item, view.trees[item.attribution.sentence_index], text, parsed.entities, source_tree)
+        describe(item, view.trees[item.attribution.sentence_index], text, entities, source_tree)
     found = [item for item, _ in pairs]
     if model is not None and relayed_inner:
         for item in relayed_rule_attributions(found, view):
-            describe(item, view.trees[item.attribution.sentence_index], text, parsed.entities)
+            describe(item, view.trees[item.attribution.sentence_index], text, entities)
             found.append(item)
     found = drop_nested_duplicates(found)
     mark_hedged(found, parsed)
-    resolve_article(found, parsed.entities, text, parsed.sentences, author=article.author, quotes=view.quotes)
-    keep_named_speakers(found, parsed.entities, text)
+    resolve_article(found, entities, text, parsed.sentences, author=article.author, quotes=view.quotes)
+    keep_named_speakers(found, entities, text)
     for item in found:
         describe_sourceless(item, view.trees[item.attribution.sentence_index])
     attributions = [f.attribution for f in found]
     embedded = find_posts(text, article.body_start, article.body_end) if posts else []
     if embedded:
         attributions += attribute_posts(attributions, embedded, text, [s.start for s in parsed.sentences],
-                                        parsed.entities)
+                                        entities)
     attributions.sort(key=lambda a: (a.cue[0].start, a.content[0].start))
     give_relay_channels(attributions, text)
     return attributions

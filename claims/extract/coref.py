@@ -38,6 +38,7 @@ from claims.names import (
     known_channel,
     mention_gender,
     person_name,
+    title_gender,
 )
 from claims.types import (
     ANONYMOUS,
@@ -179,6 +180,7 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
     subjects = None if sentences is None else {
         w.start for sentence in sentences for w in sentence.words if w.deprel in ("nsubj", "nsubj:pass")}
     genders = pronoun_genders(entities, text, subjects)  # a full name's key -> "male"/"female"
+    told_genders: dict[str, str] = {}  # a name's key -> the gender of a pronoun resolved to it
     found = sorted(found, key=lambda f: f.attribution.cue[0].start)
     by_cue_word: dict[tuple[int, int], Found] = {(f.attribution.sentence_index, f.cue_word.index): f for f in found}
     main_subjects = clause_subjects(sentences or [], set(by_cue_word))
@@ -215,17 +217,22 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
         elif head is not None and head.text.lower() in MALE_PRONOUNS | FEMALE_PRONOUNS | {"i"} and attribution.speaker is None:
             pronoun = head.text.lower()
             gender = "male" if pronoun in MALE_PRONOUNS else "female" if pronoun in FEMALE_PRONOUNS else None
-            antecedent = (latest_of_gender(people, gender)
+            at = min(span.start for span in attribution.source or attribution.cue)
+            known_genders = told_genders | genders
+            antecedent = (latest_of_gender(people, gender, entities, known_genders, at)
                           # a name before the pronoun itself: "He dismissed ... Trump ... while saying"
                           # is not Trump
-                          or named_person_before(entities, min(span.start for span in attribution.source or attribution.cue),
-                                                 gender))
+                          or named_person_before(entities, at, gender, known_genders))
             if isinstance(antecedent, Attribution):
                 copy_speaker(antecedent, attribution)
                 attribution.confidence = min(attribution.confidence, 0.7)
             elif isinstance(antecedent, Entity):
                 attribution.speaker, attribution.speaker_type = strip_possessive(antecedent.text), PERSON
                 attribution.confidence = min(attribution.confidence, 0.6)
+            if isinstance(antecedent, Entity) and gender is not None and attribution.speaker:
+                # once "she" is taken to be a name of unknown gender written before, a later "he"
+                # is not that name (a quoted person's name stays open: the quotes are the evidence)
+                told_genders.setdefault(person_name(attribution.speaker).key, gender)
         elif (head is not None and head.text.lower() == "it" and attribution.speaker is None
               and (spoken := it_antecedent(things, attribution, head, main_subjects, text)) is not None):
             # "The company wrote in its statement. It added ...": the thing that spoke just before
@@ -499,17 +506,39 @@ def speaking_governor(item: Found, by_cue_word: dict[tuple[int, int], Found]) ->
     return governing if not source or any(overlaps(span, governing.source) for span in source) else None
 
 
-def agrees(name: str, gender: str | None) -> bool:
-    """Whether a pronoun of this gender can point at the named person ("she" is not James Comey)."""
-    return gender is None or given_name_gender(person_name(name)) in (gender, None)
+def person_gender(name: str, entities: list[Entity], genders: dict[str, str], before: int) -> str | None:
+    """The gender of the person a name stands for, where the article tells: a title ("Mr. Trump"),
+    the given name ("Hillary Clinton"), for a surname alone the one gender of everyone the article
+    names in full with that surname ("Obama" after "Barack Obama"; none when it also names
+    Michelle Obama), else the article's pronouns for the name (genders: :func:`pronoun_genders`,
+    and the pronouns already resolved to it)."""
+    parsed = person_name(name)
+    known = title_gender(name) or given_name_gender(parsed)
+    if known:
+        return known
+    if is_surname_only(name):
+        found = {person.gender(genders) for person in namesakes(parsed, [], entities, before)}
+        if len(found) == 1 and None not in found:
+            return found.pop()
+    return genders.get(parsed.key)
 
 
-def latest_of_gender(people: list[Attribution], gender: str | None) -> Attribution | None:
-    return next((p for p in reversed(people) if agrees(p.speaker or "", gender)), None)
+def agrees(name: str, gender: str | None, entities: list[Entity] = (), genders: dict[str, str] | None = None,
+           before: int = 0) -> bool:
+    """Whether a pronoun of this gender can point at the named person ("she" is not James Comey,
+    nor "Mr. Trump", nor "Trump" in an article that names Donald J. Trump)."""
+    return gender is None or person_gender(name, list(entities), genders or {}, before) in (gender, None)
 
 
-def named_person_before(entities: list[Entity], offset: int, gender: str | None = None) -> Entity | None:
-    before = [e for e in entities if e.type == "PER" and e.end <= offset and agrees(strip_possessive(e.text), gender)]
+def latest_of_gender(people: list[Attribution], gender: str | None, entities: list[Entity] = (),
+                     genders: dict[str, str] | None = None, before: int = 0) -> Attribution | None:
+    return next((p for p in reversed(people) if agrees(p.speaker or "", gender, entities, genders, before)), None)
+
+
+def named_person_before(entities: list[Entity], offset: int, gender: str | None = None,
+                        genders: dict[str, str] | None = None) -> Entity | None:
+    before = [e for e in entities
+              if e.type == "PER" and e.end <= offset and agrees(strip_possessive(e.text), gender, entities, genders, offset)]
     return before[-1] if before else None
 
 

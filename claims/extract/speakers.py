@@ -62,6 +62,33 @@ def strip_possessive(name: str) -> str:
     return POSSESSIVE.sub("", name)
 
 
+def join_hyphenated_names(entities: list[Entity], text: str) -> list[Entity]:
+    """Person entities the tokenizer cut at a hyphen, one again: "Jennifer Shanklin" + "-" +
+    "Hawkins" -> "Jennifer Shanklin-Hawkins", "Karl" + "Heinz Kamp" -> "Karl-Heinz Kamp" (else
+    "she" after her finds "Hawkins", and the pronoun and surname rules see two people). Two single
+    words are one name only when it is the surname of someone joined so ("Mark-Viverito" after
+    "Melissa Mark-Viverito"); "the Obama-Clinton foreign policy" names two people."""
+    ordered = sorted(entities, key=lambda e: e.start)
+
+    def cut_at_hyphen(previous: Entity, entity: Entity) -> bool:
+        return previous.type == entity.type == "PER" and text[previous.end : entity.start] in ("-", "‐", "‑")
+
+    def full_name(previous: Entity, entity: Entity) -> bool:
+        return cut_at_hyphen(previous, entity) and len(previous.text.split()) + len(entity.text.split()) > 2
+
+    # the last word of each full name joined at a hyphen: "Mark-Viverito" of "Melissa Mark-Viverito"
+    surnames = {text[a.start : b.end].split()[-1] for a, b in zip(ordered, ordered[1:]) if full_name(a, b)}
+    joined: list[Entity] = []
+    for entity in ordered:
+        previous = joined[-1] if joined else None
+        if previous is not None and (full_name(previous, entity)
+                                     or cut_at_hyphen(previous, entity) and text[previous.start : entity.end] in surnames):
+            joined[-1] = Entity(text[previous.start : entity.end], "PER", previous.start, entity.end)
+        else:
+            joined.append(entity)
+    return joined
+
+
 def last_name_run(entities: list[Entity], text: str) -> Entity:
     """The last person entity, joined with the ones right before it that the tagger split off
     ("Hadi" + "al-Bahri" -> "Hadi al-Bahri")."""
