@@ -53,3 +53,45 @@ def test_viterbi_finds_the_best_allowed_sequence_by_brute_force():
         assert viterbi(log_probs, allowed) == best
         shortcut += best == log_probs.argmax(dim=1).tolist()
     assert 0 < shortcut < 300
+
+
+def small_tagger(pretrain: torch.Tensor, seed: int) -> Tagger:
+    torch.manual_seed(seed)
+    return Tagger(["O", "B-CUE", "I-CUE"], n_lemmas=10, pretrain=pretrain, with_roles=False).eval()
+
+
+def test_an_average_of_taggers_is_their_mean_log_probability_and_decodes_like_one():
+    from claims.extract.tagger import TaggerAverage, decode, load_tagger
+
+    pretrain = torch.randn(50, 8)
+    first, second = small_tagger(pretrain, 1), small_tagger(pretrain, 2)
+    names = ["word", *first.feature_names]
+    examples = [{name: [1, 2, 1, 2] for name in names}, {name: [2, 2] for name in names}]
+    batch, lengths = pad(examples, names)
+    averaged = TaggerAverage([first, second]).eval()
+    expected = (torch.log_softmax(first(batch, lengths), -1) + torch.log_softmax(second(batch, lengths), -1)) / 2
+    assert torch.allclose(averaged(batch, lengths), expected)
+    # saved as a list of states, loaded back as the average; one state stays one tagger
+    loaded = load_tagger([first.save_state(), second.save_state()], pretrain)
+    assert isinstance(loaded, TaggerAverage)
+    assert isinstance(load_tagger([first.save_state()], pretrain), Tagger)
+    paths = decode(loaded, examples)
+    assert [len(path) for path, _ in paths] == [4, 2]
+    assert all(0.0 < p <= 1.0 for _, probs in paths for p in probs)
+    # the average of a tagger with itself decodes exactly as the tagger
+    same = decode(TaggerAverage([first, first]).eval(), examples)
+    alone = decode(first, examples)
+    assert [path for path, _ in same] == [path for path, _ in alone]
+    assert all(abs(a - b) < 1e-5 for (_, pa), (_, pb) in zip(same, alone) for a, b in zip(pa, pb))
+
+
+def test_taggers_with_different_tags_are_not_averaged():
+    import pytest
+
+    from claims.extract.tagger import TaggerAverage
+
+    pretrain = torch.randn(50, 8)
+    cue = small_tagger(pretrain, 1)
+    role = Tagger(["O", "B-SRC", "I-SRC"], n_lemmas=10, pretrain=pretrain, with_roles=False).eval()
+    with pytest.raises(ValueError, match="same tags"):
+        TaggerAverage([cue, role])

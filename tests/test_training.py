@@ -79,3 +79,41 @@ def test_fine_tuning_writes_an_encoder_and_taggers_that_load_together(tmp_path):
     assert (out / "checkpoint.pt").exists()  # --resume goes on from here
     model = AttributionModel.load(out / "attribution.pt")
     assert model.encoder is not None and model.encoder.version == encoder["version"]
+
+
+@needs_data("polnear/train")
+def test_an_average_of_taggers_distils_into_one_pair_that_loads(tmp_path):
+    import shutil
+
+    import torch
+
+    from claims.extract.learned import ENCODER_FILE, MODEL_FILE, AttributionModel
+    from claims.extract.tagger import Tagger, TaggerAverage
+    from claims.training.average import main as average
+    from claims.training.distil import main as distil
+
+    shutil.copy(ENCODER_FILE, tmp_path / "encoder.pt")
+    teacher = tmp_path / "average.pt"
+    average([str(MODEL_FILE), str(MODEL_FILE), "--out", str(teacher)])
+    averaged = AttributionModel.load(teacher)
+    assert isinstance(averaged.cue, TaggerAverage) and len(averaged.role.members) == 2
+    student = tmp_path / "attribution.pt"
+    distil(["--train-dir", str(data_path("polnear/train")), "--cache", str(tmp_path / "cache"), "--limit", "3",
+            "--epochs", "1", "--teacher", str(teacher), "--out", str(student)])
+    saved = torch.load(student, weights_only=False)
+    assert saved["training"]["distilled"]["role"]["epochs_run"] == 1
+    model = AttributionModel.load(student)
+    assert isinstance(model.cue, Tagger) and isinstance(model.role, Tagger)  # one pair: the cost of one
+
+
+def test_models_with_different_vocabularies_are_not_averaged():
+    import pytest
+
+    from claims.training.average import average
+
+    with pytest.raises(ValueError, match="lemma"):
+        average([{"lemmas": {"say": 1}, "encoder": "e", "cue": {}, "role": {}},
+                 {"lemmas": {"tell": 1}, "encoder": "e", "cue": {}, "role": {}}])
+    with pytest.raises(ValueError, match="encoders"):
+        average([{"lemmas": {}, "encoder": "e1", "cue": {}, "role": {}},
+                 {"lemmas": {}, "encoder": "e2", "cue": {}, "role": {}}])

@@ -26,7 +26,7 @@ from claims.extract.continuation import through_quotation
 from claims.extract.features import SENTENCE_OFFSETS, Vocabularies, cue_head
 from claims.extract.lexicon import CUE_NOUNS, CUE_VERBS, verb_cue_lemma
 from claims.extract.rules import Found, claim_type_for, merge_spans
-from claims.extract.tagger import Tagger, decode, load_pretrain, spans_from_tags
+from claims.extract.tagger import Tagger, TaggerAverage, decode, load_pretrain, load_tagger, spans_from_tags
 from claims.extract.tree import Tree, span_of
 from claims.extract.view import ArticleView, cue_features, role_features
 from claims.types import Attribution, ParsedSentence, Span, Word
@@ -41,8 +41,8 @@ DEPENDENT_CUE_DEPRELS = {"advcl", "xcomp", "conj", "acl"}
 class AttributionModel:
     version: str
     vocab: Vocabularies
-    cue: Tagger
-    role: Tagger
+    cue: Tagger | TaggerAverage
+    role: Tagger | TaggerAverage
     encoder: ContextEncoder | None = None  # word vectors in context, when the taggers read them
 
     @classmethod
@@ -52,7 +52,7 @@ class AttributionModel:
         saved = torch.load(path, map_location="cpu", weights_only=False)
         pretrain_vocab, pretrain = load_pretrain(model_dir)
         vocab = Vocabularies(pretrain_vocab, saved["lemmas"])
-        cue, role = Tagger.from_state(saved["cue"], pretrain), Tagger.from_state(saved["role"], pretrain)
+        cue, role = load_tagger(saved["cue"], pretrain), load_tagger(saved["role"], pretrain)
         encoder = None
         if cue.context is not None or role.context is not None:
             encoder = load_encoder(path.with_name(ENCODER_FILE.name))

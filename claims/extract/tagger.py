@@ -83,6 +83,37 @@ class Tagger(nn.Module):
         return model
 
 
+class TaggerAverage(nn.Module):
+    """Taggers trained alike (same tags and features, one lemma vocabulary), read as one: the mean
+    of their tag log-probabilities, which decoding renormalizes. Taggers trained from different
+    random starts err in different places, so their average errs less than any one of them."""
+
+    def __init__(self, members: list[Tagger]) -> None:
+        super().__init__()
+        first = members[0]
+        for other in members[1:]:
+            if (other.tag_names, other.feature_names, other.context_dim) != (first.tag_names, first.feature_names,
+                                                                               first.context_dim):
+                raise ValueError("taggers to average must have the same tags, features and context width")
+        self.members = nn.ModuleList(members)
+        self.tag_names = first.tag_names
+        self.feature_names = first.feature_names
+        self.context_dim = first.context_dim
+        self.context = first.context  # read by input_names and the callers: whether context vectors are needed
+        self.register_buffer("allowed", transition_mask(self.tag_names), persistent=False)
+
+    def forward(self, batch: dict[str, torch.Tensor], lengths: torch.Tensor) -> torch.Tensor:
+        return torch.stack([torch.log_softmax(m(batch, lengths), dim=-1) for m in self.members]).mean(dim=0)
+
+
+def load_tagger(saved: dict[str, Any] | list[dict[str, Any]], pretrain: torch.Tensor) -> Tagger | TaggerAverage:
+    """One saved tagger, or the average of several (a list of saved states)."""
+    if isinstance(saved, dict):
+        return Tagger.from_state(saved, pretrain)
+    members = [Tagger.from_state(state, pretrain) for state in saved]
+    return members[0] if len(members) == 1 else TaggerAverage(members).eval()
+
+
 def pad(examples: list[dict[str, Any]], names: list[str]) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
     """Feature id lists -> padded LongTensors [batch, time] and the lengths; a "context" feature
     (a float tensor [time, width] per example) -> a zero-padded float tensor [batch, time, width]."""
@@ -116,11 +147,11 @@ def load_pretrain(model_dir: Path | None = None) -> tuple[dict[str, int], torch.
     return dict(saved["vocab"]["_unit2id"]), saved["emb"]
 
 
-def input_names(model: Tagger) -> list[str]:
+def input_names(model: Tagger | TaggerAverage) -> list[str]:
     return ["word", *model.feature_names, *(["context"] if model.context is not None else [])]
 
 
-def decode(model: Tagger, feature_lists: list[dict[str, Any]]) -> list[tuple[list[int], list[float]]]:
+def decode(model: Tagger | TaggerAverage, feature_lists: list[dict[str, Any]]) -> list[tuple[list[int], list[float]]]:
     """Decoded tag ids and each word's probability of its decoded tag, per example."""
     names = input_names(model)
     results = []

@@ -6,6 +6,7 @@ records the model version and is rebuilt when it differs.
 
 from __future__ import annotations
 
+import os
 import pickle
 import sys
 import time
@@ -35,8 +36,9 @@ def annotated_split(split_dir: Path, cache_dir: Path, spec: ModelSpec | None = N
             parses = pickle.loads(path.read_bytes())
         else:
             parses = annotate(read_articles(split_dir, chunk), spec)
-            path.with_suffix(".tmp").write_bytes(pickle.dumps(parses))
-            path.with_suffix(".tmp").replace(path)
+            partial = path.with_suffix(f".{os.getpid()}.tmp")  # two trainings at once each write their own
+            partial.write_bytes(pickle.dumps(parses))
+            partial.replace(path)
             print(f"annotated {first + len(chunk)}/{len(docs)} ({time.time() - started:.0f}s)", file=sys.stderr, flush=True)
         out.extend(zip(chunk, read_articles(split_dir, chunk), parses))
     return out

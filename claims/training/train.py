@@ -12,10 +12,12 @@ claims.extract.learned.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -88,8 +90,9 @@ def add_context(views: list[ArticleView], stems: list[str], encoder: ContextEnco
                 continue
         vectors = encoder.encode(words)
         view.context = dict(enumerate(vectors))
-        torch.save({"words": words, "context": [t.half() for t in vectors]}, path.with_suffix(".tmp"))
-        path.with_suffix(".tmp").replace(path)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")  # two trainings at once each write their own
+        torch.save({"words": words, "context": [t.half() for t in vectors]}, partial)
+        partial.replace(path)
         if n % 50 == 49:
             log(f"context vectors: {n + 1}/{len(views)} articles ({time.time() - started:.0f}s)")
 
@@ -131,6 +134,48 @@ def train_tagger(name: str, tag_names: list[str], train: list[Example], held_out
     return model, {"held_out_span_f1": best[2], "best_epoch": best[3], "epochs_run": epoch}
 
 
+@dataclass
+class TrainingData:
+    vocab: Vocabularies
+    pretrain: torch.Tensor
+    encoder: ContextEncoder | None
+    context_dim: int
+    rows: list[tuple[Any, Any, Any]]  # (gold, article, parse) per PolNeAR train article
+    held: set[int]  # positions of the held-out articles
+    cue_train: list[Example]
+    cue_held: list[Example]
+    role_train: list[Example]
+    role_held: list[Example]
+
+
+def training_data(train_dir: Path, cache: Path, limit: int | None, encoder_path: Path | None,
+                  lemmas_from: Path | None = None) -> TrainingData:
+    """PolNeAR train as cue and role examples, split into training and held-out articles (every
+    tenth), with the encoder's context vectors (cached) when encoder_path is given."""
+    pretrain_vocab, pretrain = load_pretrain()
+    rows = annotated_split(train_dir, cache, limit=limit)
+    views = [ArticleView.build(article, parsed) for _, article, parsed in rows]
+    encoder = ContextEncoder.load(encoder_path) if encoder_path is not None else None
+    if encoder is not None:
+        stanza_version = rows[0][2].model_version if rows else "none"
+        add_context(views, [doc.stem for doc, _, _ in rows], encoder,
+                    cache / "context" / f"{encoder.version.replace('/', '-')}-{stanza_version}")
+    held = {i for i in range(len(rows)) if is_held_out(i)}
+    if lemmas_from is not None:
+        lemmas = torch.load(lemmas_from, map_location="cpu", weights_only=False)["lemmas"]
+    else:
+        lemmas = lemma_vocabulary([v for i, v in enumerate(views) if i not in held])
+    vocab = Vocabularies(pretrain_vocab, lemmas)
+    cue_train, cue_held, role_train, role_held = [], [], [], []
+    for i, ((doc, _, _), view) in enumerate(zip(rows, views)):
+        cues, roles = gold_examples(doc, view, vocab)
+        (cue_held if i in held else cue_train).extend(cues)
+        (role_held if i in held else role_train).extend(roles)
+    log(f"{len(rows)} articles: {len(cue_train)}+{len(cue_held)} cue examples, {len(role_train)}+{len(role_held)} role examples")
+    return TrainingData(vocab, pretrain, encoder, encoder.width if encoder is not None else 0, rows, held,
+                        cue_train, cue_held, role_train, role_held)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_train_split_options(parser)
@@ -145,52 +190,41 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", choices=["cue", "role"], default=None,
                         help="train one tagger; the other is copied from the model at --out")
     parser.add_argument("--threads", type=int, default=2, help="torch threads (default 2)")
+    parser.add_argument("--lemmas-from", type=Path, default=None,
+                        help="take the lemma vocabulary from this saved model (taggers that are to be averaged share one)")
+    parser.add_argument("--seed", type=int, default=13, help="random seed (batch order, initial weights, dropout)")
     args = parser.parse_args(argv)
     args.train_dir = train_split(parser, args)
-    random.seed(13)
-    torch.manual_seed(13)
+    random.seed(args.seed)
+    torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
 
-    pretrain_vocab, pretrain = load_pretrain()
-    rows = annotated_split(args.train_dir, args.cache, limit=args.limit)
-    views = [ArticleView.build(article, parsed) for _, article, parsed in rows]
-    encoder = None if args.no_context else ContextEncoder.load(args.encoder)
-    if encoder is not None:
-        stanza_version = rows[0][2].model_version if rows else "none"
-        add_context(views, [doc.stem for doc, _, _ in rows], encoder,
-                    args.cache / "context" / f"{encoder.version.replace('/', '-')}-{stanza_version}")
-    context_dim = encoder.width if encoder is not None else 0
-    held = {i for i in range(len(rows)) if is_held_out(i)}
-    vocab = Vocabularies(pretrain_vocab, lemma_vocabulary([v for i, v in enumerate(views) if i not in held]))
-    cue_train, cue_held, role_train, role_held = [], [], [], []
-    for i, ((doc, _, _), view) in enumerate(zip(rows, views)):
-        cues, roles = gold_examples(doc, view, vocab)
-        (cue_held if i in held else cue_train).extend(cues)
-        (role_held if i in held else role_train).extend(roles)
-    log(f"{len(rows)} articles: {len(cue_train)}+{len(cue_held)} cue examples, {len(role_train)}+{len(role_held)} role examples")
+    data = training_data(args.train_dir, args.cache, args.limit, None if args.no_context else args.encoder,
+                         args.lemmas_from)
 
     previous = torch.load(args.out, weights_only=False) if args.only else None
     if args.only == "role":
         cue_state, cue_info = previous["cue"], previous["training"]["cue"]
     else:
-        cue_model, cue_info = train_tagger("cue", CUE_TAGS, cue_train, cue_held, len(vocab.lemmas), pretrain, False,
-                                           args.epochs, args.minutes, context_dim)
+        cue_model, cue_info = train_tagger("cue", CUE_TAGS, data.cue_train, data.cue_held, len(data.vocab.lemmas),
+                                           data.pretrain, False, args.epochs, args.minutes, data.context_dim)
         cue_state = cue_model.save_state()
     if args.only == "cue":
         role_state, role_info = previous["role"], previous["training"]["role"]
     else:
-        role_model, role_info = train_tagger("role", ROLE_TAGS, role_train, role_held, len(vocab.lemmas), pretrain,
-                                             True, args.epochs, args.minutes, context_dim)
+        role_model, role_info = train_tagger("role", ROLE_TAGS, data.role_train, data.role_held,
+                                             len(data.vocab.lemmas), data.pretrain, True, args.epochs, args.minutes,
+                                             data.context_dim)
         role_state = role_model.save_state()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     saved = {
         "version": f"attribution-{time.strftime('%Y%m%d')}",
-        "stanza_model": rows[0][2].model_version if rows else None,
-        "lemmas": vocab.lemmas,
+        "stanza_model": data.rows[0][2].model_version if data.rows else None,
+        "lemmas": data.vocab.lemmas,
         "cue": cue_state,
         "role": role_state,
-        "encoder": encoder.version if encoder is not None else None,
-        "training": {"articles": len(rows), "held_out_articles": len(held), "cue": cue_info, "role": role_info},
+        "encoder": data.encoder.version if data.encoder is not None else None,
+        "training": {"articles": len(data.rows), "held_out_articles": len(data.held), "cue": cue_info, "role": role_info},
     }
     torch.save(saved, args.out)
     log(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
