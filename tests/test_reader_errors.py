@@ -809,3 +809,24 @@ def test_two_surnames_joined_by_a_hyphen_stay_two_people():
     entities = [Entity("Melissa Mark", "PER", 0, 12), Entity("Viverito", "PER", 13, 21),
                 Entity("Mark", "PER", 29, 33), Entity("Viverito", "PER", 34, 42)]
     assert [e.text for e in join_hyphenated_names(entities, text)] == ["Melissa Mark-Viverito", "Mark-Viverito"]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Gary Hart undermined his bid against Walter Mondale in 1984 when he flip-flopped on whether the embassy "
+     "should move.", "Gary Hart"),
+    # not the woman quoted last
+    ("Susan Collins said the vote would be close.\n\nMaria Lopez surprised the room when she announced that the "
+     "plant would close.", "Maria Lopez"),
+])
+def test_a_pronoun_subject_of_a_dependent_clause_is_the_subject_it_hangs_from(extract, text, speaker):
+    article, _, found = extract(text)
+    hits = [a for a in found if text_of(article, a.source).lower() in ("he", "she")]
+    assert hits and all(a.speaker == speaker for a in hits)
+
+
+def test_a_dependent_clause_pronoun_of_the_other_gender_is_not_the_subject(extract):
+    text = ("Michael Brown thanked the volunteers.\n\n"
+            "Nancy Pelosi smiled when he announced that the bill had passed.")
+    article, _, found = extract(text)
+    hits = [a for a in found if text_of(article, a.source) == "he"]
+    assert hits and all(a.speaker != "Nancy Pelosi" for a in hits)

@@ -189,6 +189,7 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
         attribution = item.attribution
         head = item.source_head
         governing = speaking_governor(item, by_cue_word)
+        in_passing: Entity | None = None  # the pronoun's antecedent, when it is the subject its clause hangs from
         first_person = (head is not None and head.text.lower() in FIRST_PERSON and attribution.speaker is None
                         and bool(attribution.source))
         if (head is not None and head.text.lower() in ARTICLE_VOICE_PRONOUNS and attribution.speaker is None
@@ -219,7 +220,10 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
             gender = "male" if pronoun in MALE_PRONOUNS else "female" if pronoun in FEMALE_PRONOUNS else None
             at = min(span.start for span in attribution.source or attribution.cue)
             known_genders = told_genders | genders
-            antecedent = (latest_of_gender(people, gender, entities, known_genders, at)
+            sentence = sentences[attribution.sentence_index] if sentences else None
+            in_passing = governing_subject(item, sentence, entities, gender, known_genders) if sentence else None
+            antecedent = (in_passing
+                          or latest_of_gender(people, gender, entities, known_genders, at)
                           # a name before the pronoun itself: "He dismissed ... Trump ... while saying"
                           # is not Trump
                           or named_person_before(entities, at, gender, known_genders))
@@ -265,7 +269,9 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
                 attribution.speaker_type = PERSON  # "Dayton says" after Gov. Mark Dayton: read as the city
             source_text = " ".join(text[span.start : span.end] for span in attribution.source)
             resolve_surname(attribution, people, entities, genders, source_text)
-        if attribution.speaker and attribution.speaker_type == PERSON:
+        if attribution.speaker and attribution.speaker_type == PERSON and in_passing is None:
+            # (a person named in passing, "Comey coined the term when he attributed ...", is not
+            # the person the article is quoting: a later "he said" is not them)
             people.append(attribution)
         elif attribution.speaker and attribution.speaker_type in (ORGANIZATION, GOVERNMENT, ANONYMOUS):
             groups.append(attribution)
@@ -504,6 +510,24 @@ def speaking_governor(item: Found, by_cue_word: dict[tuple[int, int], Found]) ->
         return None
     source = item.attribution.source
     return governing if not source or any(overlaps(span, governing.source) for span in source) else None
+
+
+def governing_subject(item: Found, sentence: ParsedSentence, entities: list[Entity], gender: str | None,
+                      genders: dict[str, str]) -> Entity | None:
+    """"Gary Hart undermined his bid when he flip-flopped": a "he" or "she" that is the subject of
+    an adverbial clause is the subject of the verb the clause hangs from, when that is a person
+    named before the pronoun in the same sentence whose gender the article gives and agrees."""
+    pronoun, cue = item.source_head, item.cue_word
+    if (gender is None or pronoun is None or pronoun.head != cue.index
+            or not sentence.start <= pronoun.start < sentence.end or cue.deprel.split(":")[0] != "advcl"):
+        return None
+    for subject in sentence.words:
+        if subject.head != cue.head or subject.deprel not in ("nsubj", "nsubj:pass") or subject.end > pronoun.start:
+            continue
+        named = next((e for e in entities if e.type == "PER" and e.start <= subject.start < e.end), None)
+        if named is not None and person_gender(strip_possessive(named.text), entities, genders, named.start) == gender:
+            return named
+    return None
 
 
 def person_gender(name: str, entities: list[Entity], genders: dict[str, str], before: int) -> str | None:
