@@ -313,6 +313,11 @@ def _given_names() -> dict[str, str]:
     return {name: gender for gender in ("female", "male") for name in data[gender]}
 
 
+def first_name_gender(word: str) -> str | None:
+    """"male"/"female" for a word that is a common given name of that gender ("Melanie", "Joe")."""
+    return _given_names().get(word.strip().lower())
+
+
 def given_name_gender(name: PersonName) -> str | None:
     """"male"/"female" for a full name whose first given name is a common one of that gender
     (``claims/data/given_names.json``); None for other names and names both genders use."""

@@ -830,3 +830,11 @@ def test_a_dependent_clause_pronoun_of_the_other_gender_is_not_the_subject(extra
     article, _, found = extract(text)
     hits = [a for a in found if text_of(article, a.source) == "he"]
     assert hits and all(a.speaker != "Nancy Pelosi" for a in hits)
+
+
+def test_he_is_not_a_woman_named_by_her_given_name_alone(extract):
+    text = ("\"The system is rigged,\" Donald Trump said.\n\nMelanie said yes, over and over again, until the speech "
+            "ended.\n\n\"I love you,\" he said.")
+    article, _, found = extract(text)
+    hits = by_source(article, found, "he")
+    assert hits and all(a.speaker == "Donald Trump" for a in hits)

@@ -34,6 +34,7 @@ from claims.names import (
     REFLEXIVE,
     TITLE_WORDS,
     PersonName,
+    first_name_gender,
     given_name_gender,
     known_channel,
     mention_gender,
@@ -189,7 +190,6 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
         attribution = item.attribution
         head = item.source_head
         governing = speaking_governor(item, by_cue_word)
-        in_passing: Entity | None = None  # the pronoun's antecedent, when it is the subject its clause hangs from
         first_person = (head is not None and head.text.lower() in FIRST_PERSON and attribution.speaker is None
                         and bool(attribution.source))
         if (head is not None and head.text.lower() in ARTICLE_VOICE_PRONOUNS and attribution.speaker is None
@@ -221,8 +221,7 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
             at = min(span.start for span in attribution.source or attribution.cue)
             known_genders = told_genders | genders
             sentence = sentences[attribution.sentence_index] if sentences else None
-            in_passing = governing_subject(item, sentence, entities, gender, known_genders) if sentence else None
-            antecedent = (in_passing
+            antecedent = ((governing_subject(item, sentence, entities, gender, known_genders) if sentence else None)
                           or latest_of_gender(people, gender, entities, known_genders, at)
                           # a name before the pronoun itself: "He dismissed ... Trump ... while saying"
                           # is not Trump
@@ -269,9 +268,7 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
                 attribution.speaker_type = PERSON  # "Dayton says" after Gov. Mark Dayton: read as the city
             source_text = " ".join(text[span.start : span.end] for span in attribution.source)
             resolve_surname(attribution, people, entities, genders, source_text)
-        if attribution.speaker and attribution.speaker_type == PERSON and in_passing is None:
-            # (a person named in passing, "Comey coined the term when he attributed ...", is not
-            # the person the article is quoting: a later "he said" is not them)
+        if attribution.speaker and attribution.speaker_type == PERSON:
             people.append(attribution)
         elif attribution.speaker and attribution.speaker_type in (ORGANIZATION, GOVERNMENT, ANONYMOUS):
             groups.append(attribution)
@@ -541,9 +538,12 @@ def person_gender(name: str, entities: list[Entity], genders: dict[str, str], be
     if known:
         return known
     if is_surname_only(name):
-        found = {person.gender(genders) for person in namesakes(parsed, [], entities, before)}
+        people = namesakes(parsed, [], entities, before)
+        found = {person.gender(genders) for person in people}
         if len(found) == 1 and None not in found:
             return found.pop()
+        if not people and len(name.split()) == 1 and (first := first_name_gender(name)):
+            return first  # a given name alone, and no one in the article has it as a surname: "Melanie"
     return genders.get(parsed.key)
 
 
