@@ -687,7 +687,9 @@ def test_they_after_prosecutors_said_is_the_prosecutors(extract):
 
 
 def by_cue(article, found, cue):
-    return [a for a in found if text_of(article, a.cue).split()[-1:] == cue.split()[-1:] and not a.source]
+    """Attributions with no source whose cue holds these words ("seen" in "is seen as": where the
+    tagger ends a cue is not what these tests are about)."""
+    return [a for a in found if set(cue.split()) <= set(text_of(article, a.cue).split()) and not a.source]
 
 
 @pytest.mark.parametrize("text, cue", [

@@ -57,6 +57,9 @@ MORE_PEOPLE_NOUNS = frozenset("""
     minister mayor chairman leader member official adviser advisor aide staffer investigator
     inspector auditor plaintiff defendant juror employer landlord tenant taxpayer homeowner migrant
     refugee settler militant fighter rebel gunman attacker suspect detainee prisoner inmate
+    physician surgeon dentist psychiatrist psychologist therapist pharmacist priest pastor coach
+    physicist biologist chemist engineer architect accountant banker broker entrepreneur driver pilot
+    detective sheriff lobbyist consultant intern mother father son daughter wife husband brother sister
 """.split())
 # Plural forms that do not end in -s: "the police said ... they".
 IRREGULAR_PLURALS = frozenset({"people", "men", "women", "children", "police"})
