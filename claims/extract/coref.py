@@ -222,7 +222,7 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
             known_genders = told_genders | genders
             sentence = sentences[attribution.sentence_index] if sentences else None
             antecedent = ((governing_subject(item, sentence, entities, gender, known_genders) if sentence else None)
-                          or latest_of_gender(people, gender, entities, known_genders, at)
+                          or latest_of_gender(people, gender, entities, known_genders)
                           # a name before the pronoun itself: "He dismissed ... Trump ... while saying"
                           # is not Trump
                           or named_person_before(entities, at, gender, known_genders))
@@ -522,12 +522,12 @@ def governing_subject(item: Found, sentence: ParsedSentence, entities: list[Enti
         if subject.head != cue.head or subject.deprel not in ("nsubj", "nsubj:pass") or subject.end > pronoun.start:
             continue
         named = next((e for e in entities if e.type == "PER" and e.start <= subject.start < e.end), None)
-        if named is not None and person_gender(strip_possessive(named.text), entities, genders, named.start) == gender:
+        if named is not None and person_gender(strip_possessive(named.text), entities, genders) == gender:
             return named
     return None
 
 
-def person_gender(name: str, entities: list[Entity], genders: dict[str, str], before: int) -> str | None:
+def person_gender(name: str, entities: list[Entity], genders: dict[str, str]) -> str | None:
     """The gender of the person a name stands for, where the article tells: a title ("Mr. Trump"),
     the given name ("Hillary Clinton"), for a surname alone the one gender of everyone the article
     names in full with that surname ("Obama" after "Barack Obama"; none when it also names
@@ -538,7 +538,7 @@ def person_gender(name: str, entities: list[Entity], genders: dict[str, str], be
     if known:
         return known
     if is_surname_only(name):
-        people = namesakes(parsed, [], entities, before)
+        people = namesakes(parsed, [], entities, 0)  # (no attributions given: where they were quoted is not asked)
         found = {person.gender(genders) for person in people}
         if len(found) == 1 and None not in found:
             return found.pop()
@@ -547,22 +547,21 @@ def person_gender(name: str, entities: list[Entity], genders: dict[str, str], be
     return genders.get(parsed.key)
 
 
-def agrees(name: str, gender: str | None, entities: list[Entity] = (), genders: dict[str, str] | None = None,
-           before: int = 0) -> bool:
+def agrees(name: str, gender: str | None, entities: list[Entity], genders: dict[str, str]) -> bool:
     """Whether a pronoun of this gender can point at the named person ("she" is not James Comey,
     nor "Mr. Trump", nor "Trump" in an article that names Donald J. Trump)."""
-    return gender is None or person_gender(name, list(entities), genders or {}, before) in (gender, None)
+    return gender is None or person_gender(name, entities, genders) in (gender, None)
 
 
-def latest_of_gender(people: list[Attribution], gender: str | None, entities: list[Entity] = (),
-                     genders: dict[str, str] | None = None, before: int = 0) -> Attribution | None:
-    return next((p for p in reversed(people) if agrees(p.speaker or "", gender, entities, genders, before)), None)
+def latest_of_gender(people: list[Attribution], gender: str | None, entities: list[Entity],
+                     genders: dict[str, str]) -> Attribution | None:
+    return next((p for p in reversed(people) if agrees(p.speaker or "", gender, entities, genders)), None)
 
 
-def named_person_before(entities: list[Entity], offset: int, gender: str | None = None,
-                        genders: dict[str, str] | None = None) -> Entity | None:
+def named_person_before(entities: list[Entity], offset: int, gender: str | None,
+                        genders: dict[str, str]) -> Entity | None:
     before = [e for e in entities
-              if e.type == "PER" and e.end <= offset and agrees(strip_possessive(e.text), gender, entities, genders, offset)]
+              if e.type == "PER" and e.end <= offset and agrees(strip_possessive(e.text), gender, entities, genders)]
     return before[-1] if before else None
 
 

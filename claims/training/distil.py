@@ -24,58 +24,29 @@ import torch
 from torch import nn
 
 from claims.extract.learned import ENCODER_FILE, MODEL_FILE
-from claims.extract.tagger import Tagger, TaggerAverage, input_names, load_pretrain, load_tagger, pad
+from claims.extract.tagger import Tagger, TaggerAverage, load_pretrain, load_tagger
 from claims.training.data import add_train_split_options, train_split
 from claims.training.examples import Example
-from claims.training.train import batches, log, span_scores, training_data
+from claims.training.train import fit, log, training_data
 
 
 def distil_tagger(name: str, student: Tagger, teacher: Tagger | TaggerAverage, train: list[Example],
                   held_out: list[Example], epochs: int, minutes: float, weight: float,
                   learning_rate: float) -> tuple[Tagger, dict[str, Any]]:
     """Train the student towards the teacher's tag distribution (weight) and the gold tags (1 - weight)."""
-    optimizer = torch.optim.Adam([p for p in student.parameters() if p.requires_grad], lr=learning_rate)
-    names = input_names(student)
     teacher.eval()
-    student.eval()
-    scores = span_scores(student, held_out)
-    log(f"{name} as it starts: held-out span F1 {scores}")
-    best: tuple[float, dict[str, Any], dict[str, float], int] = (
-        sum(scores.values()) / max(len(scores), 1), {k: v.clone() for k, v in student.state_dict().items()}, scores, 0)
-    started = time.time()
-    epoch = 0
-    for epoch in range(1, epochs + 1):
-        student.train()
-        total, steps = 0.0, 0
-        for group in batches(train, 32, shuffle=True):
-            batch, lengths = pad([e.features for e in group], names)
-            width = int(lengths.max())
-            gold = torch.tensor([e.tags + [-100] * (width - len(e.tags)) for e in group])
-            inside = gold != -100
-            with torch.no_grad():
-                target = torch.log_softmax(teacher(batch, lengths), dim=-1)[inside]
-            predicted = torch.log_softmax(student(batch, lengths), dim=-1)[inside]
-            # KL(teacher || student) per word, and the gold tags' negative log-likelihood
-            divergence = (target.exp() * (target - predicted)).sum(dim=-1).mean()
-            gold_loss = nn.functional.nll_loss(predicted, gold[inside])
-            loss = weight * divergence + (1 - weight) * gold_loss
-            optimizer.zero_grad()
-            loss.backward()
-            nn.utils.clip_grad_norm_(student.parameters(), 5.0)
-            optimizer.step()
-            total, steps = total + loss.item(), steps + 1
-        student.eval()
-        scores = span_scores(student, held_out)
-        mean = sum(scores.values()) / max(len(scores), 1)
-        log(f"{name} epoch {epoch}: loss {total / steps:.4f}, held-out span F1 {scores} ({time.time() - started:.0f}s)")
-        if mean > best[0]:
-            best = (mean, {k: v.clone() for k, v in student.state_dict().items()}, scores, epoch)
-        if time.time() - started > minutes * 60:
-            log(f"{name}: time budget reached after epoch {epoch}")
-            break
-    student.load_state_dict(best[1])
-    student.eval()
-    return student, {"held_out_span_f1": best[2], "best_epoch": best[3], "epochs_run": epoch}
+
+    def distil_loss(student: Tagger, batch: dict[str, torch.Tensor], lengths: torch.Tensor,
+                    gold: torch.Tensor) -> torch.Tensor:
+        inside = gold != -100
+        with torch.no_grad():
+            target = torch.log_softmax(teacher(batch, lengths), dim=-1)[inside]
+        predicted = torch.log_softmax(student(batch, lengths), dim=-1)[inside]
+        # KL(teacher || student) per word, and the gold tags' negative log-likelihood
+        divergence = (target.exp() * (target - predicted)).sum(dim=-1).mean()
+        return weight * divergence + (1 - weight) * nn.functional.nll_loss(predicted, gold[inside])
+
+    return fit(name, student, train, held_out, epochs, minutes, learning_rate, distil_loss, start_counts=True)
 
 
 def main(argv: list[str] | None = None) -> None:

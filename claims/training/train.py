@@ -17,6 +17,7 @@ import random
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,15 +98,26 @@ def add_context(views: list[ArticleView], stems: list[str], encoder: ContextEnco
             log(f"context vectors: {n + 1}/{len(views)} articles ({time.time() - started:.0f}s)")
 
 
-def train_tagger(name: str, tag_names: list[str], train: list[Example], held_out: list[Example], n_lemmas: int,
-                 pretrain: torch.Tensor, with_roles: bool, epochs: int, minutes: float,
-                 context_dim: int = 0) -> tuple[Tagger, dict[str, Any]]:
-    model = Tagger(tag_names, n_lemmas, pretrain, with_roles, context_dim=context_dim)
-    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=2e-3)
-    loss_fn = nn.CrossEntropyLoss(ignore_index=-100)
+# A batch's loss: (model, padded inputs, lengths, gold tag ids padded with -100) -> scalar tensor.
+BatchLoss = Callable[[Tagger, dict[str, torch.Tensor], torch.Tensor, torch.Tensor], torch.Tensor]
+
+
+def fit(name: str, model: Tagger, train: list[Example], held_out: list[Example], epochs: int, minutes: float,
+        learning_rate: float, batch_loss: BatchLoss, start_counts: bool = False) -> tuple[Tagger, dict[str, Any]]:
+    """Train a tagger epoch by epoch (Adam, batches of 32) until epochs or the time budget runs
+    out, and keep the epoch with the best mean held-out span F1. start_counts: the model as it
+    comes in is epoch 0, so a model that only gets worse comes back unchanged."""
+    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=learning_rate)
     names = input_names(model)
     best: tuple[float, dict[str, Any] | None, dict[str, float], int] = (-1.0, None, {}, 0)
+    if start_counts:
+        model.eval()
+        scores = span_scores(model, held_out)
+        log(f"{name} as it starts: held-out span F1 {scores}")
+        best = (sum(scores.values()) / max(len(scores), 1),
+                {k: v.clone() for k, v in model.state_dict().items()}, scores, 0)
     started = time.time()
+    epoch = 0
     for epoch in range(1, epochs + 1):
         model.train()
         total, steps = 0.0, 0
@@ -113,8 +125,7 @@ def train_tagger(name: str, tag_names: list[str], train: list[Example], held_out
             batch, lengths = pad([e.features for e in group], names)
             width = int(lengths.max())
             gold = torch.tensor([e.tags + [-100] * (width - len(e.tags)) for e in group])
-            scores = model(batch, lengths)
-            loss = loss_fn(scores.reshape(-1, len(tag_names)), gold.reshape(-1))
+            loss = batch_loss(model, batch, lengths, gold)
             optimizer.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 5.0)
@@ -132,6 +143,20 @@ def train_tagger(name: str, tag_names: list[str], train: list[Example], held_out
     model.load_state_dict(best[1])
     model.eval()
     return model, {"held_out_span_f1": best[2], "best_epoch": best[3], "epochs_run": epoch}
+
+
+def train_tagger(name: str, tag_names: list[str], train: list[Example], held_out: list[Example], n_lemmas: int,
+                 pretrain: torch.Tensor, with_roles: bool, epochs: int, minutes: float,
+                 context_dim: int = 0) -> tuple[Tagger, dict[str, Any]]:
+    """A new tagger trained on the gold tags (cross-entropy)."""
+    model = Tagger(tag_names, n_lemmas, pretrain, with_roles, context_dim=context_dim)
+    loss_fn = nn.CrossEntropyLoss(ignore_index=-100)
+
+    def gold_loss(model: Tagger, batch: dict[str, torch.Tensor], lengths: torch.Tensor,
+                  gold: torch.Tensor) -> torch.Tensor:
+        return loss_fn(model(batch, lengths).reshape(-1, len(tag_names)), gold.reshape(-1))
+
+    return fit(name, model, train, held_out, epochs, minutes, 2e-3, gold_loss)
 
 
 @dataclass
