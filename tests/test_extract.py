@@ -249,3 +249,20 @@ def test_of_two_subjects_in_one_source_the_last_is_its_head():
     words = sentence.words
     assert phrase_head(Tree(sentence), words[:2], words[2]).text == "supporters"
     assert phrase_head(Tree(sentence), words[:1], words[2]).text == "Clinton"
+
+
+def test_a_source_of_articles_and_prepositions_alone_names_no_one():
+    """The tagger sometimes marks only "the" of "the Vermont senator" (or "After"): such a run is no
+    source, so no speaker called "the" reaches the speakers page; "Some" (a DET in UD) still is one."""
+    from claims.extract.learned import names_someone
+    from claims.types import Word
+
+    def words(*pairs):
+        return [Word(n, text, text.lower(), upos, "_", "_", 0, "dep", 0, 0) for n, (text, upos) in enumerate(pairs, 1)]
+
+    assert not names_someone(words(("the", "DET")))
+    assert not names_someone(words(("After", "ADP"), (",", "PUNCT")))
+    assert not names_someone(words(("A", "DET")))
+    assert names_someone(words(("Some", "DET")))
+    assert names_someone(words(("the", "DET"), ("senator", "NOUN")))
+    assert names_someone(words(("he", "PRON")))

@@ -35,6 +35,10 @@ MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "attribution" / "
 ENCODER_FILE = MODEL_FILE.with_name("encoder.pt")
 # Cue heads whose clause hangs from another verb: with no source of its own the speaker is that verb's.
 DEPENDENT_CUE_DEPRELS = {"advcl", "xcomp", "conj", "acl"}
+# Words that name no one on their own: a source the tagger cut down to these ("the" of "the Vermont
+# senator", "After" ...) is no source. "Some" and "both" (DET in UD) do name a vague group.
+ARTICLES = {"a", "an", "the"}
+NON_NAMING_UPOS = {"ADP", "AUX", "CCONJ", "SCONJ", "PART", "PUNCT", "SYM"}
 
 
 @dataclass
@@ -123,7 +127,7 @@ def learned_attributions(view: ArticleView, model: AttributionModel) -> list[tup
             if role == "CNT":
                 content.append(span)
                 content_probs.extend(probs[first:last])
-            else:
+            elif names_someone([word for _, word in placed[first:last]]):
                 source_runs.append(placed[first:last])
         if not content:
             continue  # a cue word with nothing reported
@@ -135,6 +139,12 @@ def learned_attributions(view: ArticleView, model: AttributionModel) -> list[tup
         results.append(build_found(view, cue, content, source, source_words,
                                    min(cue.probability, mean(content_probs)), bounds, other_cues))
     return results
+
+
+def names_someone(words: list[Word]) -> bool:
+    """Whether a marked source run has a word that can name a speaker (not only "the", "of", ",")."""
+    return any(w.upos not in NON_NAMING_UPOS and not (w.upos == "DET" and w.text.lower() in ARTICLES)
+               for w in words)
 
 
 def one_paragraph(source_words: list[tuple[ParsedSentence, Word]], text: str,
