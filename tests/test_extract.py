@@ -257,8 +257,9 @@ def test_a_source_of_articles_and_prepositions_alone_names_no_one():
     from claims.extract.learned import names_someone
     from claims.types import Word
 
-    def words(*pairs):
-        return [Word(n, text, text.lower(), upos, "_", "_", 0, "dep", 0, 0) for n, (text, upos) in enumerate(pairs, 1)]
+    def words(*pairs, first=1):
+        return [Word(n, text, text.lower(), upos, "_", "_", 0, "dep", 0, 0)
+                for n, (text, upos) in enumerate(pairs, first)]
 
     assert not names_someone(words(("the", "DET")))
     assert not names_someone(words(("After", "ADP"), (",", "PUNCT")))
@@ -266,3 +267,4 @@ def test_a_source_of_articles_and_prepositions_alone_names_no_one():
     assert names_someone(words(("Some", "DET")))
     assert names_someone(words(("the", "DET"), ("senator", "NOUN")))
     assert names_someone(words(("he", "PRON")))
+    assert names_someone(words(("From", "ADP"), first=9))  # '"...," From said': Al From

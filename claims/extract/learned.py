@@ -142,9 +142,10 @@ def learned_attributions(view: ArticleView, model: AttributionModel) -> list[tup
 
 
 def names_someone(words: list[Word]) -> bool:
-    """Whether a marked source run has a word that can name a speaker (not only "the", "of", ",")."""
+    """Whether a marked source run has a word that can name a speaker (not only "the", "of", ",").
+    A capitalised word inside a sentence may be a name whatever its tag ("..., From said": Al From)."""
     return any(w.upos not in NON_NAMING_UPOS and not (w.upos == "DET" and w.text.lower() in ARTICLES)
-               for w in words)
+               or w.index > 1 and w.text[:1].isupper() for w in words)
 
 
 def one_paragraph(source_words: list[tuple[ParsedSentence, Word]], text: str,
