@@ -161,6 +161,18 @@ TITLE_FORMS = _flagged("role") | _flagged("honorific")
 MALE_TITLES = _flagged("male")
 FEMALE_TITLES = _flagged("female")
 
+
+
+def is_title_at(lowered: list[str], position: int) -> bool:
+    """Whether the word at ``position`` of a name (lower case, no final period) is a title there:
+    any title form, except a name-like one that ends the name. "Mr. King", "Charlie King" and a
+    bare "King" are a surname; "King Abdullah" and "Judge Merrick Garland" open with a title."""
+    word = lowered[position]
+    if word not in TITLE_FORMS:
+        return False
+    return not (word in NAME_LIKE_TITLES and position == len(lowered) - 1)
+
+
 SUFFIXES = {"jr": "jr", "jnr": "jr", "sr": "sr", "snr": "sr", "ii": "ii", "iii": "iii", "iv": "iv"}
 PARTICLES = frozenset("al el bin ibn da das de del della der di do dos du la le van von ter ten".split())
 

@@ -841,3 +841,28 @@ def test_he_is_not_a_woman_named_by_her_given_name_alone(extract):
     article, _, found = extract(text)
     hits = by_source(article, found, "he")
     assert hits and all(a.speaker == "Donald Trump" for a in hits)
+
+
+# -- 14. a surname that is also a title ------------------------------------------------------------
+# "Mr. King" lost "King" as a title and reached the speakers table with no name; "Charlie King"
+# and "Mr. King" shared no name word, so they were two people (PolNeAR train: Charlie King, Larry
+# King, Erik Prince).
+
+
+@pytest.mark.parametrize("text, later_source, speaker", [
+    ("Charlie King, a former executive director of the state party, said the turnout was low. "
+     "Mr. King said the party had failed to organize.", "Mr. King", "Charlie King"),
+    ("Erik Prince, the founder of Blackwater, said the deal was legal. Mr. Prince said he had done nothing wrong.",
+     "Mr. Prince", "Erik Prince"),
+    ("Rep. Steve King said the wall would work. King said Mexico would pay.", "King", "Steve King"),
+])
+def test_a_surname_that_is_also_a_title_is_the_person(extract, text, later_source, speaker):
+    article, _, found = extract(text)
+    hits = by_source(article, found, later_source)
+    assert hits and all(a.speaker == speaker for a in hits)
+
+
+def test_a_title_before_a_name_is_still_a_title(extract):
+    text = "King Abdullah said the talks would go on. Judge Merrick Garland said the case was closed."
+    article, _, found = extract(text)
+    assert {a.speaker for a in found} == {"Abdullah", "Merrick Garland"}

@@ -584,14 +584,11 @@ _AFFILIATION_WORDS = re.compile(r"\b(?:of|for|at|with|to|from|in)\b", re.IGNOREC
 
 def _name_words(name: str) -> set[str]:
     """Lower-case words of a name, titles, possessives and small words off."""
-    from claims.names import TITLE_FORMS
+    from claims.names import is_title_at
 
-    found = set()
-    for word in re.findall(r"[\w'’.-]+", name.casefold()):
-        word = re.sub(r"['’]s?$", "", word).strip(".")
-        if word and word not in _SMALL_WORDS and word not in TITLE_FORMS:
-            found.add(word)
-    return found
+    lowered = [re.sub(r"['’]s?$", "", word).strip(".") for word in re.findall(r"[\w'’.-]+", name.casefold())]
+    lowered = [word for word in lowered if word]
+    return {word for n, word in enumerate(lowered) if word not in _SMALL_WORDS and not is_title_at(lowered, n)}
 
 
 def pointing_only(source: str) -> bool:

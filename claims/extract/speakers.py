@@ -20,7 +20,8 @@ from claims.extract.lexicon import (
 )
 from claims.extract.rules import Found
 from claims.extract.tree import Tree, span_of
-from claims.names import DESCRIPTORS, HONORIFICS, PERSON_PRONOUNS, POSSESSIVE, TITLE_FORMS, TITLE_WORDS, known_channel
+from claims.names import (DESCRIPTORS, HONORIFICS, PERSON_PRONOUNS, POSSESSIVE, TITLE_FORMS, TITLE_WORDS, is_title_at,
+                          known_channel)
 from claims.types import (
     ANONYMOUS,
     GOVERNMENT,
@@ -109,7 +110,7 @@ def without_titles(name: str, person: bool = True) -> str | None:
     if person:
         name = name.rsplit(": ", 1)[-1]
     words = name.split()
-    while words and (words[0].casefold().rstrip(".") in TITLE_FORMS
+    while words and (is_title_at([w.casefold().rstrip(".") for w in words], 0)
                      or person and len(words) > 1 and words[0].casefold() in DESCRIPTORS and words[1][:1].isupper()):
         words = words[1:]
     return " ".join(words) or None
