@@ -45,10 +45,12 @@ def words(text: str) -> list[str]:
 
 
 def name_words(name: str) -> set[str]:
-    from claims.names import TITLE_FORMS
+    """Name words: small words off, and titles ("Mr." but not the "King" of "Mr. King",
+    claims.names.is_title_at)."""
+    from claims.names import is_title_at
 
-    return {w.strip(".") for w in words(name) if w.strip(".") and w.strip(".") not in SMALL_WORDS
-            and w.rstrip(".") not in TITLE_FORMS}
+    found = [w.strip(".") for w in words(name) if w.strip(".")]
+    return {w for n, w in enumerate(found) if w not in SMALL_WORDS and not is_title_at(found, n)}
 
 
 def initials(name: str) -> str:

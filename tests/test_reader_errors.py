@@ -866,3 +866,27 @@ def test_a_title_before_a_name_is_still_a_title(extract):
     text = "King Abdullah said the talks would go on. Judge Merrick Garland said the case was closed."
     article, _, found = extract(text)
     assert {a.speaker for a in found} == {"Abdullah", "Merrick Garland"}
+
+
+# -- 15. a role "of" something ---------------------------------------------------------------------
+# "The former secretary of state said" stayed an unnamed speaker in articles that named Hillary
+# Clinton "Former Secretary of State Hillary Clinton" (PolNeAR train+dev: 16 claims).
+
+
+@pytest.mark.parametrize("text", [
+    "Former Secretary of State Hillary Clinton spoke in Iowa on Monday. The former secretary of state said the "
+    "economy was strong.",
+    "Hillary Clinton, the former secretary of state, spoke on Monday. The former secretary of state said the economy "
+    "was strong.",
+])
+def test_the_secretary_of_state_is_the_person_the_article_gave_that_role(extract, text):
+    article, _, found = extract(text)
+    hits = by_source(article, found, "The former secretary of state")
+    assert hits and all(a.speaker == "Hillary Clinton" for a in hits)
+
+
+def test_a_role_of_something_else_is_not_that_person(extract):
+    text = "Secretary of Labor Tom Perez spoke on Monday. The secretary of state said the talks had failed."
+    article, _, found = extract(text)
+    hits = by_source(article, found, "The secretary of state")
+    assert hits and all(a.speaker != "Tom Perez" for a in hits)

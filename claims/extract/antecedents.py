@@ -33,15 +33,29 @@ ROLE_ABBREVIATIONS = {"senator": ("sen.",), "representative": ("rep.",), "congre
 
 
 def role_description(text: str, source: list[Span]) -> list[str] | None:
-    """The words after "the" of a source that is only "the", at most two modifiers and a role noun
-    ("the senator", "the former governor", "The Florida senator", "the White House spokesman");
-    None for anything else (a name, a possessive, a plural, a phrase that goes on)."""
+    """The words after "the" of a source that is only "the", at most two modifiers and a role noun,
+    and perhaps "of" and one or two words ("the senator", "the former governor", "The Florida
+    senator", "the White House spokesman", "the former secretary of state"); None for anything else
+    (a name, a possessive, a plural, a phrase that goes on)."""
     words = " ".join(text[s.start : s.end] for s in source).split()
-    if not 2 <= len(words) <= 4 or words[0].casefold() != "the":
+    if not words or words[0].casefold() != "the":
+        return None
+    role, tail = split_of_tail(words[1:])
+    if not 1 <= len(role) <= 3 or len(tail) > 2:
         return None
     if any(not re.fullmatch(r"[\w.-]+", w) for w in words[1:]):
         return None  # "the senator's aide", "the senator, who": not the bare role
-    return words[1:] if words[-1] in ROLE_NOUNS else None
+    return words[1:] if role[-1] in ROLE_NOUNS else None
+
+
+def split_of_tail(description: list[str]) -> tuple[list[str], list[str]]:
+    """(the role words, the words after "of"): "former secretary of state" -> (["former",
+    "secretary"], ["state"]); no "of": (description, [])."""
+    lowered = [w.casefold() for w in description]
+    if "of" not in lowered[1:]:
+        return description, []
+    at = lowered.index("of", 1)
+    return description[:at], description[at + 1 :] or ["of"]
 
 
 # Nouns for people that "they" may stand for: the anonymous sources' and ordinary groups' nouns and
@@ -66,7 +80,7 @@ IRREGULAR_PLURALS = frozenset({"people", "men", "women", "children", "police"})
 PEOPLE_NOUNS = frozenset(ANONYMOUS_NOUNS | GROUP_NOUNS | ROLE_NOUNS | MORE_PEOPLE_NOUNS | IRREGULAR_PLURALS
                          | {w + "s" for w in ROLE_NOUNS}) - {"one", "crowd"}
 _RECENT_PEOPLE = 3  # how many of the people named last a role description may point back to
-_TITLE_RUN_WORD = re.compile(r"[A-Z][\w’'-]*|(?:[A-Za-z]\.)+|[A-Z]?[a-z]+\.|former|then|vice|deputy|acting|state|presidential|-")
+_TITLE_RUN_WORD = re.compile(r"[A-Z][\w’'-]*|(?:[A-Za-z]\.)+|[A-Z]?[a-z]+\.|former|then|vice|deputy|acting|state|presidential|of|-")
 _APPOSITIVE = re.compile(r"\s*,\s*(?:a|an|the)\s+([^,.;:()\"“”]{1,80})")
 _OF_PLACE = re.compile(r"\s+of\s+([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)")  # "Sen. Marco Rubio of Florida"
 
@@ -84,6 +98,8 @@ def role_evidence(text: str, entity: Entity, limit: int) -> str:
         if word.endswith(".") and not _is_abbreviation(word):
             break  # the end of the sentence before ("... primaries. Former Bill Clinton pollster")
         run.append(word)
+    while run and run[-1] == "of":  # "of" only inside a title ("Secretary of State")
+        run.pop()
     after = _APPOSITIVE.match(text, entity.end) or _OF_PLACE.match(text, entity.end)
     if after is not None and after.end() > limit:
         after = None  # the description itself ("... and Mika Brzezinski, the Democratic candidate said")
@@ -105,11 +121,14 @@ def person_with_role(description: list[str], people: list[Attribution], entities
     "the former president"), by the name written with the role ("Bill Clinton"; a bare surname,
     "President Obama", stays a surname). None when none of them fits, or more than one does: an
     unnamed role stays unnamed rather than going to the wrong person."""
-    noun = description[-1]
+    role, of_what = split_of_tail(description)
+    noun = role[-1]
     forms = (noun, *ROLE_ABBREVIATIONS.get(noun, ()))
-    # words that tell which one: a place or party ("Vermont", "Republican") and a title's own
-    # modifiers ("former", "vice"): "the former president" is not President Obama
-    modifiers = [w.casefold() for w in description[:-1] if w[:1].isupper() or w.casefold() in TITLE_MODIFIERS]
+    # words that tell which one: a place or party ("Vermont", "Republican"), a title's own
+    # modifiers ("former", "vice"): "the former president" is not President Obama; and what the
+    # role is of ("state" of "the secretary of state" is not a Secretary of Labor)
+    modifiers = [w.casefold() for w in role[:-1] if w[:1].isupper() or w.casefold() in TITLE_MODIFIERS]
+    modifiers += [w.casefold() for w in of_what]
     named = [(e, person_name(strip_possessive(e.text))) for e in entities if e.type == "PER" and e.end <= before
              and not any(w.casefold() in ROLE_NOUNS for w in e.text.split())]  # not "Clinton Pollster Says"
     seen: list[str] = []
