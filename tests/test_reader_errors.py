@@ -890,3 +890,26 @@ def test_a_role_of_something_else_is_not_that_person(extract):
     article, _, found = extract(text)
     hits = by_source(article, found, "The secretary of state")
     assert hits and all(a.speaker != "Tom Perez" for a in hits)
+
+
+# -- 16. a reporting participle's source -------------------------------------------------------------
+# "While saying that he respects Mrs. Clinton, he continued": the tagger marks no source for a participle that hangs from
+# another verb; the annotators mark that verb's subject, and the reader needs the words that name
+# the speaker (PolNeAR held-out tenth: speaker accuracy 0.9619 -> 0.9639).
+
+
+@pytest.mark.parametrize("text, cue, source", [
+    ("While saying that she respects the senator, she continued to question his record on trade.", "saying", "she"),
+    ("But in describing the plan as a gimmick that voters would reject, the critics are missing the point.",
+     "describing", "the critics"),
+])
+def test_a_reporting_participle_has_the_subject_it_hangs_from_as_source(extract, text, cue, source):
+    article, _, found = extract(text)
+    hits = [a for a in found if text_of(article, a.cue) == cue]
+    assert hits and all(text_of(article, a.source) == source for a in hits)
+
+
+def test_a_thing_that_does_not_speak_is_not_a_participles_source(extract):
+    text = "The new strategy was unveiled on Monday, emphasizing jobs and growth in the Midwest."
+    article, _, found = extract(text)
+    assert all(text_of(article, a.source) != "The new strategy" for a in found)

@@ -22,10 +22,12 @@ from pathlib import Path
 import torch
 
 from claims.encoder import ContextEncoder, load_encoder
+from claims.extract.antecedents import PEOPLE_NOUNS
+from claims.names import PERSON_PRONOUNS
 from claims.extract.continuation import through_quotation
 from claims.extract.features import SENTENCE_OFFSETS, Vocabularies, cue_head
 from claims.extract.lexicon import CUE_NOUNS, CUE_VERBS, verb_cue_lemma
-from claims.extract.rules import Found, claim_type_for, merge_spans
+from claims.extract.rules import Found, claim_type_for, merge_spans, overlaps, source_words, subject_of
 from claims.extract.tagger import Tagger, TaggerAverage, decode, load_pretrain, load_tagger, spans_from_tags
 from claims.extract.tree import Tree, span_of
 from claims.extract.view import ArticleView, cue_features, role_features
@@ -184,6 +186,11 @@ def build_found(view: ArticleView, cue: CueCandidate, content: list[Span], sourc
         words = own or [w for s, w in source_words if s.index == sentence.index]
         source_tree = view.trees[sentence.index]
         source_head = phrase_head(view.trees[sentence.index], words, head)
+    # "Trump rallied in Iowa, attacking Clinton": the tagger marked no source for a cue that hangs
+    # from another verb; that verb's subject is the source, as the annotators and the rules read it.
+    inherited = head.deprel.split(":")[0] in DEPENDENT_CUE_DEPRELS
+    if not source_words and inherited:
+        source_head, source = governing_source(cue_tree, head, content, view.article.text)
     content = merge_spans(sorted(content, key=lambda s: s.start))
     # A quotation of several sentences is one content (the tagger marks sentence by sentence).
     content = through_quotation(content, [Span(w.start, w.end) for w in cue.words], view.quotes, view.article.text,
@@ -199,8 +206,25 @@ def build_found(view: ArticleView, cue: CueCandidate, content: list[Span], sourc
         confidence=round(confidence, 3),
     )
     # "..., pledging to ...": the participle's speaker (and channel) are its governing verb's.
-    inherited = head.deprel.split(":")[0] in DEPENDENT_CUE_DEPRELS
     return Found(attribution, head, source_head, inherited=inherited), source_tree
+
+
+def governing_source(tree: Tree, cue: Word, content: list[Span], text: str) -> tuple[Word | None, list[Span]]:
+    """(head, span) of the subject of the verb a reporting participle hangs from ("Trump rallied
+    ..., attacking", claims.extract.rules subject_of) when that subject is a name, a personal
+    pronoun or a noun for people; (None, []) otherwise, or when its phrase runs into the content."""
+    if not cue.text.lower().endswith("ing") or tree.kids(cue, "aux:pass", "nsubj:pass"):
+        return None, []  # a participle that reports ("..., saying"), not a passive ("is said to")
+    subject, inherited = subject_of(tree, cue)
+    if subject is None or not inherited or not (
+            subject.upos == "PROPN" or subject.upos == "PRON" and subject.text.lower() in PERSON_PRONOUNS
+            or subject.upos == "NOUN" and subject.lemma.lower() in PEOPLE_NOUNS):
+        return None, []  # a person or body speaks: not "The new strategy ..., emphasizing"
+    words = [w for w in source_words(tree, subject, cue) if not (w.head == subject.index and w.deprel == "case")]
+    span = span_of(words, text)
+    if span is None or overlaps(span, content):
+        return None, []
+    return subject, [span]
 
 
 def phrase_head(tree: Tree, words: list[Word], cue: Word) -> Word:
