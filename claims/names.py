@@ -345,15 +345,17 @@ def source_gender(source_text: str) -> str | None:
 
 def mention_gender(name: str, surfaces: Iterable[str | None]) -> str | None:
     """The gender a mention's title gives ("Mrs. Clinton", "Mr. Trump's campaign"): on its name, or
-    written right before the name's last word in the source; None when untitled or they disagree."""
+    written right before the name's last word in the source; or the pronoun that is the whole
+    source ("he said", resolved to "Clinton"); None when none tells or they disagree."""
     words = name.split()
     found = {title_gender(name)}
-    if words:
-        before_name = re.compile(r"(\w+)\.?\s+" + re.escape(words[-1]))
-        for surface in surfaces:
-            match = before_name.search(surface or "")
-            if match:
-                found.add(title_gender(f"{match.group(1)} {words[-1]}"))
+    before_name = re.compile(r"(\w+)\.?\s+" + re.escape(words[-1])) if words else None
+    for surface in surfaces:
+        match = before_name.search(surface or "") if before_name else None
+        if match:
+            found.add(title_gender(f"{match.group(1)} {words[-1]}"))
+        pronoun = (surface or "").strip().casefold()
+        found.add("male" if pronoun in MALE_PRONOUNS else "female" if pronoun in FEMALE_PRONOUNS else None)
     found.discard(None)
     return found.pop() if len(found) == 1 else None
 

@@ -58,6 +58,8 @@ def test_gender_from_titles_sources_and_mentions():
     assert source_gender("Officials") is None and source_gender("") is None
     assert mention_gender("Clinton", ["Mrs. Clinton"]) == "female"
     assert mention_gender("Mr. Clinton", ["Mrs. Clinton"]) is None  # they disagree
+    assert mention_gender("Clinton", ["he", "Clinton"]) == "male"  # "he said", resolved to a bare surname
+    assert mention_gender("Clinton", ["she", "Mr. Clinton"]) is None
 
 
 def test_the_channel_registry_finds_names_and_aliases():

@@ -146,6 +146,17 @@ def test_a_title_of_the_other_gender_does_not_join_the_one_namesake(db):
     assert rows["Bill Clinton"]["claim_count"] == 2 and rows["Mrs. Clinton"]["ambiguous"] == 0
 
 
+def test_a_pronoun_resolved_to_a_bare_surname_keeps_its_gender(db):
+    # "he said" resolved to "Clinton" went to the prominent Hillary Clinton (PolNeAR: 6 claims of Bill
+    # Clinton's; "she" -> "Obama" likewise went to Barack Obama).
+    store_quoted_article(db, "a1", [Quote("Hillary Clinton", "Hillary Clinton")] * 12)
+    store_quoted_article(db, "a2", [Quote("Bill Clinton", "Bill Clinton")])
+    store_quoted_article(db, "a3", [Quote("he", "Clinton"), Quote("she", "Clinton")])
+    rows = persons(db)
+    assert rows["Bill Clinton"]["claim_count"] == 2 and rows["Hillary Clinton"]["claim_count"] == 13
+    assert_counts_consistent(db)
+
+
 def test_gender_is_read_from_the_claims_when_the_given_name_does_not_tell(db):
     # "Taylor" is given to both genders: the claims' pronouns and titles decide.
     store_quoted_article(db, "a1", [Quote("Taylor Quinn", "Taylor Quinn"), Quote("she", "Taylor Quinn")])
