@@ -221,8 +221,11 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
             at = min(span.start for span in attribution.source or attribution.cue)
             known_genders = told_genders | genders
             sentence = sentences[attribution.sentence_index] if sentences else None
+            latest = latest_of_gender(people, gender, entities, known_genders)
             antecedent = ((governing_subject(item, sentence, entities, gender, known_genders) if sentence else None)
-                          or latest_of_gender(people, gender, entities, known_genders)
+                          or (subject_named_since(sentences, attribution.sentence_index, at, latest, people, entities,
+                                                  gender, known_genders, quotes or [], text) if sentences else None)
+                          or latest
                           # a name before the pronoun itself: "He dismissed ... Trump ... while saying"
                           # is not Trump
                           or named_person_before(entities, at, gender, known_genders))
@@ -556,6 +559,38 @@ def agrees(name: str, gender: str | None, entities: list[Entity], genders: dict[
 def latest_of_gender(people: list[Attribution], gender: str | None, entities: list[Entity],
                      genders: dict[str, str]) -> Attribution | None:
     return next((p for p in reversed(people) if agrees(p.speaker or "", gender, entities, genders)), None)
+
+
+def subject_named_since(sentences: list[ParsedSentence], index: int, offset: int, latest: Attribution | None,
+                        people: list[Attribution], entities: list[Entity], gender: str | None,
+                        genders: dict[str, str], quotes: list[Quote], text: str) -> Attribution | Entity | None:
+    """"Gene Sperling ... hired Ms. Brainard under Bill Clinton. He said": the person named as the
+    subject of the main clause of the pronoun's sentence (before it) or of the sentence before, when
+    named after the last speaker of that gender spoke, outside quotation marks, and known to be of
+    the pronoun's gender (a "Clinton" the article leaves open is not taken); None otherwise. The last
+    speaker is the usual antecedent of "he said"; a person the text has since made its subject is
+    the nearer one. A bare surname that someone quoted before bears, of that gender, is that
+    speaker ("Murphy" after Chris Murphy spoke), so the full name is kept."""
+    if gender is None:
+        return None
+    spoke_at = min((span.start for span in latest.source or latest.cue), default=-1) if latest else -1
+    for sentence in (sentences[index], *sentences[max(index - 1, 0) : index]):
+        by_index = {w.index: w for w in sentence.words}
+        for word in sentence.words:
+            main = by_index.get(word.head)
+            if word.deprel != "nsubj" or main is None or main.deprel != "root" or word.end > offset:
+                continue
+            named = next((e for e in entities if e.type == "PER" and e.start <= word.start < e.end), None)
+            if (named is None or named.start <= spoke_at or in_quotation([Span(named.start, named.end)], quotes, text)
+                    or person_gender(strip_possessive(named.text), entities, genders) != gender):
+                continue
+            name = person_name(strip_possessive(named.text))
+            quoted = [p for p in people if p.speaker and (
+                person_name(p.speaker).key == name.key if name.is_full
+                else person_name(p.speaker).surname_key == name.surname_key
+                and person_gender(p.speaker, entities, genders) in (gender, None))]
+            return quoted[-1] if quoted else named
+    return None
 
 
 def named_person_before(entities: list[Entity], offset: int, gender: str | None,
