@@ -23,7 +23,6 @@ import torch
 
 from claims.encoder import ContextEncoder, load_encoder
 from claims.extract.antecedents import PEOPLE_NOUNS
-from claims.names import PERSON_PRONOUNS
 from claims.extract.continuation import through_quotation
 from claims.extract.features import SENTENCE_OFFSETS, Vocabularies, cue_head
 from claims.extract.lexicon import CUE_NOUNS, CUE_VERBS, verb_cue_lemma
@@ -31,6 +30,7 @@ from claims.extract.rules import Found, claim_type_for, merge_spans, overlaps, s
 from claims.extract.tagger import Tagger, TaggerAverage, decode, load_pretrain, load_tagger, spans_from_tags
 from claims.extract.tree import Tree, span_of
 from claims.extract.view import ArticleView, cue_features, role_features
+from claims.names import PERSON_PRONOUNS
 from claims.types import Attribution, ParsedSentence, Span, Word
 
 MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "attribution" / "attribution.pt"

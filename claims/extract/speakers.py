@@ -20,8 +20,16 @@ from claims.extract.lexicon import (
 )
 from claims.extract.rules import Found
 from claims.extract.tree import Tree, span_of
-from claims.names import (DESCRIPTORS, HONORIFICS, PERSON_PRONOUNS, POSSESSIVE, TITLE_FORMS, TITLE_WORDS, is_title_at,
-                          known_channel)
+from claims.names import (
+    DESCRIPTORS,
+    HONORIFICS,
+    PERSON_PRONOUNS,
+    POSSESSIVE,
+    TITLE_FORMS,
+    TITLE_WORDS,
+    is_title_at,
+    known_channel,
+)
 from claims.types import (
     ANONYMOUS,
     GOVERNMENT,
