@@ -55,7 +55,7 @@ def split_of_tail(description: list[str]) -> tuple[list[str], list[str]]:
     if "of" not in lowered[1:]:
         return description, []
     at = lowered.index("of", 1)
-    return description[:at], description[at + 1 :] or ["of"]
+    return description[:at], description[at + 1 :]
 
 
 # Nouns for people that "they" may stand for: the anonymous sources' and ordinary groups' nouns and
