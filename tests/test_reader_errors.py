@@ -939,3 +939,23 @@ def test_a_subject_inside_a_quotation_is_not_the_pronoun(extract):
     article, _, found = extract(text)
     hits = by_source(article, found, "she")
     assert hits and all(a.speaker == "Liz Cheney" for a in hits)
+
+
+# -- 18. a given name alone ------------------------------------------------------------------------
+# "Donald told his roommate", "Jane said" stayed speakers called "Donald" and "Jane" in articles
+# that name Donald J. Trump and Jane Sanders (PolNeAR train+dev: 41 claims).
+
+
+def test_a_given_name_alone_is_the_one_person_the_article_names_with_it(extract):
+    text = "Jane Sanders spoke at the rally on Monday.\n\nJane said that her husband would win the state."
+    article, _, found = extract(text)
+    hits = by_source(article, found, "Jane")
+    assert hits and all(a.speaker == "Jane Sanders" for a in hits)
+
+
+def test_a_given_name_two_people_share_stays_as_written(extract):
+    text = ("Hillary Clinton and Hillary Camp spoke at the event on Monday.\n\n"
+            "Hillary said that the plan would work.")
+    article, _, found = extract(text)
+    hits = by_source(article, found, "Hillary")
+    assert hits and all(a.speaker != "Hillary Clinton" for a in hits)

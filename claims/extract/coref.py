@@ -405,6 +405,8 @@ def resolve_surname(attribution: Attribution, people: list[Attribution], entitie
     if not candidates:  # no one, or only people of the other gender ("Mrs. Clinton" with Bill Clinton)
         if attribution.speaker_type == UNKNOWN and wanted:
             attribution.speaker_type = PERSON  # "Mr. Obama" in an article that never gives his first name
+        if (full := person_by_given_name(attribution.speaker or "", entities)) is not None:
+            attribution.speaker, attribution.speaker_type = full, PERSON
         return
     chosen = candidates[0]
     if len(candidates) > 1:
@@ -591,6 +593,25 @@ def subject_named_since(sentences: list[ParsedSentence], index: int, offset: int
                 and person_gender(p.speaker, entities, genders) in (gender, None))]
             return quoted[-1] if quoted else named
     return None
+
+
+def person_by_given_name(name: str, entities: list[Entity]) -> str | None:
+    """"Donald told his roommate", "Jane said" in an article that names Donald J. Trump and Jane
+    Sanders: a one-word name that is a common given name, and no one's surname in the article, is
+    the one person the article names in full with that given name (None when it names none, or
+    two: "Hillary" beside Hillary Clinton and Hillary Camp)."""
+    words = name.split()
+    if len(words) != 1 or not first_name_gender(words[0]):
+        return None
+    given = words[0].casefold()
+    full: dict[str, str] = {}
+    for entity in entities:
+        if entity.type != "PER":
+            continue
+        parsed = person_name(strip_possessive(entity.text))
+        if parsed.is_full and parsed.given[:1] == (given,):  # "Donald Trump" and "Donald J. Trump" are one
+            full.setdefault(parsed.surname_key, strip_possessive(entity.text))
+    return next(iter(full.values())) if len(full) == 1 else None
 
 
 def named_person_before(entities: list[Entity], offset: int, gender: str | None,
