@@ -162,7 +162,6 @@ MALE_TITLES = _flagged("male")
 FEMALE_TITLES = _flagged("female")
 
 
-
 def is_title_at(lowered: list[str], position: int) -> bool:
     """Whether the word at ``position`` of a name (lower case, no final period) is a title there:
     any title form, except a name-like one that ends the name. "Mr. King", "Charlie King" and a

@@ -526,10 +526,15 @@ def governing_subject(item: Found, sentence: ParsedSentence, entities: list[Enti
     for subject in sentence.words:
         if subject.head != cue.head or subject.deprel not in ("nsubj", "nsubj:pass") or subject.end > pronoun.start:
             continue
-        named = next((e for e in entities if e.type == "PER" and e.start <= subject.start < e.end), None)
+        named = person_named_at(entities, subject)
         if named is not None and person_gender(strip_possessive(named.text), entities, genders) == gender:
             return named
     return None
+
+
+def person_named_at(entities: list[Entity], word: Word) -> Entity | None:
+    """The person entity a word is part of ("Trump" of "Donald Trump"), or None."""
+    return next((e for e in entities if e.type == "PER" and e.start <= word.start < e.end), None)
 
 
 def person_gender(name: str, entities: list[Entity], genders: dict[str, str]) -> str | None:
@@ -582,7 +587,7 @@ def subject_named_since(sentences: list[ParsedSentence], index: int, offset: int
             main = by_index.get(word.head)
             if word.deprel != "nsubj" or main is None or main.deprel != "root" or word.end > offset:
                 continue
-            named = next((e for e in entities if e.type == "PER" and e.start <= word.start < e.end), None)
+            named = person_named_at(entities, word)
             if (named is None or named.start <= spoke_at or in_quotation([Span(named.start, named.end)], quotes, text)
                     or person_gender(strip_possessive(named.text), entities, genders) != gender):
                 continue
