@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from claims.extract.coref import keep_named_speakers, resolve_article
+from claims.extract.coref import keep_named_speakers, narrator, resolve_article
+from claims.extract.layout import LayoutAttribution, find_layout_attributions, interviewee
 from claims.extract.lexicon import HEDGE_ADVERBS, HEDGE_CUES
 from claims.extract.nesting import give_relay_channels, inside, is_relay, relayed
-from claims.extract.posts import attribute_posts, find_posts
+from claims.extract.posts import attribute_posts, find_posts, give_first_person_to
 from claims.extract.rules import Found, overlaps
 from claims.extract.speakers import describe, describe_sourceless, join_hyphenated_names
 from claims.extract.view import ArticleView
-from claims.types import NARRATOR, Article, Attribution, Claim, ParsedArticle
+from claims.types import DIRECT, NARRATOR, PERSON, UNKNOWN, Article, Attribution, Claim, Entity, ParsedArticle, Span
 
 if TYPE_CHECKING:
     from claims.extract.learned import AttributionModel
     from claims.extract.tree import Tree
+    from claims.types import Word
 
 # Bump when the rules or the bundled attribution model change: stored articles are re-extracted.
-EXTRACTOR_VERSION = "learned-0.10"
+EXTRACTOR_VERSION = "learned-0.11"
 METHODS = ("learned", "rules")
 
 __all__ = ["EXTRACTOR_VERSION", "METHODS", "extract_attributions", "extract_claims"]
@@ -65,8 +67,24 @@ def extract_attributions(article: Article, parsed: ParsedArticle, method: str = 
                   if (item.attribution.cue_class == "hedge" or item.anaphoric) and not inside_any(item, learned)]
     else:
         pairs = [(item, None) for sentence_found in view.found for item in sentence_found]
+    # A transcript's speaker labels and signed quotations name their speakers by layout: each
+    # is one attribution, in place of what the taggers made of the same label or signature.
+    layout = find_layout_attributions(text, entities, article.body_start, article.body_end)
+    laid_out: list[tuple[LayoutAttribution, Found]] = []
+    if layout:
+        pairs = [pair for pair in pairs if not from_layout(pair[0].attribution, layout)]
+        for item in layout:
+            pair = layout_found(item, view)
+            if pair is not None:
+                pairs.append(pair)
+                laid_out.append((item, pair[0]))
     for item, source_tree in pairs:
         describe(item, view.trees[item.attribution.sentence_index], text, entities, source_tree)
+    for item, layout_item in laid_out:
+        if item.kind == "label" and text[item.source.start : item.source.end].isupper():
+            # "WALLACE", "JAKE TAPPER": a name, resolved with the article's people like any surname
+            layout_item.attribution.speaker = text[item.source.start : item.source.end].title()
+            layout_item.attribution.speaker_type = PERSON
     found = [item for item, _ in pairs]
     if model is not None and relayed_inner:
         for item in relayed_rule_attributions(found, view):
@@ -78,7 +96,14 @@ def extract_attributions(article: Article, parsed: ParsedArticle, method: str = 
     keep_named_speakers(found, entities, text)
     for item in found:
         describe_sourceless(item, view.trees[item.attribution.sentence_index])
+    for item, layout_item in laid_out:
+        if item.kind == "label" and text[item.source.start : item.source.end] in ("Q", "A"):
+            name_interview_speaker(layout_item.attribution, text[item.source.start : item.source.end], layout, text,
+                                   entities, article.author)
     attributions = [f.attribution for f in found]
+    # "A: Because they needed help, I think.": an "I" in a labelled turn or a signed quotation is its speaker's.
+    give_first_person_to(attributions, [(Span(item.content.start, item.content.end), layout_item.attribution)
+                                        for item, layout_item in laid_out], text)
     embedded = find_posts(text, article.body_start, article.body_end) if posts else []
     if embedded:
         attributions += attribute_posts(attributions, embedded, text, [s.start for s in parsed.sentences],
@@ -86,6 +111,55 @@ def extract_attributions(article: Article, parsed: ParsedArticle, method: str = 
     attributions.sort(key=lambda a: (a.cue[0].start, a.content[0].start))
     give_relay_channels(attributions, text)
     return attributions
+
+
+def from_layout(attribution: Attribution, layout: list[LayoutAttribution]) -> bool:
+    """The taggers' reading of a label or signature: its cue or source lies in one (the label
+    "PENCE" and its colon, the "― Beck Pimentel" below a quotation)."""
+    marks = [Span(item.source.start, item.cue.end) if item.kind == "label" else Span(item.cue.start, item.source.end)
+             for item in layout]
+    return any(overlaps(span, marks) for span in attribution.cue + attribution.source)
+
+
+def name_interview_speaker(attribution: Attribution, label: str, layout: list[LayoutAttribution], text: str,
+                           entities: list[Entity], author: str | None) -> None:
+    """Who an interview's "Q" and "A" are. The questions are the interviewer's, the article's own
+    voice (its byline's author, else the publication); the answers are the person the article
+    introduces (claims.extract.layout ``interviewee``), else no one named."""
+    if label == "Q":
+        narrator(attribution, author)
+        return
+    first_label = min(other.source.start for other in layout if other.kind == "label")
+    person = interviewee(text, entities, first_label)
+    attribution.speaker, attribution.speaker_type = person, PERSON if person else UNKNOWN
+    attribution.speaker_local = False
+
+
+def layout_found(item: LayoutAttribution, view: ArticleView) -> tuple[Found, Tree | None] | None:
+    """A label or signature as a Found: the colon or dash its cue word, the label's last word the
+    source's head; None when no parse word covers them (text the parser was not given)."""
+    cue = word_covering(view, item.cue)
+    source = word_covering(view, Span(item.source.end - 1, item.source.end))
+    if cue is None or source is None:
+        return None
+    attribution = Attribution(sentence_index=cue[0], cue=[item.cue], content=[item.content], source=[item.source],
+                              claim_type=DIRECT, cue_class="assert", cue_lemma=item.kind,
+                              confidence=0.9 if item.kind == "signature" else 0.85)
+    source_tree = view.trees[source[0]] if source[0] != cue[0] else None
+    return Found(attribution, cue[1], source[1]), source_tree
+
+
+def word_covering(view: ArticleView, span: Span) -> tuple[int, Word] | None:
+    """(sentence index, word) of the parse word that overlaps span first."""
+    for sentence in view.parsed.sentences:
+        if sentence.end <= span.start:
+            continue
+        if sentence.start >= span.end:
+            return None
+        for word in sentence.words:
+            if word.start < span.end and span.start < word.end:
+                return sentence.index, word
+    return None
 
 
 def relayed_rule_attributions(found: list[Found], view: ArticleView) -> list[Found]:

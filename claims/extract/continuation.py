@@ -5,7 +5,8 @@ sentence; a quotation of several sentences (``He said: "S1. S2. S3."``, or one t
 paragraphs, each reopened with a mark) was cut at a sentence end, so a reader saw a third of
 what was said. When the content the tagger marked lies inside a quotation, stops exactly at a
 sentence end (or starts exactly at a sentence start) and the quotation goes on past it, the
-content runs on to the quotation's end (or back to its start). Three more cases of the same kind:
+content runs on to the quotation's end (or back to its start); so does content that opens before
+a quotation and stops at a sentence end inside it (``told reporters that "A. B."``). Three more cases of the same kind:
 a quotation that opens right after the cue's sentence continues the content (``"A," he said.
 "B."``), and so does one that a colon right after the content introduces (``he recalled what
 his parents told him: "..."``: PolNeAR's annotators took it in about three times in four).
@@ -50,6 +51,12 @@ def through_quotation(content: list[Span], cue: list[Span], quotes: list[Quote],
                 end = bound_before(text, held, start, end)
                 if end > start:
                     content.append(Span(start, end))
+    elif cut_inside(opened := quote_ending_in(quotes, last.start, last.end), last, cue, text, ends):
+        # 'told reporters that "they hit Matt because he should have been much tougher. ... What
+        # they are doing is gaming the system"': the content opens before the quotation and the
+        # tagger cut it at a sentence end inside it
+        _, inner_end = inner_text_bounds(text, opened)
+        content[-1] = Span(last.start, max(last.end, bound_before(text, held, last.end, inner_end)))
     else:
         introduced = quote_after_colon(quotes, text, last.end)
         if introduced is not None and not inside(cue, introduced):
@@ -132,6 +139,23 @@ def continuing_quote(quotes: list[Quote], text: str, cue_end: int, ends: list[in
         after = bisect.bisect_left(ends, quote.end)
         closing = text[quote.end : ends[after]] if after < len(ends) else ""
         return quote if all(is_edge(char) or char in "?!" for char in closing) else None
+    return None
+
+
+def cut_inside(quote: Quote | None, last: Span, cue: list[Span], text: str, ends: list[int]) -> bool:
+    """``last`` stops at a sentence end inside ``quote``, which goes on into another sentence, and
+    the cue stands outside it."""
+    if quote is None or inside(cue, quote):
+        return False
+    _, inner_end = inner_text_bounds(text, quote)
+    return last.end < inner_end and ends_sentence(text, last.end, ends) and crosses_sentence(last.end, inner_end, ends)
+
+
+def quote_ending_in(quotes: list[Quote], start: int, end: int) -> Quote | None:
+    """The quotation that opens inside (start, end) and goes on past ``end``."""
+    for quote in quotes:
+        if start < quote.start < end < quote.end:
+            return quote
     return None
 
 

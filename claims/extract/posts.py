@@ -109,14 +109,21 @@ def attribute_posts(attributions: list[Attribution], posts: list[Post], text: st
     Ryan's tweet is Paul Ryan's, not the article author's)."""
     authored = [(post, post_attribution(post, text, max(bisect_right(sentence_starts, post.handle.start) - 1, 0),
                                         entities)) for post in posts]
+    give_first_person_to(attributions, [(post.body, author) for post, author in authored], text)
+    return [a for _, a in authored]
+
+
+def give_first_person_to(attributions: list[Attribution], holders: list[tuple[Span, Attribution]], text: str) -> None:
+    """In place: an attribution whose cue lies inside a holder's words (a post's body, a labelled
+    turn of a transcript, a signed quotation) and whose source is "I" or "we", or that was given to
+    the article's own voice, becomes the holder's speaker's."""
     for attribution in attributions:
-        author = next((a for p, a in authored if attribution.cue
-                       and p.body.start <= attribution.cue[0].start and attribution.cue[0].end <= p.body.end), None)
-        if author is None:
+        holder = next((h for words, h in holders if h is not attribution and attribution.cue
+                       and words.start <= attribution.cue[0].start and attribution.cue[0].end <= words.end), None)
+        if holder is None or holder.speaker is None:
             continue
         source = " ".join(text[s.start : s.end] for s in attribution.source).strip().lower()
         if source in FIRST_PERSON_SOURCES or (not source and attribution.speaker_type == PUBLICATION):
-            attribution.speaker, attribution.speaker_type = author.speaker, author.speaker_type
-            attribution.speaker_local = False
-            attribution.channel, attribution.channel_kind = author.channel, author.channel_kind
-    return [a for _, a in authored]
+            attribution.speaker, attribution.speaker_type = holder.speaker, holder.speaker_type
+            attribution.speaker_local = holder.speaker_local
+            attribution.channel, attribution.channel_kind = holder.channel, holder.channel_kind

@@ -1,0 +1,207 @@
+"""Attributions the page's layout marks rather than a reporting verb.
+
+- **A speaker label** opens a line of a transcript or an interview: ``PENCE: Well, look, ...``,
+  ``"WALLACE: If I may, sir, ...``, ``Q: Did the Immigration service take care of you?``,
+  ``Chris Matthews: Seriously, ...``. The label is the source, its colon the cue and the rest of
+  the line the content. A line opening with a capitalised word and a colon is not always a turn
+  ("Update: ...", "Two questions: ..."), so a label counts only where the article has two
+  labelled lines or more (a transcript has turns), or where the entity tagger read the label as a
+  person; words that label a part of a page rather than a speaker ("Note", "Related", "Watch")
+  never count.
+- **A signed quotation**: a quotation and, after a dash, who said it, on the same line
+  (``“... He represents our greatest shame.” ― Sonya Herridge``) or on the next one
+  (``"... going to the top 1 percent."`` then ``- Bernie Sanders.``), as fact-checks and reader
+  round-ups print them. The name is the source, the dash the cue and the quotation the content.
+  A social media embed's signature ("— Paul Ryan (@SpeakerRyan) July 5, 2016") is a post's
+  (claims.extract.posts), not this.
+
+``find_layout_attributions`` finds both from the text alone; claims.extract turns each into an
+attribution, in place of whatever the taggers made of the same label or signature.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from claims.types import Entity, Span
+
+OPENING_MARKS = "\"“”'‘"
+CLOSING_MARKS = "\"”'’"
+DASHES = "―—–-"
+
+# One word of a label or a signature name: "PENCE", "Matthews", "Seitz-Wald", "P.", "O’Rourke", "McDonald".
+NAME_WORD = r"[A-Z][\w’'.-]*"
+LABEL_LINE = re.compile(
+    rf"[^\S\n]*[{OPENING_MARKS}]?(?P<label>{NAME_WORD}(?: {NAME_WORD}){{0,3}})(?P<colon>:)[^\S\n]+(?P<rest>\S[^\n]*)")
+# After a quotation's closing mark: a dash and a name, then perhaps ", who she is" and a full stop.
+SIGNATURE = re.compile(
+    rf"[.,]?[^\S\n]*(?P<dash>--|[{DASHES}])[^\S\n]*(?P<name>{NAME_WORD}(?:[^\S\n]{NAME_WORD}){{0,4}})"
+    r"(?P<tail>,[^\n]{0,120}?)?[ \t.]*$", re.MULTILINE)
+
+CLOSE_THEN_DASH = re.compile(rf"[{CLOSING_MARKS}][.,]?[^\S\n]*(?:--|[{DASHES}])")
+
+# Labels that name a part of the page, not a speaker.
+NOT_SPEAKERS = frozenset({
+    "abstract", "analysis", "breaking", "caption", "clarification", "correction", "credit", "disclaimer",
+    "editor's note", "editor’s note", "editors' note", "exclusive", "full transcript", "note", "opinion",
+    "photo", "photos", "read more", "related", "see also", "source", "sources", "transcript", "update",
+    "updated", "video", "watch", "warning", "when", "where", "what", "why", "how", "who", "tags", "topics",
+    "filed under", "share", "listen", "subscribe", "follow", "contact", "email", "phone", "address",
+    "click here", "bottom line", "the bottom line", "the verdict", "verdict", "the facts", "the claim",
+    "claim", "the ruling", "ruling", "our ruling", "rating", "the pinocchio test", "background",
+})
+INTERVIEW_LABELS = frozenset({"q", "a"})
+MIN_CONTENT_WORDS = 2
+WORDS = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class LayoutAttribution:
+    """A speaker named by the page's layout: label or signature (source), colon or dash (cue), words (content)."""
+
+    source: Span
+    cue: Span
+    content: Span
+    kind: str  # "label" or "signature"
+
+
+def find_layout_attributions(text: str, entities: list[Entity], body_start: int = 0,
+                             body_end: int | None = None) -> list[LayoutAttribution]:
+    """Every labelled line and signed quotation in text[body_start:body_end], in reading order."""
+    end = len(text) if body_end is None else body_end
+    found = labelled_lines(text, entities, body_start, end) + signed_quotations(text, body_start, end)
+    return sorted(found, key=lambda item: item.cue.start)
+
+
+def lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of each line of text[start:end], line breaks left out."""
+    out, position = [], start
+    while position < end:
+        stop = text.find("\n", position, end)
+        stop = end if stop < 0 else stop
+        out.append((position, stop))
+        position = stop + 1
+    return out
+
+
+def trimmed(text: str, start: int, end: int) -> Span | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end) if end > start else None
+
+
+def labelled_lines(text: str, entities: list[Entity], start: int, end: int) -> list[LayoutAttribution]:
+    candidates = []
+    for line_start, line_end in lines(text, start, end):
+        match = LABEL_LINE.match(text, line_start, line_end)
+        if match is None:
+            continue
+        label = match.group("label").rstrip(".")
+        if label.casefold() in NOT_SPEAKERS or label.casefold().split()[0] in NOT_SPEAKERS:
+            continue
+        content = trimmed(text, match.start("rest"), line_end)
+        if content is None or len(WORDS.findall(text[content.start : content.end])) < MIN_CONTENT_WORDS:
+            continue
+        candidates.append(LayoutAttribution(Span(match.start("label"), match.start("label") + len(label)),
+                                            Span(match.start("colon"), match.end("colon")), content, "label"))
+    surnames = {e.text.split()[-1].casefold() for e in entities if e.type == "PER" and e.text.split()}
+    turns = len(candidates) >= 2
+    return [c for c in candidates if names_a_speaker(text[c.source.start : c.source.end], c.source, entities,
+                                                       surnames, turns)]
+
+
+def names_a_speaker(label: str, span: Span, entities: list[Entity], surnames: set[str], turns: bool) -> bool:
+    """A label names a speaker when the entity tagger read it as a person, when its last word is the
+    surname of a person the article names ("WALLACE" and Chris Wallace), or, in an article with
+    several labelled lines, when it is written in capitals ("JAKE TAPPER") or is an interview's
+    "Q" or "A". "Iowa: Trump 30, Cruz 25" is no turn."""
+    if any(e.type == "PER" and e.start <= span.start and span.end <= e.end for e in entities):
+        return True
+    if label.split()[-1].casefold().rstrip(".") in surnames:
+        return True
+    return turns and (label.isupper() or label.casefold() in INTERVIEW_LABELS)
+
+
+def signed_quotations(text: str, start: int, end: int) -> list[LayoutAttribution]:
+    out = []
+    previous: tuple[int, int] | None = None  # the last line with words on it
+    for line_start, line_end in lines(text, start, end):
+        line = trimmed(text, line_start, line_end)
+        if line is None:
+            continue
+        signature = SIGNATURE.match(text, line.start, line.end)
+        if signature is not None and previous is not None:
+            # "- Bernie Sanders." on a line of its own: the quotation is the line above.
+            quotation = quotation_span(text, *previous)
+            if quotation is not None:
+                out.append(signed(signature, quotation))
+        else:
+            # "“...” ― Sonya Herridge": the quotation and its signature on one line.
+            closing = last_closing_mark(text, line.start, line.end)
+            if closing is not None:
+                signature = SIGNATURE.match(text, closing + 1, line.end)
+                quotation = quotation_span(text, line.start, closing + 1)
+                if signature is not None and quotation is not None:
+                    out.append(signed(signature, quotation))
+        previous = (line.start, line.end)
+    return out
+
+
+def last_closing_mark(text: str, start: int, end: int) -> int | None:
+    """Where the line's last closing quote mark that a dash follows stands."""
+    matches = list(CLOSE_THEN_DASH.finditer(text, start, end))
+    return matches[-1].start() if matches else None
+
+
+def quotation_span(text: str, start: int, end: int) -> Span | None:
+    """text[start:end] when it is one whole quotation: an opening mark first, a closing mark last
+    (punctuation after it allowed), and words between."""
+    span = trimmed(text, start, end)
+    if span is None:
+        return None
+    close = span.end
+    while close > span.start and text[close - 1] in ".,;":
+        close -= 1
+    if text[span.start] not in OPENING_MARKS or close - span.start < 3 or text[close - 1] not in CLOSING_MARKS:
+        return None
+    if len(WORDS.findall(text[span.start : close])) < MIN_CONTENT_WORDS:
+        return None
+    return Span(span.start, close)
+
+
+def signed(signature: re.Match[str], quotation: Span) -> LayoutAttribution:
+    name_end = signature.end("name")
+    while signature.string[name_end - 1] == ".":  # "- Sanders." ends a sentence; "Jr." keeps its stop below
+        name_end -= 1
+    if signature.string[signature.start("name") : name_end + 1].endswith(("Jr.", "Sr.")):
+        name_end += 1
+    return LayoutAttribution(Span(signature.start("name"), name_end),
+                             Span(signature.start("dash"), signature.end("dash")), quotation, "signature")
+
+
+def interviewee(text: str, entities: list[Entity], before: int) -> str | None:
+    """Who answers an interview's "A:" lines: the person the text above its first labelled line
+    names most often (the headline and introduction: "Laura Bush sees hope ... Former first lady
+    Laura Bush spoke with USA TODAY"), counted by surname, the fullest form of the name returned;
+    None when it names no one."""
+    counts: dict[str, int] = {}
+    fullest: dict[str, str] = {}
+    for entity in entities:
+        words = entity.text.split()
+        if entity.type != "PER" or entity.start >= before or not words:
+            continue
+        key = words[-1].casefold().removesuffix("’s").removesuffix("'s")
+        counts[key] = counts.get(key, 0) + 1
+        if len(words) > len(fullest.get(key, "").split()):
+            fullest[key] = entity.text
+    if not counts:
+        return None
+    best = max(counts.values())
+    # on a tie, the one named first
+    first = min((e.start, e.text.split()[-1].casefold().removesuffix("’s").removesuffix("'s")) for e in entities
+                if e.type == "PER" and e.start < before and e.text.split()
+                and counts.get(e.text.split()[-1].casefold().removesuffix("’s").removesuffix("'s")) == best)
+    return fullest[first[1]]
