@@ -58,12 +58,16 @@ def initials(name: str) -> str:
 
 
 def is_pronoun(source: str) -> bool:
-    """A source of pointing words only ("he", "He he", "who", "I"), or "the" and a role noun
-    ("the senator", claims.extract.coref.role_description): both point back at a speaker."""
+    """A source of pointing words only ("he", "He he", "who", "I"), "the" and a role noun ("the
+    senator", claims.extract.coref.role_description), or an interview's "Q" or "A" label
+    (claims.extract.layout): each points at a speaker the article names elsewhere."""
     from claims.extract.antecedents import role_description
+    from claims.extract.layout import INTERVIEW_LABELS
     from claims.names import POINTING_WORDS
     from claims.types import Span
 
+    if source.strip().casefold() in INTERVIEW_LABELS:
+        return True
     found = words(source)
     if role_description(source, [Span(0, len(source))]) is not None:
         return True

@@ -185,7 +185,7 @@ REFLEXIVE = {"male": "himself", "female": "herself"}
 PERSON_PRONOUNS = (MALE_PRONOUNS | FEMALE_PRONOUNS | PLURAL_PRONOUNS | {"i", "we", "you"}) - {"hers", "their"}
 # Words that point at someone rather than name them: never an alias of a speaker.
 POINTING_WORDS = MALE_PRONOUNS | FEMALE_PRONOUNS | PLURAL_PRONOUNS | frozenset(
-    "it we i you us me its our who whom which that this these those".split()
+    "it we i you us me my its our who whom which that this these those".split()
     + ["he's", "she's", "they're", "we're", "i'm"])
 # The first word of a source that gives its gender: a pronoun or a title ("he", "Mr. Obama").
 MALE_POINTERS = MALE_PRONOUNS | {"he's", REFLEXIVE["male"], "mr"}

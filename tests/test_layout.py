@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from claims.extract import extract_claims
-from claims.extract.layout import find_layout_attributions, interviewee
+from claims.extract.layout import LABEL_CUE, SIGNATURE_CUE, find_layout_attributions, interviewee
 from claims.types import DIRECT, PERSON, PUBLICATION, Entity
 
 
@@ -39,6 +39,7 @@ def test_a_lone_label_counts_only_when_it_names_a_person():
     "Iowa: Trump 30, Cruz 25.\n\nNew Hampshire: Trump 31, Kasich 17.\n",  # places in title case
     "Two questions: Why would Trump do that? And will she be there?\n",  # a colon inside a sentence
     "Q: Is this all?\n",  # one line: no interview
+    "CNN President On Trump: We do not pay candidates.\n\nTrump On CNN: They are unfair to me.\n",  # headlines
 ])
 def test_lines_that_are_not_turns(text):
     assert find_layout_attributions(text, []) == []
@@ -85,12 +86,12 @@ def test_an_interview_answer_is_the_interviewees_and_its_i_too(annotate_text):
     claims = extract_claims(article, parsed)
     answers = [c for c in claims if c.content_start > INTERVIEW.index("A: Because")
                and c.content_end <= INTERVIEW.index("\n\nQ: Should")]
-    turn = [c for c in answers if c.attribution is not None and c.attribution.cue_lemma == "label"]
-    first_person = [c for c in answers if c.attribution is not None and c.attribution.cue_lemma != "label"
+    turn = [c for c in answers if c.attribution is not None and c.attribution.cue_lemma == LABEL_CUE]
+    first_person = [c for c in answers if c.attribution is not None and c.attribution.cue_lemma != LABEL_CUE
                     and [INTERVIEW[s.start : s.end] for s in c.attribution.source] == ["I"]]
     assert turn and first_person  # "A: Because they needed help, I think."
     assert all(c.attribution.speaker == "Laura Bush" for c in turn + first_person)
-    questions = [c for c in claims if c.attribution is not None and c.attribution.cue_lemma == "label"
+    questions = [c for c in claims if c.attribution is not None and c.attribution.cue_lemma == LABEL_CUE
                  and INTERVIEW[c.content_start : c.content_end].endswith("?")]
     assert len(questions) == 2
     assert all(c.attribution.speaker == "Susan Page" and c.claim_type == DIRECT for c in questions)
@@ -101,7 +102,7 @@ def test_transcript_labels_join_the_people_the_article_names(extract):
             '"WALLACE: Will Gennifer Flowers be there tomorrow night?\n\n'
             '"PENCE: Gennifer Flowers will not be attending the debate tomorrow night.\n')
     _, attributions = extract(text)
-    turns = {text[a.source[0].start : a.source[0].end]: a for a in attributions if a.cue_lemma == "label"}
+    turns = {text[a.source[0].start : a.source[0].end]: a for a in attributions if a.cue_lemma == LABEL_CUE}
     assert turns["WALLACE"].speaker == "Chris Wallace" and turns["PENCE"].speaker == "Mike Pence"
     assert all(a.speaker_type == PERSON and a.claim_type == DIRECT for a in turns.values())
     # the taggers' own reading of a label is not a second attribution
@@ -117,8 +118,21 @@ def test_signed_quotations_are_their_signers(extract):
             "\u201cMr. Trump embodies the legacy of racism. He represents our greatest shame.\u201d \u2015 Sonya Herridge\n"
             "\u201cI am truly afraid that Donald Trump will win.\u201d\u2015 Edwin G. Monroy\n")
     _, attributions = extract(text)
-    signed = [a for a in attributions if a.cue_lemma == "signature"]
+    signed = [a for a in attributions if a.cue_lemma == SIGNATURE_CUE]
     assert [a.speaker for a in signed] == ["Sonya Herridge", "Edwin G. Monroy"]
     assert all(a.speaker_type != PUBLICATION and a.claim_type == DIRECT for a in signed)
     # nothing the taggers made of a signature's words survives
-    assert not any(a.cue_lemma != "signature" and overlapping(a, text.index("Herridge")) for a in attributions)
+    assert not any(a.cue_lemma != SIGNATURE_CUE and overlapping(a, text.index("Herridge")) for a in attributions)
+
+
+def test_a_label_that_is_no_name_is_no_speaker(extract):
+    text = ("Roger Stone spoke to Breitbart News on Friday.\n\n"
+            "Continued Stone: So I think it is a very real problem in this election.\n\n"
+            "STONE: And the single best thing is to register a million new voters.\n\n"
+            "UN: PEACEKEEPERS PAID FOR SEX, REPORT SAYS\n")
+    _, attributions = extract(text)
+    labelled = {text[a.source[0].start : a.source[0].end]: a for a in attributions if a.cue_lemma == LABEL_CUE}
+    assert "Continued Stone" not in labelled  # the parse reads "Continued" as a verb
+    assert labelled["STONE"].speaker == "Roger Stone"
+    # an acronym in capitals is not title-cased into a person called "Un"
+    assert not any(a.speaker == "Un" for a in attributions)

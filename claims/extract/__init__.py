@@ -5,19 +5,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from claims.extract.coref import keep_named_speakers, narrator, resolve_article
-from claims.extract.layout import LayoutAttribution, find_layout_attributions, interviewee
+from claims.extract.layout import LABEL_CUE, SIGNATURE_CUE, LayoutAttribution, find_layout_attributions, interviewee
 from claims.extract.lexicon import HEDGE_ADVERBS, HEDGE_CUES
 from claims.extract.nesting import give_relay_channels, inside, is_relay, relayed
 from claims.extract.posts import attribute_posts, find_posts, give_first_person_to
 from claims.extract.rules import Found, overlaps
 from claims.extract.speakers import describe, describe_sourceless, join_hyphenated_names
 from claims.extract.view import ArticleView
+from claims.names import known_channel
 from claims.types import DIRECT, NARRATOR, PERSON, UNKNOWN, Article, Attribution, Claim, Entity, ParsedArticle, Span
 
 if TYPE_CHECKING:
     from claims.extract.learned import AttributionModel
     from claims.extract.tree import Tree
     from claims.types import Word
+
+# What a word of a person's name is never tagged as ("Continued", "On", "The").
+NOT_IN_NAMES = frozenset({"VERB", "AUX", "ADP", "CCONJ", "SCONJ", "PRON", "DET", "PART", "NUM"})
 
 # Bump when the rules or the bundled attribution model change: stored articles are re-extracted.
 EXTRACTOR_VERSION = "learned-0.11"
@@ -81,10 +85,11 @@ def extract_attributions(article: Article, parsed: ParsedArticle, method: str = 
     for item, source_tree in pairs:
         describe(item, view.trees[item.attribution.sentence_index], text, entities, source_tree)
     for item, layout_item in laid_out:
-        if item.kind == "label" and text[item.source.start : item.source.end].isupper():
+        label = text[item.source.start : item.source.end]
+        if item.kind == "label" and label.isupper() and len(label) > 3 and known_channel(label) is None:
             # "WALLACE", "JAKE TAPPER": a name, resolved with the article's people like any surname
-            layout_item.attribution.speaker = text[item.source.start : item.source.end].title()
-            layout_item.attribution.speaker_type = PERSON
+            # (an acronym, "UN: PEACEKEEPERS ...", is left to what the parse makes of it)
+            layout_item.attribution.speaker, layout_item.attribution.speaker_type = label.title(), PERSON
     found = [item for item, _ in pairs]
     if model is not None and relayed_inner:
         for item in relayed_rule_attributions(found, view):
@@ -142,11 +147,22 @@ def layout_found(item: LayoutAttribution, view: ArticleView) -> tuple[Found, Tre
     source = word_covering(view, Span(item.source.end - 1, item.source.end))
     if cue is None or source is None:
         return None
+    label = view.article.text[item.source.start : item.source.end]
+    if item.kind == "label" and not label.isupper() and any(
+            word.upos in NOT_IN_NAMES for word in words_in(view, item.source)):
+        return None  # "Continued Stone: ..." is no speaker's name
     attribution = Attribution(sentence_index=cue[0], cue=[item.cue], content=[item.content], source=[item.source],
-                              claim_type=DIRECT, cue_class="assert", cue_lemma=item.kind,
+                              claim_type=DIRECT, cue_class="assert",
+                              cue_lemma=LABEL_CUE if item.kind == "label" else SIGNATURE_CUE,
                               confidence=0.9 if item.kind == "signature" else 0.85)
     source_tree = view.trees[source[0]] if source[0] != cue[0] else None
     return Found(attribution, cue[1], source[1]), source_tree
+
+
+def words_in(view: ArticleView, span: Span) -> list[Word]:
+    """The parse words inside span."""
+    return [word for sentence in view.parsed.sentences if sentence.start < span.end and span.start < sentence.end
+            for word in sentence.words if span.start <= word.start and word.end <= span.end]
 
 
 def word_covering(view: ArticleView, span: Span) -> tuple[int, Word] | None:

@@ -52,6 +52,11 @@ NOT_SPEAKERS = frozenset({
     "claim", "the ruling", "ruling", "our ruling", "rating", "the pinocchio test", "background",
 })
 INTERVIEW_LABELS = frozenset({"q", "a"})
+# Words no speaker label holds ("CNN President On Trump: ...", a headline in title case).
+FUNCTION_WORDS = frozenset("on of in for about to at with and or the by from after over vs says".split())
+# The cue lemmas of what this module finds (never a verb's lemma: "labeled" is "label").
+LABEL_CUE = "speaker label"
+SIGNATURE_CUE = "signature"
 MIN_CONTENT_WORDS = 2
 WORDS = re.compile(r"\w+")
 
@@ -100,7 +105,8 @@ def labelled_lines(text: str, entities: list[Entity], start: int, end: int) -> l
         if match is None:
             continue
         label = match.group("label").rstrip(".")
-        if label.casefold() in NOT_SPEAKERS or label.casefold().split()[0] in NOT_SPEAKERS:
+        if label.casefold() in NOT_SPEAKERS or label.casefold().split()[0] in NOT_SPEAKERS or any(
+                word in FUNCTION_WORDS for word in label.casefold().split()):
             continue
         content = trimmed(text, match.start("rest"), line_end)
         if content is None or len(WORDS.findall(text[content.start : content.end])) < MIN_CONTENT_WORDS:

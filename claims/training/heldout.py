@@ -10,6 +10,7 @@ without reading PolNeAR dev (which stays for ``claims eval``).
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from claims.evaluate.polnear import format_polnear_report, score_polnear
@@ -34,6 +35,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--method", choices=METHODS, default="learned")
     parser.add_argument("--model", type=Path, default=None, help="an attribution model file (default: the bundled one)")
     parser.add_argument("--worst", type=int, default=0, help="also list the N worst articles")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="also write the predictions here, one <stem>.json per article (claims eval --pred reads them)")
     args = parser.parse_args(argv)
     args.train_dir = train_split(parser, args)
     rows = [row for i, row in enumerate(annotated_split(args.train_dir, args.cache)) if is_held_out(i)]
@@ -41,6 +44,11 @@ def main(argv: list[str] | None = None) -> None:
     gold = {doc.stem: doc for doc, _, _ in rows}
     predictions = {doc.stem: [attribution_record(a) for a in extract_attributions(article, parsed, args.method, model)]
                    for doc, article, parsed in rows}
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        for stem, records in predictions.items():
+            (args.out / f"{stem}.json").write_text(json.dumps({"attributions": records}, ensure_ascii=False),
+                                                   encoding="utf-8")
     print(f"{len(rows)} held-out PolNeAR train articles, method {args.method}")
     print(format_polnear_report(score_polnear(gold, predictions), args.worst))
 
