@@ -136,3 +136,13 @@ def test_a_label_that_is_no_name_is_no_speaker(extract):
     assert labelled["STONE"].speaker == "Roger Stone"
     # an acronym in capitals is not title-cased into a person called "Un"
     assert not any(a.speaker == "Un" for a in attributions)
+
+
+def test_a_label_gives_no_role_from_the_words_it_introduces(extract):
+    text = ("Laura Bush spoke with USA TODAY.\n\nQ: Is the wall a good idea?\n\n"
+            "A: Believe me, a wall is not going to keep people away from their families.\n\n"
+            "Q: Will you campaign?\n\nA: No, I will not.\n")
+    _, attributions = extract(text)
+    turns = [a for a in attributions if a.cue_lemma == LABEL_CUE]
+    assert len(turns) == 4
+    assert all(a.role is None and a.affiliation is None and a.location is None for a in turns)

@@ -85,6 +85,8 @@ def extract_attributions(article: Article, parsed: ParsedArticle, method: str = 
     for item, source_tree in pairs:
         describe(item, view.trees[item.attribution.sentence_index], text, entities, source_tree)
     for item, layout_item in laid_out:
+        keep_description_to_name(layout_item.attribution, text[item.source.start : item.source.end],
+                                 text[item.content.start : item.content.end])
         label = text[item.source.start : item.source.end]
         if item.kind == "label" and label.isupper() and len(label) > 3 and known_channel(label) is None:
             # "WALLACE", "JAKE TAPPER": a name, resolved with the article's people like any surname
@@ -102,9 +104,10 @@ def extract_attributions(article: Article, parsed: ParsedArticle, method: str = 
     for item in found:
         describe_sourceless(item, view.trees[item.attribution.sentence_index])
     for item, layout_item in laid_out:
-        if item.kind == "label" and text[item.source.start : item.source.end] in ("Q", "A"):
-            name_interview_speaker(layout_item.attribution, text[item.source.start : item.source.end], layout, text,
-                                   entities, article.author)
+        label = text[item.source.start : item.source.end]
+        if item.kind == "label" and label in ("Q", "A"):
+            name_interview_speaker(layout_item.attribution, label, layout, text, entities, article.author)
+        keep_description_to_name(layout_item.attribution, label, text[item.content.start : item.content.end])
     attributions = [f.attribution for f in found]
     # "A: Because they needed help, I think.": an "I" in a labelled turn or a signed quotation is its speaker's.
     give_first_person_to(attributions, [(Span(item.content.start, item.content.end), layout_item.attribution)
@@ -124,6 +127,20 @@ def from_layout(attribution: Attribution, layout: list[LayoutAttribution]) -> bo
     marks = [Span(item.source.start, item.cue.end) if item.kind == "label" else Span(item.cue.start, item.source.end)
              for item in layout]
     return any(overlaps(span, marks) for span in attribution.cue + attribution.source)
+
+
+def keep_description_to_name(attribution: Attribution, name: str, words: str) -> None:
+    """A label or signature is a name: a role or affiliation read from the words it introduces
+    ("A: Believe me, a wall ..." gave the role "Believe me, ...") or that is the label itself
+    ("PENCE") is dropped; one the article gives the person elsewhere stays ("CLINTON": candidate).
+    Words spoken on the page have no place, time or channel of their own."""
+    if attribution.role and (attribution.role.casefold() == name.casefold() or attribution.role in words):
+        attribution.role = None
+    if attribution.affiliation and (attribution.affiliation.casefold() == name.casefold()
+                                    or attribution.affiliation in words):
+        attribution.affiliation = None
+    attribution.location = attribution.time = None
+    attribution.channel = attribution.channel_kind = None
 
 
 def name_interview_speaker(attribution: Attribution, label: str, layout: list[LayoutAttribution], text: str,
