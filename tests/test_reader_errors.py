@@ -959,3 +959,58 @@ def test_a_given_name_two_people_share_stays_as_written(extract):
     article, _, found = extract(text)
     hits = by_source(article, found, "Hillary")
     assert hits and all(a.speaker != "Hillary Clinton" for a in hits)
+
+
+# -- 19. "X, who ..., said" with the clause hung on the verb ----------------------------------------
+# "Zucker, who in the past has voiced the desire to run for public office, said": the parse made the
+# relative clause an adverbial clause of "said", so "who" stood for nothing and became a speaker
+# called "who" (PolNeAR train+dev: 38 claims under "who" before).
+
+
+def test_who_after_a_comma_is_the_name_before_it(extract):
+    text = ("CNN president Jeff Zucker spoke at Harvard on Monday.\n\n"
+            "Zucker, who in the past has voiced the desire to run for public office, said he would not run.\n\n"
+            "The Wall Street Journal's deputy editor Bret Stephens, who, after trading insults with Mr. Hannity, "
+            "said the network had lost its way.")
+    article, _, found = extract(text)
+    hits = [a for a in found if text_of(article, a.source).endswith("who")]  # "who", or the phrase with it
+    assert len(hits) == 2
+    assert {a.speaker for a in hits} == {"Jeff Zucker", "Bret Stephens"}
+
+
+def test_who_after_a_group_without_a_comma_stays_open(extract):
+    text = "There are many who have made private commitments to the campaign but do not want to say so."
+    article, _, found = extract(text)
+    assert not any(a.speaker in ("Jeff Zucker", "many") for a in by_source(article, found, "who"))
+
+
+def test_who_before_the_other_names_stands_for_the_first_alone(extract):
+    text = ('Contrast that with Trump, who has called the 12-nation TPP pact "insanity," and Sanders, '
+            "who says it would kill jobs.")
+    article, _, found = extract(text)
+    hits = by_source(article, found, "who")
+    assert sorted(a.speaker for a in hits) == ["Sanders", "Trump"]  # not "with Trump, who has called ..."
+
+
+# -- 20. a name inside what a source says of its speaker -------------------------------------------
+# "Sen. Lindsey O. Graham (R-S.C.), a former presidential candidate and a Cruz supporter, said" read
+# as two people joined by "and", so its claims went to a speaker row named by the whole phrase.
+
+
+def test_a_name_inside_the_speakers_description_is_no_second_speaker(extract):
+    text = ("Sen. Lindsey O. Graham (R-S.C.), a former presidential candidate and a Cruz supporter, "
+            "said the party must unite.")
+    article, _, found = extract(text)
+    [hit] = [a for a in found if text_of(article, a.source).startswith("Sen. Lindsey")]
+    assert hit.speaker == "Lindsey O. Graham" and not hit.speaker_local
+
+
+@pytest.mark.parametrize(("gap", "inside"), [
+    (" (R-S.C.), a former presidential candidate and a ", True),
+    (", the Democratic nominee, and ", False),  # the comma closes the description: two speakers
+    (" and Republican nominee ", False),
+])
+def test_inside_description(gap, inside):
+    from claims.extract.coref import inside_description
+
+    assert inside_description(gap) is inside

@@ -672,6 +672,22 @@ def names_speaker(source: str, speaker: str) -> bool:
     return entry is not None and known_channel(speaker) == entry
 
 
+_DESCRIPTION_OPENS = re.compile(r",\s+(?:a|an|the)\s", re.IGNORECASE)
+
+
+def inside_description(gap: str) -> bool:
+    """The coordinator between two names stands inside what the source says of the first one, a
+    description opened after a comma and not closed before it: in "Sen. Lindsey O. Graham (R-S.C.),
+    a former presidential candidate and a Cruz supporter" Cruz is no second speaker; in "Hillary
+    Clinton, the Democratic nominee, and Donald Trump" the comma closes it and two people speak."""
+    opened = _DESCRIPTION_OPENS.search(gap)
+    if opened is None:
+        return False
+    rest = gap[opened.end() :]
+    coordinator = COORDINATORS.search(rest)
+    return coordinator is not None and not rest[: coordinator.start() + 1].rstrip().endswith(",")
+
+
 def coordinated_names(spans: list[Span], entities: list[Entity], text: str, speaker: str) -> bool:
     """Whether the source names the speaker beside another person or body, joined by "and"/"or"
     ("Bernie Sanders and Republican nominee Donald Trump"). Names joined further on, in what the
@@ -680,7 +696,8 @@ def coordinated_names(spans: list[Span], entities: list[Entity], text: str, spea
     inside = sorted((e for e in entities if e.type in ("PER", "ORG", "LOC")
                      and any(s.start <= e.start and e.end <= s.end for s in spans)), key=lambda e: e.start)
     joined = [(a, b) for a, b in zip(inside, inside[1:])
-              if COORDINATORS.search(gap := text[a.end : b.start]) and not _AFFILIATION_WORDS.search(gap) and len(gap) < 60]
+              if COORDINATORS.search(gap := text[a.end : b.start]) and not _AFFILIATION_WORDS.search(gap) and len(gap) < 60
+              and not inside_description(gap)]
     if not joined:
         return False
     if not any(names_speaker(e.text, speaker) for e in inside):

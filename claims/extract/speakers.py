@@ -220,6 +220,7 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
     form = head.text.lower()
     relative = form in RELATIVE_PRONOUNS and head.upos in ("PRON", "DET") and (
         form != "that" or relative_antecedent(tree, head) is not None)
+    pronoun = head
     if relative:
         # "Clinton, who said ...": the speaker is Clinton; "a poll, which found ...": the poll.
         antecedent = relative_antecedent(tree, head)
@@ -238,8 +239,12 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
         attribution.speaker = None
         attribution.speaker_type = PERSON if form in ("he", "she", "i", "him", "her") else UNKNOWN
         return
-    phrase = [w for w in tree.subtree(head, exclude={"acl", "acl:relcl", "punct", "parataxis", "advcl"})]
-    if coordinated(tree, head):
+    # "Trump, who has called the pact "insanity," and Sanders": a "who" before the other names
+    # stands for the first alone
+    alone = relative and any(c.start > pronoun.start for c in tree.kids(head, "conj"))
+    phrase = [w for w in tree.subtree(head, exclude={"acl", "acl:relcl", "punct", "parataxis", "advcl"})
+              if not alone or w.deprel not in ("conj", "cc", "case") or w.head != head.index]
+    if coordinated(tree, head) and not alone:
         # "Donald Trump, Ben Carson and Carly Fiorina said": several speakers, none of them alone.
         attribution.speaker = phrase_text(phrase, text)
         attribution.speaker_type, attribution.speaker_local = UNKNOWN, True
@@ -334,13 +339,31 @@ def relative_antecedent(tree: Tree, pronoun: Word) -> Word | None:
     word = tree.head_of(pronoun)
     for _ in range(4):
         if word is None:
-            return None
+            break
         if word.deprel.startswith("acl"):
             return tree.head_of(word)
         if word.deprel.split(":")[0] not in _CLAUSE_LINKS:
-            return None
+            break
         word = tree.head_of(word)
-    return None
+    return name_before_comma(tree, pronoun)
+
+
+def name_before_comma(tree: Tree, pronoun: Word) -> Word | None:
+    """What a "who" right after a comma and a noun stands for when the parse hung its clause on
+    the main verb rather than on the noun ("Zucker, who in the past has voiced the desire to run,
+    said ..."): that noun, or the first word of the name it ends ("Bret Stephens, who ..." ->
+    Bret). "who" stands for people only, so a clause is never its antecedent, as it can be for
+    "which"."""
+    if pronoun.text.lower() not in ("who", "whom"):
+        return None
+    comma, before = tree.by_index.get(pronoun.index - 1), tree.by_index.get(pronoun.index - 2)
+    if comma is None or before is None or comma.text != "," or before.upos not in ("PROPN", "NOUN"):
+        return None
+    while before.deprel.startswith("flat") and (head := tree.head_of(before)) is not None:
+        before = head
+    if tree.kids(before, "case", "conj"):
+        return None  # "Contrast that with Trump, who has called ..., and Sanders": not a phrase of its own
+    return before
 
 
 def antecedent_phrase(tree: Tree, pronoun: Word, text: str) -> str | None:
