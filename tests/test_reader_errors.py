@@ -1014,3 +1014,16 @@ def test_inside_description(gap, inside):
     from claims.extract.coref import inside_description
 
     assert inside_description(gap) is inside
+
+
+# -- 21. "That said," is no one's speech ------------------------------------------------------------
+# "That said, Cruz cannot realistically get enough delegates" became a claim of a speaker called
+# "that": the phrase only links the sentence to the one before, in the writer's own voice.
+
+
+@pytest.mark.parametrize("opening", ["That said,", "That being said,", "Having said that,", "Needless to say,"])
+def test_a_linking_phrase_with_a_speech_verb_is_no_attribution(extract, opening):
+    text = f"Cruz is campaigning in Wisconsin this week. {opening} Cruz cannot realistically get enough delegates."
+    article, _, found = extract(text)
+    start = text.index(opening)
+    assert not any(start <= span.start < start + len(opening) for a in found for span in a.cue)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from claims.extract.coref import keep_named_speakers, narrator, resolve_article
@@ -71,6 +72,8 @@ def extract_attributions(article: Article, parsed: ParsedArticle, method: str = 
                   if (item.attribution.cue_class == "hedge" or item.anaphoric) and not inside_any(item, learned)]
     else:
         pairs = [(item, None) for sentence_found in view.found for item in sentence_found]
+    # "That said, ..." opens a sentence in the writer's own voice: no one said anything.
+    pairs = [pair for pair in pairs if not in_discourse_marker(pair[0].attribution, view)]
     # A transcript's speaker labels and signed quotations name their speakers by layout: each
     # is one attribution, in place of what the taggers made of the same label or signature.
     layout = find_layout_attributions(text, entities, article.body_start, article.body_end)
@@ -119,6 +122,19 @@ def extract_attributions(article: Article, parsed: ParsedArticle, method: str = 
     attributions.sort(key=lambda a: (a.cue[0].start, a.content[0].start))
     give_relay_channels(attributions, text)
     return attributions
+
+
+# Phrases with a speech verb that only link a sentence to the one before it.
+DISCOURSE_MARKER = re.compile(r"[\W_]*(?:that said|that being said|having said that|needless to say|that is to say|"
+                              r"suffice it to say)\s*,", re.IGNORECASE)
+
+
+def in_discourse_marker(attribution: Attribution, view: ArticleView) -> bool:
+    """The cue lies in a linking phrase that opens its sentence ("That said, Cruz cannot ...",
+    "Needless to say, ..."): the taggers read "said" with the source "That"."""
+    sentence = view.parsed.sentences[attribution.sentence_index]
+    marker = DISCOURSE_MARKER.match(view.article.text, sentence.start, sentence.end)
+    return marker is not None and any(sentence.start <= span.start < marker.end() for span in attribution.cue)
 
 
 def from_layout(attribution: Attribution, layout: list[LayoutAttribution]) -> bool:
