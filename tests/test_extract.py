@@ -268,3 +268,29 @@ def test_a_source_of_articles_and_prepositions_alone_names_no_one():
     assert names_someone(words(("the", "DET"), ("senator", "NOUN")))
     assert names_someone(words(("he", "PRON")))
     assert names_someone(words(("From", "ADP"), first=9))  # '"...," From said': Al From
+
+
+def test_the_speaker_of_a_reporting_infinitive_marked_as_content_is_its_source():
+    # The tagger, reading "Mr. Trump was prompted to say, ..." among its neighbours, marked "Mr. Trump"
+    # as a piece of content, as annotators mark the subject of "is expected to win".
+    from claims.extract.learned import subject_of_speech_infinitive
+    from claims.extract.tree import Tree
+    from claims.types import ParsedSentence, Span, Word
+
+    text = "Mr. Trump was prompted to say, ''So far, so good.''"
+    parse = [("Mr.", "Mr.", "PROPN", 2, "nmod:desc"), ("Trump", "Trump", "PROPN", 4, "nsubj:pass"),
+             ("was", "be", "AUX", 4, "aux:pass"), ("prompted", "prompt", "VERB", 0, "root"),
+             ("to", "to", "PART", 6, "mark"), ("say", "say", "VERB", 4, "xcomp")]
+    words, at = [], 0
+    for index, (form, lemma, upos, head, deprel) in enumerate(parse, start=1):
+        start = text.index(form, at)
+        words.append(Word(index, form, lemma, upos, "", "", head, deprel, start, start + len(form)))
+        at = start + len(form)
+    tree = Tree(ParsedSentence(0, 0, len(text), words))
+    quotation = Span(text.index("So far"), text.index("good") + 4)
+    subject_piece = Span(0, text.index(" was"))
+    head, source, content = subject_of_speech_infinitive(tree, words[2:], [subject_piece, quotation], text)
+    assert head.text == "Trump" and [text[s.start : s.end] for s in source] == ["Mr. Trump"]
+    assert content == [quotation]
+    # "is expected to win" has no reporting infinitive: its subject stays content
+    assert subject_of_speech_infinitive(tree, words[2:4], [subject_piece, quotation], text)[0] is None

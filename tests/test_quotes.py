@@ -41,3 +41,26 @@ def test_bounds_are_respected():
     text = "“a” body “quoted part here.” tail “x”"
     quotes = find_quotes(text, 4, 28)
     assert [text[q.start : q.end] for q in quotes] == ["“quoted part here.”"]
+
+
+def test_two_apostrophes_are_a_double_quote_mark():
+    # news archives and wire exports write '' for a double quote mark (PolNeAR's New York Times texts)
+    text = "Mr. Holtz-Eakin said. ''They're more detailed. But I have serious concerns.'' He added, ''No.''"
+    quotes = find_quotes(text)
+    assert [text[q.inner[0] : q.inner[1]] for q in quotes] == [
+        "They're more detailed. But I have serious concerns.", "No."]
+    assert all(q.closed for q in quotes)
+
+
+def test_an_apostrophe_alone_is_no_quote_mark():
+    assert find_quotes("Trump's plan and the candidates' debate, rock 'n' roll.") == []
+
+
+def test_a_quotation_in_two_apostrophes_is_a_direct_quotation_run_on(extract):
+    text = ("Douglas Holtz-Eakin reviewed both tax plans this week.\n\n''They're more detailed than Trump's,'' "
+            "Mr. Holtz-Eakin said. ''But I think the plan will fail, and I told the campaign that it would.''")
+    _, attributions = extract(text)
+    [said] = [a for a in attributions if a.cue_lemma == "say"]
+    assert said.claim_type == "direct" and said.speaker == "Douglas Holtz-Eakin"
+    # the quotation that opens right after the cue's sentence is the same speaker's (claims.extract.continuation)
+    assert any(text[s.start : s.end].lstrip("'").startswith("But I think the plan will fail") for s in said.content)

@@ -191,6 +191,8 @@ def build_found(view: ArticleView, cue: CueCandidate, content: list[Span], sourc
     inherited = head.deprel.split(":")[0] in DEPENDENT_CUE_DEPRELS
     if not source_words and inherited:
         source_head, source = governing_source(cue_tree, head, content, view.article.text)
+    if not source_words and not source:
+        source_head, source, content = subject_of_speech_infinitive(cue_tree, cue.words, content, view.article.text)
     content = merge_spans(sorted(content, key=lambda s: s.start))
     # A quotation of several sentences is one content (the tagger marks sentence by sentence).
     content = through_quotation(content, [Span(w.start, w.end) for w in cue.words], view.quotes, view.article.text,
@@ -225,6 +227,35 @@ def governing_source(tree: Tree, cue: Word, content: list[Span], text: str) -> t
     if span is None or overlaps(span, content):
         return None, []
     return subject, [span]
+
+
+def subject_of_speech_infinitive(tree: Tree, cue_words: list[Word], content: list[Span],
+                                 text: str) -> tuple[Word | None, list[Span], list[Span]]:
+    """(head, span, content) for a cue like "was prompted to say" or "went on to tell" when the
+    tagger marked no source: the subject of the verb the cue's reporting infinitive hangs from is
+    the source when it is a name or a personal pronoun. The tagger reads a sentence among its
+    neighbours and now and then marks that subject as a piece of content, as the annotators mark
+    the subject of "is expected to win" ("Mr. Trump was prompted to say, ''So far, ...''"): a
+    content piece that is exactly the subject becomes the source. (None, [], content) otherwise."""
+    indexes = {w.index for w in cue_words}
+    for word in cue_words:
+        if word.deprel != "xcomp" or word.head not in indexes or verb_cue_lemma(word.lemma, word.text) is None:
+            continue
+        governor = tree.by_index[word.head]
+        subject = next(iter(tree.kids(governor, "nsubj", "nsubj:pass")), None)
+        if subject is None or not (subject.upos == "PROPN" or subject.upos == "PRON"
+                                   and subject.text.lower() in PERSON_PRONOUNS):
+            break
+        words = [w for w in source_words(tree, subject, governor)
+                 if not (w.head == subject.index and w.deprel == "case")]
+        span = span_of(words, text)
+        if span is None:
+            break
+        rest = [piece for piece in content if piece != span]
+        if not rest or overlaps(span, rest):
+            break
+        return subject, [span], rest
+    return None, [], content
 
 
 def phrase_head(tree: Tree, words: list[Word], cue: Word) -> Word:

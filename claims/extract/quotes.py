@@ -33,9 +33,27 @@ class Quote:
         return len(WORD.findall(text[s:e]))
 
 
+# Two apostrophes standing for a double quote mark, as news archives and wire exports write them
+# (''We will win,'' she said): the pair, and whether it opens (a word follows) or closes.
+TWO_APOSTROPHES = re.compile(r"''")
+
+
+def with_paired_apostrophes(text: str) -> str:
+    """The text with each '' written as one straight quote mark beside a space, so that offsets
+    stay the same and the mark stands next to the words it opens or closes: ''We -> ` "We`,
+    win,'' -> `win," `."""
+    def replace(match: re.Match[str]) -> str:
+        following = text[match.end() : match.end() + 1]
+        return ' "' if following and (following.isalnum() or following in "$[(…") else '" '
+
+    return TWO_APOSTROPHES.sub(replace, text) if "''" in text else text
+
+
 def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[Quote]:
-    """Double-quoted spans in text[start:end], in order, never nested."""
+    """Double-quoted spans in text[start:end], in order, never nested. Two apostrophes count as a
+    double quote mark (``with_paired_apostrophes``)."""
     end = len(text) if end is None else end
+    text = with_paired_apostrophes(text)
     quotes: list[Quote] = []
     position = start
     while position < end:
