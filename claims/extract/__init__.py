@@ -5,24 +5,19 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from claims.extract.coref import keep_named_speakers, narrator, resolve_article
-from claims.extract.layout import LABEL_CUE, SIGNATURE_CUE, LayoutAttribution, find_layout_attributions, interviewee
+from claims.extract.coref import keep_named_speakers, resolve_article
+from claims.extract.layout import add_layout_attributions, holders, name_interview_turns, name_labels
 from claims.extract.lexicon import HEDGE_ADVERBS, HEDGE_CUES
 from claims.extract.nesting import give_relay_channels, inside, is_relay, relayed
 from claims.extract.posts import attribute_posts, find_posts, give_first_person_to
 from claims.extract.rules import Found, overlaps
 from claims.extract.speakers import describe, describe_sourceless, join_hyphenated_names
 from claims.extract.view import ArticleView
-from claims.names import known_channel
-from claims.types import DIRECT, NARRATOR, PERSON, UNKNOWN, Article, Attribution, Claim, Entity, ParsedArticle, Span
+from claims.types import NARRATOR, Article, Attribution, Claim, ParsedArticle
 
 if TYPE_CHECKING:
     from claims.extract.learned import AttributionModel
     from claims.extract.tree import Tree
-    from claims.types import Word
-
-# What a word of a person's name is never tagged as ("Continued", "On", "The").
-NOT_IN_NAMES = frozenset({"VERB", "AUX", "ADP", "CCONJ", "SCONJ", "PRON", "DET", "PART", "NUM"})
 
 # Bump when the rules or the bundled attribution model change: stored articles are re-extracted.
 EXTRACTOR_VERSION = "learned-0.11"
@@ -76,25 +71,10 @@ def extract_attributions(article: Article, parsed: ParsedArticle, method: str = 
     pairs = [pair for pair in pairs if not in_discourse_marker(pair[0].attribution, view)]
     # A transcript's speaker labels and signed quotations name their speakers by layout: each
     # is one attribution, in place of what the taggers made of the same label or signature.
-    layout = find_layout_attributions(text, entities, article.body_start, article.body_end)
-    laid_out: list[tuple[LayoutAttribution, Found]] = []
-    if layout:
-        pairs = [pair for pair in pairs if not from_layout(pair[0].attribution, layout)]
-        for item in layout:
-            pair = layout_found(item, view)
-            if pair is not None:
-                pairs.append(pair)
-                laid_out.append((item, pair[0]))
+    pairs, laid_out = add_layout_attributions(pairs, view, entities)
     for item, source_tree in pairs:
         describe(item, view.trees[item.attribution.sentence_index], text, entities, source_tree)
-    for item, layout_item in laid_out:
-        keep_description_to_name(layout_item.attribution, text[item.source.start : item.source.end],
-                                 text[item.content.start : item.content.end])
-        label = text[item.source.start : item.source.end]
-        if item.kind == "label" and label.isupper() and len(label) > 3 and known_channel(label) is None:
-            # "WALLACE", "JAKE TAPPER": a name, resolved with the article's people like any surname
-            # (an acronym, "UN: PEACEKEEPERS ...", is left to what the parse makes of it)
-            layout_item.attribution.speaker, layout_item.attribution.speaker_type = label.title(), PERSON
+    name_labels(laid_out, text)
     found = [item for item, _ in pairs]
     if model is not None and relayed_inner:
         for item in relayed_rule_attributions(found, view):
@@ -106,15 +86,10 @@ def extract_attributions(article: Article, parsed: ParsedArticle, method: str = 
     keep_named_speakers(found, entities, text)
     for item in found:
         describe_sourceless(item, view.trees[item.attribution.sentence_index])
-    for item, layout_item in laid_out:
-        label = text[item.source.start : item.source.end]
-        if item.kind == "label" and label in ("Q", "A"):
-            name_interview_speaker(layout_item.attribution, label, layout, text, entities, article.author)
-        keep_description_to_name(layout_item.attribution, label, text[item.content.start : item.content.end])
+    name_interview_turns(laid_out, text, entities, article.author)
     attributions = [f.attribution for f in found]
     # "A: Because they needed help, I think.": an "I" in a labelled turn or a signed quotation is its speaker's.
-    give_first_person_to(attributions, [(Span(item.content.start, item.content.end), layout_item.attribution)
-                                        for item, layout_item in laid_out], text)
+    give_first_person_to(attributions, holders(laid_out), text)
     embedded = find_posts(text, article.body_start, article.body_end) if posts else []
     if embedded:
         attributions += attribute_posts(attributions, embedded, text, [s.start for s in parsed.sentences],
@@ -135,80 +110,6 @@ def in_discourse_marker(attribution: Attribution, view: ArticleView) -> bool:
     sentence = view.parsed.sentences[attribution.sentence_index]
     marker = DISCOURSE_MARKER.match(view.article.text, sentence.start, sentence.end)
     return marker is not None and any(sentence.start <= span.start < marker.end() for span in attribution.cue)
-
-
-def from_layout(attribution: Attribution, layout: list[LayoutAttribution]) -> bool:
-    """The taggers' reading of a label or signature: its cue or source lies in one (the label
-    "PENCE" and its colon, the "― Beck Pimentel" below a quotation)."""
-    marks = [Span(item.source.start, item.cue.end) if item.kind == "label" else Span(item.cue.start, item.source.end)
-             for item in layout]
-    return any(overlaps(span, marks) for span in attribution.cue + attribution.source)
-
-
-def keep_description_to_name(attribution: Attribution, name: str, words: str) -> None:
-    """A label or signature is a name: a role or affiliation read from the words it introduces
-    ("A: Believe me, a wall ..." gave the role "Believe me, ...") or that is the label itself
-    ("PENCE") is dropped; one the article gives the person elsewhere stays ("CLINTON": candidate).
-    Words spoken on the page have no place, time or channel of their own."""
-    if attribution.role and (attribution.role.casefold() == name.casefold() or attribution.role in words):
-        attribution.role = None
-    if attribution.affiliation and (attribution.affiliation.casefold() == name.casefold()
-                                    or attribution.affiliation in words):
-        attribution.affiliation = None
-    attribution.location = attribution.time = None
-    attribution.channel = attribution.channel_kind = None
-
-
-def name_interview_speaker(attribution: Attribution, label: str, layout: list[LayoutAttribution], text: str,
-                           entities: list[Entity], author: str | None) -> None:
-    """Who an interview's "Q" and "A" are. The questions are the interviewer's, the article's own
-    voice (its byline's author, else the publication); the answers are the person the article
-    introduces (claims.extract.layout ``interviewee``), else no one named."""
-    if label == "Q":
-        narrator(attribution, author)
-        return
-    first_label = min(other.source.start for other in layout if other.kind == "label")
-    person = interviewee(text, entities, first_label)
-    attribution.speaker, attribution.speaker_type = person, PERSON if person else UNKNOWN
-    attribution.speaker_local = False
-
-
-def layout_found(item: LayoutAttribution, view: ArticleView) -> tuple[Found, Tree | None] | None:
-    """A label or signature as a Found: the colon or dash its cue word, the label's last word the
-    source's head; None when no parse word covers them (text the parser was not given)."""
-    cue = word_covering(view, item.cue)
-    source = word_covering(view, Span(item.source.end - 1, item.source.end))
-    if cue is None or source is None:
-        return None
-    label = view.article.text[item.source.start : item.source.end]
-    if item.kind == "label" and not label.isupper() and any(
-            word.upos in NOT_IN_NAMES for word in words_in(view, item.source)):
-        return None  # "Continued Stone: ..." is no speaker's name
-    attribution = Attribution(sentence_index=cue[0], cue=[item.cue], content=[item.content], source=[item.source],
-                              claim_type=DIRECT, cue_class="assert",
-                              cue_lemma=LABEL_CUE if item.kind == "label" else SIGNATURE_CUE,
-                              confidence=0.9 if item.kind == "signature" else 0.85)
-    source_tree = view.trees[source[0]] if source[0] != cue[0] else None
-    return Found(attribution, cue[1], source[1]), source_tree
-
-
-def words_in(view: ArticleView, span: Span) -> list[Word]:
-    """The parse words inside span."""
-    return [word for sentence in view.parsed.sentences if sentence.start < span.end and span.start < sentence.end
-            for word in sentence.words if span.start <= word.start and word.end <= span.end]
-
-
-def word_covering(view: ArticleView, span: Span) -> tuple[int, Word] | None:
-    """(sentence index, word) of the parse word that overlaps span first."""
-    for sentence in view.parsed.sentences:
-        if sentence.end <= span.start:
-            continue
-        if sentence.start >= span.end:
-            return None
-        for word in sentence.words:
-            if word.start < span.end and span.start < word.end:
-                return sentence.index, word
-    return None
 
 
 def relayed_rule_attributions(found: list[Found], view: ArticleView) -> list[Found]:

@@ -15,16 +15,29 @@
   A social media embed's signature ("— Paul Ryan (@SpeakerRyan) July 5, 2016") is a post's
   (claims.extract.posts), not this.
 
-``find_layout_attributions`` finds both from the text alone; claims.extract turns each into an
-attribution, in place of whatever the taggers made of the same label or signature.
+``find_layout_attributions`` finds both from the text alone; ``add_layout_attributions`` turns
+each into an attribution, in place of whatever the taggers made of the same label or signature;
+``name_labels`` (before the article's speakers are resolved) and ``name_interview_turns`` (after)
+say who a label names.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from claims.types import Entity, Span
+from claims.extract.coref import narrator
+from claims.extract.rules import Found, overlaps
+from claims.names import known_channel
+from claims.types import DIRECT, PERSON, UNKNOWN, Attribution, Entity, Span, Word
+
+if TYPE_CHECKING:
+    from claims.extract.tree import Tree
+    from claims.extract.view import ArticleView
+
+# What a word of a person's name is never tagged as ("Continued", "On", "The").
+NOT_IN_NAMES = frozenset({"VERB", "AUX", "ADP", "CCONJ", "SCONJ", "PRON", "DET", "PART", "NUM"})
 
 OPENING_MARKS = "\"“”'‘"
 CLOSING_MARKS = "\"”'’"
@@ -211,3 +224,127 @@ def interviewee(text: str, entities: list[Entity], before: int) -> str | None:
                 if e.type == "PER" and e.start < before and e.text.split()
                 and counts.get(e.text.split()[-1].casefold().removesuffix("’s").removesuffix("'s")) == best)
     return fullest[first[1]]
+
+
+LaidOut = tuple[LayoutAttribution, Found]
+
+
+def add_layout_attributions(pairs: list[tuple[Found, Tree | None]], view: ArticleView, entities: list[Entity]
+                            ) -> tuple[list[tuple[Found, Tree | None]], list[LaidOut]]:
+    """The taggers' (and rules') attributions with what they made of labels and signatures
+    dropped and one attribution for each label and signature added; and those added, each with
+    what it was found from."""
+    article = view.article
+    layout = find_layout_attributions(article.text, entities, article.body_start, article.body_end)
+    if not layout:
+        return pairs, []
+    kept = [pair for pair in pairs if not from_layout(pair[0].attribution, layout)]
+    laid_out: list[LaidOut] = []
+    for item in layout:
+        pair = layout_found(item, view)
+        if pair is not None:
+            kept.append(pair)
+            laid_out.append((item, pair[0]))
+    return kept, laid_out
+
+
+def name_labels(laid_out: list[LaidOut], text: str) -> None:
+    """Before the article's speakers are resolved: a label in capitals is a name ("WALLACE", "JAKE
+    TAPPER"), resolved with the article's people like any surname; an acronym ("UN: PEACEKEEPERS
+    ...") is left to what the parse makes of it."""
+    for item, found in laid_out:
+        label = text[item.source.start : item.source.end]
+        keep_description_to_name(found.attribution, label, text[item.content.start : item.content.end])
+        if item.kind == "label" and label.isupper() and len(label) > 3 and known_channel(label) is None:
+            found.attribution.speaker, found.attribution.speaker_type = label.title(), PERSON
+
+
+def name_interview_turns(laid_out: list[LaidOut], text: str, entities: list[Entity], author: str | None) -> None:
+    """After the article's speakers are resolved: who an interview's "Q" and "A" are
+    (``name_interview_speaker``), and no description read from the words a label introduces."""
+    layout = [item for item, _ in laid_out]
+    for item, found in laid_out:
+        label = text[item.source.start : item.source.end]
+        if item.kind == "label" and label in ("Q", "A"):
+            name_interview_speaker(found.attribution, label, layout, text, entities, author)
+        keep_description_to_name(found.attribution, label, text[item.content.start : item.content.end])
+
+
+def holders(laid_out: list[LaidOut]) -> list[tuple[Span, Attribution]]:
+    """Each labelled turn's or signed quotation's words with its attribution, for an "I" inside
+    them (claims.extract.posts ``give_first_person_to``)."""
+    return [(item.content, found.attribution) for item, found in laid_out]
+
+
+def from_layout(attribution: Attribution, layout: list[LayoutAttribution]) -> bool:
+    """The taggers' reading of a label or signature: its cue or source lies in one (the label
+    "PENCE" and its colon, the "― Beck Pimentel" below a quotation)."""
+    marks = [Span(item.source.start, item.cue.end) if item.kind == "label" else Span(item.cue.start, item.source.end)
+             for item in layout]
+    return any(overlaps(span, marks) for span in attribution.cue + attribution.source)
+
+
+def keep_description_to_name(attribution: Attribution, name: str, words: str) -> None:
+    """A label or signature is a name: a role or affiliation read from the words it introduces
+    ("A: Believe me, a wall ..." gave the role "Believe me, ...") or that is the label itself
+    ("PENCE") is dropped; one the article gives the person elsewhere stays ("CLINTON": candidate).
+    Words spoken on the page have no place, time or channel of their own."""
+    if attribution.role and (attribution.role.casefold() == name.casefold() or attribution.role in words):
+        attribution.role = None
+    if attribution.affiliation and (attribution.affiliation.casefold() == name.casefold()
+                                    or attribution.affiliation in words):
+        attribution.affiliation = None
+    attribution.location = attribution.time = None
+    attribution.channel = attribution.channel_kind = None
+
+
+def name_interview_speaker(attribution: Attribution, label: str, layout: list[LayoutAttribution], text: str,
+                           entities: list[Entity], author: str | None) -> None:
+    """Who an interview's "Q" and "A" are. The questions are the interviewer's, the article's own
+    voice (its byline's author, else the publication); the answers are the person the article
+    introduces (claims.extract.layout ``interviewee``), else no one named."""
+    if label == "Q":
+        narrator(attribution, author)
+        return
+    first_label = min(other.source.start for other in layout if other.kind == "label")
+    person = interviewee(text, entities, first_label)
+    attribution.speaker, attribution.speaker_type = person, PERSON if person else UNKNOWN
+    attribution.speaker_local = False
+
+
+def layout_found(item: LayoutAttribution, view: ArticleView) -> tuple[Found, Tree | None] | None:
+    """A label or signature as a Found: the colon or dash its cue word, the label's last word the
+    source's head; None when no parse word covers them (text the parser was not given)."""
+    cue = word_covering(view, item.cue)
+    source = word_covering(view, Span(item.source.end - 1, item.source.end))
+    if cue is None or source is None:
+        return None
+    label = view.article.text[item.source.start : item.source.end]
+    if item.kind == "label" and not label.isupper() and any(
+            word.upos in NOT_IN_NAMES for word in words_in(view, item.source)):
+        return None  # "Continued Stone: ..." is no speaker's name
+    attribution = Attribution(sentence_index=cue[0], cue=[item.cue], content=[item.content], source=[item.source],
+                              claim_type=DIRECT, cue_class="assert",
+                              cue_lemma=LABEL_CUE if item.kind == "label" else SIGNATURE_CUE,
+                              confidence=0.9 if item.kind == "signature" else 0.85)
+    source_tree = view.trees[source[0]] if source[0] != cue[0] else None
+    return Found(attribution, cue[1], source[1]), source_tree
+
+
+def words_in(view: ArticleView, span: Span) -> list[Word]:
+    """The parse words inside span."""
+    return [word for sentence in view.parsed.sentences if sentence.start < span.end and span.start < sentence.end
+            for word in sentence.words if span.start <= word.start and word.end <= span.end]
+
+
+def word_covering(view: ArticleView, span: Span) -> tuple[int, Word] | None:
+    """(sentence index, word) of the parse word that overlaps span first."""
+    for sentence in view.parsed.sentences:
+        if sentence.end <= span.start:
+            continue
+        if sentence.start >= span.end:
+            return None
+        for word in sentence.words:
+            if word.start < span.end and span.start < word.end:
+                return sentence.index, word
+    return None
