@@ -4,10 +4,12 @@
   ``"WALLACE: If I may, sir, ...``, ``Q: Did the Immigration service take care of you?``,
   ``Chris Matthews: Seriously, ...``. The label is the source, its colon the cue and the rest of
   the line the content. A line opening with a capitalised word and a colon is not always a turn
-  ("Update: ...", "Two questions: ..."), so a label counts only where the article has two
-  labelled lines or more (a transcript has turns), or where the entity tagger read the label as a
-  person; words that label a part of a page rather than a speaker ("Note", "Related", "Watch")
-  never count.
+  ("Update: ...", "Iowa: Trump 30, Cruz 25"), so a label counts when it names a person (the
+  entity tagger read it as one, or it is the surname of a person the article names) or, where
+  the article has two labelled lines or more (a transcript has turns), when it is written in
+  capitals or is an interview's "Q" or "A" (``names_a_speaker``); words that label a part of a
+  page ("Note", "Related", "Watch") and labels holding a function word ("CNN President On
+  Trump:") never count.
 - **A signed quotation**: a quotation and, after a dash, who said it, on the same line
   (``“... He represents our greatest shame.” ― Sonya Herridge``) or on the next one
   (``"... going to the top 1 percent."`` then ``- Bernie Sanders.``), as fact-checks and reader
