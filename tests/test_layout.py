@@ -102,11 +102,15 @@ def test_transcript_labels_join_the_people_the_article_names(extract):
             '"WALLACE: Will Gennifer Flowers be there tomorrow night?\n\n'
             '"PENCE: Gennifer Flowers will not be attending the debate tomorrow night.\n')
     _, attributions = extract(text)
-    turns = {text[a.source[0].start : a.source[0].end]: a for a in attributions if a.cue_lemma == LABEL_CUE}
+    turns = by_label(text, attributions)
     assert turns["WALLACE"].speaker == "Chris Wallace" and turns["PENCE"].speaker == "Mike Pence"
     assert all(a.speaker_type == PERSON and a.claim_type == DIRECT for a in turns.values())
     # the taggers' own reading of a label is not a second attribution
     assert sum(1 for a in attributions if overlapping(a, text.index("PENCE"))) == 1
+
+
+def by_label(text, attributions):
+    return {text[a.source[0].start : a.source[0].end]: a for a in attributions if a.cue_lemma == LABEL_CUE}
 
 
 def overlapping(attribution, at):
@@ -131,7 +135,7 @@ def test_a_label_that_is_no_name_is_no_speaker(extract):
             "STONE: And the single best thing is to register a million new voters.\n\n"
             "UN: PEACEKEEPERS PAID FOR SEX, REPORT SAYS\n")
     _, attributions = extract(text)
-    labelled = {text[a.source[0].start : a.source[0].end]: a for a in attributions if a.cue_lemma == LABEL_CUE}
+    labelled = by_label(text, attributions)
     assert "Continued Stone" not in labelled  # the parse reads "Continued" as a verb
     assert labelled["STONE"].speaker == "Roger Stone"
     # an acronym in capitals is not title-cased into a person called "Un"

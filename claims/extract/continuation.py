@@ -41,9 +41,8 @@ def through_quotation(content: list[Span], cue: list[Span], quotes: list[Quote],
     last = content[-1]
     quote = enclosing_quote(quotes, last.start, last.end)
     if quote is not None and not inside(cue, quote):
-        _, inner_end = inner_text_bounds(text, quote)
-        if last.end < inner_end and ends_sentence(text, last.end, ends) and crosses_sentence(last.end, inner_end, ends):
-            content[-1] = Span(last.start, max(last.end, bound_before(text, held, last.end, inner_end)))
+        if cut_inside(quote, last, cue, text, ends):
+            content[-1] = run_to_quote_end(last, quote, text, held)
         elif cue and quote.end <= cue[0].start:
             following = continuing_quote(quotes, text, cue[-1].end, ends)
             if following is not None and not any(following.start <= start < following.end for start, _ in held):
@@ -55,8 +54,7 @@ def through_quotation(content: list[Span], cue: list[Span], quotes: list[Quote],
         # 'told reporters that "they hit Matt because he should have been much tougher. ... What
         # they are doing is gaming the system"': the content opens before the quotation and the
         # tagger cut it at a sentence end inside it
-        _, inner_end = inner_text_bounds(text, opened)
-        content[-1] = Span(last.start, max(last.end, bound_before(text, held, last.end, inner_end)))
+        content[-1] = run_to_quote_end(last, opened, text, held)
     else:
         introduced = quote_after_colon(quotes, text, last.end)
         if introduced is not None and not inside(cue, introduced):
@@ -149,6 +147,12 @@ def cut_inside(quote: Quote | None, last: Span, cue: list[Span], text: str, ends
         return False
     _, inner_end = inner_text_bounds(text, quote)
     return last.end < inner_end and ends_sentence(text, last.end, ends) and crosses_sentence(last.end, inner_end, ends)
+
+
+def run_to_quote_end(last: Span, quote: Quote, text: str, held: list[tuple[int, int]]) -> Span:
+    """``last`` run on to the end of the quotation's words, or to the sentence before a held one."""
+    _, inner_end = inner_text_bounds(text, quote)
+    return Span(last.start, max(last.end, bound_before(text, held, last.end, inner_end)))
 
 
 def quote_ending_in(quotes: list[Quote], start: int, end: int) -> Quote | None:

@@ -128,7 +128,7 @@ def labelled_lines(text: str, entities: list[Entity], start: int, end: int) -> l
             continue
         candidates.append(LayoutAttribution(Span(match.start("label"), match.start("label") + len(label)),
                                             Span(match.start("colon"), match.end("colon")), content, "label"))
-    surnames = {e.text.split()[-1].casefold() for e in entities if e.type == "PER" and e.text.split()}
+    surnames = {surname_key(e.text) for e in entities if e.type == "PER" and e.text.split()}
     turns = len(candidates) >= 2
     return [c for c in candidates if names_a_speaker(text[c.source.start : c.source.end], c.source, entities,
                                                        surnames, turns)]
@@ -141,7 +141,7 @@ def names_a_speaker(label: str, span: Span, entities: list[Entity], surnames: se
     "Q" or "A". "Iowa: Trump 30, Cruz 25" is no turn."""
     if any(e.type == "PER" and e.start <= span.start and span.end <= e.end for e in entities):
         return True
-    if label.split()[-1].casefold().rstrip(".") in surnames:
+    if surname_key(label) in surnames:
         return True
     return turns and (label.isupper() or label.casefold() in INTERVIEW_LABELS)
 
@@ -206,26 +206,23 @@ def signed(signature: re.Match[str], quotation: Span) -> LayoutAttribution:
 def interviewee(text: str, entities: list[Entity], before: int) -> str | None:
     """Who answers an interview's "A:" lines: the person the text above its first labelled line
     names most often (the headline and introduction: "Laura Bush sees hope ... Former first lady
-    Laura Bush spoke with USA TODAY"), counted by surname, the fullest form of the name returned;
-    None when it names no one."""
-    counts: dict[str, int] = {}
+    Laura Bush spoke with USA TODAY"), counted by surname, the one named first on a tie, the
+    fullest form of the name returned; None when it names no one."""
+    counts: dict[str, int] = {}  # in the order first named
     fullest: dict[str, str] = {}
-    for entity in entities:
-        words = entity.text.split()
-        if entity.type != "PER" or entity.start >= before or not words:
+    for entity in sorted(entities, key=lambda e: e.start):
+        if entity.type != "PER" or entity.start >= before or not entity.text.split():
             continue
-        key = words[-1].casefold().removesuffix("’s").removesuffix("'s")
+        key = surname_key(entity.text)
         counts[key] = counts.get(key, 0) + 1
-        if len(words) > len(fullest.get(key, "").split()):
+        if len(entity.text.split()) > len(fullest.get(key, "").split()):
             fullest[key] = entity.text
-    if not counts:
-        return None
-    best = max(counts.values())
-    # on a tie, the one named first
-    first = min((e.start, e.text.split()[-1].casefold().removesuffix("’s").removesuffix("'s")) for e in entities
-                if e.type == "PER" and e.start < before and e.text.split()
-                and counts.get(e.text.split()[-1].casefold().removesuffix("’s").removesuffix("'s")) == best)
-    return fullest[first[1]]
+    return fullest[max(counts, key=counts.__getitem__)] if counts else None
+
+
+def surname_key(name: str) -> str:
+    """A name's last word, case and possessive aside: "Wallace" of "Chris Wallace's", "WALLACE"."""
+    return name.split()[-1].casefold().rstrip(".").removesuffix("’s").removesuffix("'s")
 
 
 LaidOut = tuple[LayoutAttribution, Found]

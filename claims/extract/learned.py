@@ -218,15 +218,24 @@ def governing_source(tree: Tree, cue: Word, content: list[Span], text: str) -> t
     if not cue.text.lower().endswith("ing") or tree.kids(cue, "aux:pass", "nsubj:pass"):
         return None, []  # a participle that reports ("..., saying"), not a passive ("is said to")
     subject, inherited = subject_of(tree, cue)
-    if subject is None or not inherited or not (
-            subject.upos == "PROPN" or subject.upos == "PRON" and subject.text.lower() in PERSON_PRONOUNS
-            or subject.upos == "NOUN" and subject.lemma.lower() in PEOPLE_NOUNS):
+    if subject is None or not inherited or not (names_a_person(subject) or subject.upos == "NOUN"
+                                                and subject.lemma.lower() in PEOPLE_NOUNS):
         return None, []  # a person or body speaks: not "The new strategy ..., emphasizing"
-    words = [w for w in source_words(tree, subject, cue) if not (w.head == subject.index and w.deprel == "case")]
-    span = span_of(words, text)
+    span = subject_span(tree, subject, cue, text)
     if span is None or overlaps(span, content):
         return None, []
     return subject, [span]
+
+
+def names_a_person(word: Word) -> bool:
+    """A name or a personal pronoun ("Trump", "she", "we")."""
+    return word.upos == "PROPN" or word.upos == "PRON" and word.text.lower() in PERSON_PRONOUNS
+
+
+def subject_span(tree: Tree, subject: Word, verb: Word, text: str) -> Span | None:
+    """The words of a verb's subject as a source, its own preposition left out."""
+    words = [w for w in source_words(tree, subject, verb) if not (w.head == subject.index and w.deprel == "case")]
+    return span_of(words, text)
 
 
 def subject_of_speech_infinitive(tree: Tree, cue_words: list[Word], content: list[Span],
@@ -243,12 +252,9 @@ def subject_of_speech_infinitive(tree: Tree, cue_words: list[Word], content: lis
             continue
         governor = tree.by_index[word.head]
         subject = next(iter(tree.kids(governor, "nsubj", "nsubj:pass")), None)
-        if subject is None or not (subject.upos == "PROPN" or subject.upos == "PRON"
-                                   and subject.text.lower() in PERSON_PRONOUNS):
+        if subject is None or not names_a_person(subject):
             break
-        words = [w for w in source_words(tree, subject, governor)
-                 if not (w.head == subject.index and w.deprel == "case")]
-        span = span_of(words, text)
+        span = subject_span(tree, subject, governor, text)
         if span is None:
             break
         rest = [piece for piece in content if piece != span]

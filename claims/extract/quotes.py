@@ -34,7 +34,7 @@ class Quote:
 
 
 # Two apostrophes standing for a double quote mark, as news archives and wire exports write them
-# (''We will win,'' she said): the pair, and whether it opens (a word follows) or closes.
+# (''We will win,'' she said).
 TWO_APOSTROPHES = re.compile(r"''")
 
 
@@ -46,7 +46,7 @@ def with_paired_apostrophes(text: str) -> str:
         following = text[match.end() : match.end() + 1]
         return ' "' if following and (following.isalnum() or following in "$[(…") else '" '
 
-    return TWO_APOSTROPHES.sub(replace, text) if "''" in text else text
+    return TWO_APOSTROPHES.sub(replace, text)
 
 
 def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[Quote]:
