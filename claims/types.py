@@ -192,6 +192,9 @@ class Claim:
     claim_type: str
     attribution_index: int | None = None  # groups the claims of one attribution within the article
     attribution: Attribution | None = None  # None for narrator claims
+    # A narrator claim's sentence holds a hedging adverb ("He apparently left"); an attributed
+    # claim's hedge is its attribution's.
+    narrator_hedged: bool = False
 
     def content_spans(self) -> list[list[int]]:
         """[start, end] of each piece of the attribution's content inside this claim (content may

@@ -1027,3 +1027,31 @@ def test_a_linking_phrase_with_a_speech_verb_is_no_attribution(extract, opening)
     article, _, found = extract(text)
     start = text.index(opening)
     assert not any(start <= span.start < start + len(opening) for a in found for span in a.cue)
+
+
+# -- 22. "apparently": the writer's inference, not unnamed reports ----------------------------------
+# "Apparently on cable news, women political commentators don't fall into that category" became a
+# claim of unnamed reports. "apparently" and "seemingly" say what the writer infers, not what
+# others report (PolNeAR train marks "apparently" a cue at 1 of its 35 uses; "reportedly" at 19 of
+# 29): the sentence is the article's own voice, hedged.
+
+
+@pytest.mark.parametrize("adverb", ["apparently", "seemingly"])
+def test_an_adverb_of_inference_hedges_the_articles_own_voice(annotate_text, db, adverb):
+    from claims.store import store_article
+
+    text = f"The storm {adverb} damaged the bridge overnight. The bill passed on Tuesday."
+    article, parsed = annotate_text(text)
+    found = extract_attributions(article, parsed)
+    assert not any(adverb in text_of(article, a.cue) for a in found)
+    store_article(db, article, parsed, extract_claims(article, parsed), "test", "test")
+    rows = list(db.query("SELECT text, claim_type, speaker_type, hedged FROM claims ORDER BY sentence_index"))
+    assert [(r["claim_type"], r["speaker_type"], r["hedged"]) for r in rows] == [
+        ("narrator", PUBLICATION, 1), ("narrator", PUBLICATION, 0)]
+
+
+@pytest.mark.parametrize("adverb", ["reportedly", "allegedly"])
+def test_an_adverb_of_hearsay_is_unnamed_reports(extract, adverb):
+    article, _, found = extract(f"The storm {adverb} damaged the bridge overnight.")
+    [hit] = [a for a in found if text_of(article, a.cue) == adverb]
+    assert hit.speaker_type == UNNAMED_REPORTS and hit.hedged

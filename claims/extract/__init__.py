@@ -173,7 +173,8 @@ def extract_claims(article: Article, parsed: ParsedArticle, method: str = "learn
     claims sharing ``attribution_index``. Within a sentence the content's pieces are one claim, from
     the first piece to the last: "Obama's veto [is expected] to come before Friday" is one claim,
     not "Obama's veto" and "to come before Friday"; the pieces themselves are its content spans
-    (claims.store, ``claim_record``). A sentence no content touches is a narrator claim.
+    (claims.store, ``claim_record``). A sentence no content touches is a narrator claim, hedged when a
+    hedging adverb stands in it ("He apparently left": the writer's own inference).
     """
     attributions = extract_attributions(article, parsed, method, relayed_inner=True, posts=True)
     # A relay ("according to Reuters") is the channel of the attribution it holds, not a second
@@ -195,6 +196,7 @@ def extract_claims(article: Article, parsed: ParsedArticle, method: str = "learn
                                 attribution.claim_type, attribution_index, attribution))
     for sentence in parsed.sentences:
         if sentence.index not in covered:
-            claims.append(Claim(sentence.index, sentence.start, sentence.end, NARRATOR))
+            hedged = any(w.lemma.lower() in HEDGE_ADVERBS and w.upos == "ADV" for w in sentence.words)
+            claims.append(Claim(sentence.index, sentence.start, sentence.end, NARRATOR, narrator_hedged=hedged))
     claims.sort(key=lambda c: (c.sentence_index, c.content_start))
     return claims

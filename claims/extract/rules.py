@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from claims.extract.lexicon import (
     CUE_VERBS,
-    HEDGE_ADVERBS,
+    HEARSAY_ADVERBS,
     OBJECT_CONTENT_VERBS,
     PREPOSITION_CUES,
     WEAK_CUE_VERBS,
@@ -62,7 +62,7 @@ def find_attributions(sentence: ParsedSentence, text: str, quotes: list[Quote]) 
             attribution = verb_cue(tree, word, text, quotes)
         elif word.lemma.lower() == "accord" and next_word_is(tree, word, "to"):
             attribution = according_to(tree, word, text)
-        elif word.lemma.lower() in HEDGE_ADVERBS and word.upos == "ADV":
+        elif word.lemma.lower() in HEARSAY_ADVERBS and word.upos == "ADV":
             attribution = hedge(tree, word, text)
         if attribution is not None:
             used_cues.add(word.index)

@@ -340,6 +340,7 @@ def _claim_row(
     }
     if attribution is None:
         channel_name, channel_kind = name, PUBLICATION
+        row["hedged"] = int(claim.narrator_hedged)
     else:
         channel_name, channel_kind = attribution.channel, attribution.channel_kind
         cue_start, cue_end = _bounds(attribution.cue)
