@@ -1055,3 +1055,25 @@ def test_an_adverb_of_hearsay_is_unnamed_reports(extract, adverb):
     article, _, found = extract(f"The storm {adverb} damaged the bridge overnight.")
     [hit] = [a for a in found if text_of(article, a.cue) == adverb]
     assert hit.speaker_type == UNNAMED_REPORTS and hit.hedged
+
+
+# -- 23. "Moody's said": a business named after its founder -----------------------------------------
+# "Moody's said the outlook was negative" gave a person called "Moody": a possessive that owns no
+# noun and stands as the subject itself is the name of a business, the "'s" part of it.
+
+
+@pytest.mark.parametrize("name", ["Moody's", "McDonald's", "Standard & Poor's"])
+def test_a_possessive_standing_alone_as_subject_is_a_business(extract, name):
+    article, _, found = extract(f"{name} said on Tuesday that the outlook for the bonds was negative.")
+    [hit] = [a for a in found if text_of(article, a.cue) == "said"]
+    assert (hit.speaker, hit.speaker_type) == (name, ORGANIZATION)
+
+
+@pytest.mark.parametrize(("text", "cue"), [
+    ("Trump's campaign manager said on Tuesday that the poll was wrong.", "said"),
+    ("Friends of Mr. Clinton's who have seen him on the trail say that he looks tired.", "say"),
+])
+def test_a_possessive_that_owns_a_noun_is_no_business(extract, text, cue):
+    article, _, found = extract(text)
+    [hit] = [a for a in found if text_of(article, a.cue) == cue]
+    assert hit.speaker_type != ORGANIZATION or not (hit.speaker or "").endswith("'s")

@@ -65,6 +65,21 @@ GENERAL_NOUNS = {"speculation", "rumor", "rumour", "chatter", "buzz", "whisper"}
 NAMING_VERBS = {"dub", "nickname", "title"}
 
 
+def names_a_business(tree: Tree, head: Word, phrase: list[Word]) -> bool:
+    """"Moody's said", "Standard & Poor's said": a possessive that owns no noun, standing as the
+    subject of a finite verb itself, is a business named after its founders; the "'s" is part of
+    the name. Not "Friends of Mr. Clinton's" (the "'s" is another name's) nor "Trump's talking"
+    (a gerund's subject)."""
+    governor = tree.by_index.get(head.head)
+    if not head.deprel.startswith("nsubj") or governor is None or governor.text.lower().endswith("ing"):
+        return False
+    last = max(phrase, key=lambda w: w.index)
+    owner = tree.by_index.get(last.head)
+    owner_is_head = owner is not None and (owner.index == head.index or (
+        owner.head == head.index and owner.deprel in ("conj", "flat")))
+    return last.text in ("'s", "’s") and last.deprel == "case" and owner_is_head
+
+
 def strip_possessive(name: str) -> str:
     """'Trump's' -> 'Trump'; "Al Jazeera's Sinem Koseoglu" -> 'Sinem Koseoglu' (the owner is not the name)."""
     name = re.split(r"['’]s\s+", name.strip())[-1]
@@ -244,6 +259,10 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
     alone = relative and any(c.start > pronoun.start for c in tree.kids(head, "conj"))
     phrase = [w for w in tree.subtree(head, exclude={"acl", "acl:relcl", "punct", "parataxis", "advcl"})
               if not alone or w.deprel not in ("conj", "cc", "case") or w.head != head.index]
+    if head.upos == "PROPN" and names_a_business(tree, head, phrase):
+        attribution.speaker = phrase_text(phrase, text)
+        attribution.speaker_type = ORGANIZATION
+        return
     if coordinated(tree, head) and not alone:
         # "Donald Trump, Ben Carson and Carly Fiorina said": several speakers, none of them alone.
         attribution.speaker = phrase_text(phrase, text)
