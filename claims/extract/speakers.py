@@ -269,6 +269,12 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
         attribution.speaker_type, attribution.speaker_local = UNKNOWN, True
         return
     entity = entity_at(entities, head.start, head.end)
+    head_in_source = any(s.start <= head.start and head.end <= s.end for s in attribution.source)
+    if entity is not None and head_in_source and (
+            entity.start < min(s.start for s in attribution.source) or entity.end > max(s.end for s in attribution.source)):
+        # A headline in title case reads as one long name ("Biden Aims Insult At Trump, Slams ...",
+        # an ORG to the entity tagger): a name runs no further than the source words the tagger marked.
+        entity = None
     if lemma in VAGUE_NOUNS or form in VAGUE_NOUNS:
         attribution.speaker_type = UNNAMED_REPORTS
         return
@@ -312,6 +318,10 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
         attribution.speaker = strip_possessive(entity.text)
     elif head.upos == "PROPN":
         name_words = [w for w in phrase if w.upos == "PROPN" and (w.index == head.index or w.deprel in ("flat", "compound"))]
+        # Likewise a name the parse strings on past the source words.
+        inside_source = [w for w in name_words if any(s.start <= w.start and w.end <= s.end for s in attribution.source)]
+        if head_in_source and inside_source and len(inside_source) < len(name_words):
+            name_words = inside_source
         name = phrase_text(name_words, text) or head.text
         entry = known_channel(name)
         if entry is not None:
