@@ -662,6 +662,11 @@ def test_they_is_the_plural_subject_just_before(extract, text, speaker):
     ("The executives declined to comment on the merger. They said in a filing that talks would continue.",
      "The executives"),
     ("Many women said the debate changed their minds. They said the candidate seemed more prepared.", "Many women"),
+    # a share of a group of people ("a majority of voters"): the words for the share and the group
+    ("Polls show that a large majority of voters believe the country is on the wrong track. They say "
+     "the economy is the main reason.", "a large majority of voters"),
+    ("Half of the delegates complained about the rules on Monday. They said the vote had been rushed.",
+     "Half of the delegates"),
 ])
 def test_they_after_people_named_by_what_they_do(extract, text, speaker):
     article, _, found = extract(text)

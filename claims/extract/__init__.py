@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from claims.extract.tree import Tree
 
 # Bump when the rules or the bundled attribution model change: stored articles are re-extracted.
-EXTRACTOR_VERSION = "learned-0.11"
+EXTRACTOR_VERSION = "learned-0.12"
 METHODS = ("learned", "rules")
 
 __all__ = ["EXTRACTOR_VERSION", "METHODS", "extract_attributions", "extract_claims"]

@@ -186,12 +186,21 @@ def plural_subject_before(sentences: list[ParsedSentence], pronoun: Word, text: 
     return None
 
 
+# Words for a share of a group: "a majority of voters", "most of the delegates", "half of them".
+SHARE_WORDS = {"majority", "minority", "plurality", "most", "many", "some", "half", "third", "quarter", "percent",
+               "share", "number", "lot", "all", "few", "dozens", "hundreds", "thousands", "millions"}
+
+
 def is_group_of_people(tree: Tree, word: Word, entities: list[Entity]) -> bool:
     """A subject "they" may stand for: a plural noun for people, a plural name tagged as a group, or
     named people joined by "and"."""
     def entity_type(w: Word) -> str | None:
         return next((e.type for e in entities if e.start <= w.start and w.end <= e.end), None)
 
+    if word.lemma.casefold() in SHARE_WORDS:
+        # "a large majority of voters", "half of Republicans", "60 percent of Americans"
+        return any(is_group_of_people(tree, kid, entities) for kid in tree.kids(word, "nmod")
+                   if any(case.text.lower() == "of" for case in tree.kids(kid, "case")))
     if word.upos == "NOUN":
         return is_plural(word) and (word.lemma.casefold() in PEOPLE_NOUNS or word.text.casefold() in PEOPLE_NOUNS)
     if word.upos == "PROPN":

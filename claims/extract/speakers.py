@@ -273,8 +273,13 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
     if entity is not None and head_in_source and (
             entity.start < min(s.start for s in attribution.source) or entity.end > max(s.end for s in attribution.source)):
         # A headline in title case reads as one long name ("Biden Aims Insult At Trump, Slams ...",
-        # an ORG to the entity tagger): a name runs no further than the source words the tagger marked.
-        entity = None
+        # an ORG to the entity tagger): a name runs no further than the source words the tagger
+        # marked, and is a person the article names elsewhere when one stands in them
+        # ("Conservative Icon Morton Blackwell Endorses ..." is Morton Blackwell's).
+        source_text = " ".join(text[span.start : span.end] for span in attribution.source)
+        phrase = [w for w in phrase if any(s.start <= w.start and w.end <= s.end for s in attribution.source)]
+        entity = max((e for e in entities if e.type == "PER" and head.text in e.text.split() and e.text in source_text),
+                     key=lambda e: len(e.text), default=None)
     if lemma in VAGUE_NOUNS or form in VAGUE_NOUNS:
         attribution.speaker_type = UNNAMED_REPORTS
         return
