@@ -1010,6 +1010,15 @@ def test_a_name_inside_the_speakers_description_is_no_second_speaker(extract):
     assert hit.speaker == "Lindsey O. Graham" and not hit.speaker_local
 
 
+def test_a_predicate_of_the_speakers_relative_clause_is_no_second_speaker(extract):
+    # the parse hangs "Committeeman" on the name as a conjunct; its copula says it is a predicate
+    text = ("Morton Blackwell, the conservative icon who founded the Leadership Institute in 1979 and is a "
+            "longtime Republican National Committeeman representing Virginia, has endorsed Sen. Ted Cruz for president.")
+    article, _, found = extract(text)
+    [hit] = [a for a in found if text_of(article, a.source).startswith("Morton Blackwell")]
+    assert (hit.speaker, hit.speaker_type) == ("Morton Blackwell", PERSON) and not hit.speaker_local
+
+
 @pytest.mark.parametrize(("gap", "inside"), [
     (" (R-S.C.), a former presidential candidate and a ", True),
     (", the Democratic nominee, and ", False),  # the comma closes the description: two speakers

@@ -493,6 +493,10 @@ def coordinated(tree: Tree, head: Word) -> bool:
     # "Myra Gutin, a historian and professor of communications" is one speaker.
     described = [w.index for w in tree.kids(head, "appos") if w.upos == "NOUN"]
     conjuncts = [w for w in conjuncts if not (w.upos == "NOUN" and described and min(described) < w.index)]
+    # A conjunct with a copula is a predicate of the relative clause the parse left on the head:
+    # "Morton Blackwell, the conservative icon who founded ... and is a longtime Republican
+    # National Committeeman" is one speaker.
+    conjuncts = [w for w in conjuncts if not tree.kids(w, "cop")]
     return any(tree.kids(w, "cc") for w in conjuncts)
 
 
