@@ -18,6 +18,7 @@ from claims.types import NARRATOR, Article, Attribution, Claim, ParsedArticle
 if TYPE_CHECKING:
     from claims.extract.learned import AttributionModel
     from claims.extract.tree import Tree
+    from claims.types import Word
 
 # Bump when the rules or the bundled attribution model change: stored articles are re-extracted.
 EXTRACTOR_VERSION = "learned-0.12"
@@ -140,11 +141,15 @@ def inside_any(item: Found, others: list[Found]) -> bool:
                for other in others for span in other.attribution.cue + other.attribution.content)
 
 
+def is_hedging_adverb(word: Word) -> bool:
+    """"reportedly", "apparently" and the like, as an adverb."""
+    return word.lemma.lower() in HEDGE_ADVERBS and word.upos == "ADV"
+
+
 def mark_hedged(found: list[Found], parsed: ParsedArticle) -> None:
     """hedged: the cue itself hedges ("claimed", "alleged") or a hedging adverb modifies the cue or
     stands in the content ("reportedly said", "... had allegedly fired")."""
-    hedge_words = [(s.index, w) for s in parsed.sentences for w in s.words
-                   if w.lemma.lower() in HEDGE_ADVERBS and w.upos == "ADV"]
+    hedge_words = [(s.index, w) for s in parsed.sentences for w in s.words if is_hedging_adverb(w)]
     for item in found:
         attribution = item.attribution
         if attribution.cue_lemma in HEDGE_CUES:
@@ -196,7 +201,7 @@ def extract_claims(article: Article, parsed: ParsedArticle, method: str = "learn
                                 attribution.claim_type, attribution_index, attribution))
     for sentence in parsed.sentences:
         if sentence.index not in covered:
-            hedged = any(w.lemma.lower() in HEDGE_ADVERBS and w.upos == "ADV" for w in sentence.words)
+            hedged = any(is_hedging_adverb(w) for w in sentence.words)
             claims.append(Claim(sentence.index, sentence.start, sentence.end, NARRATOR, narrator_hedged=hedged))
     claims.sort(key=lambda c: (c.sentence_index, c.content_start))
     return claims

@@ -65,6 +65,11 @@ GENERAL_NOUNS = {"speculation", "rumor", "rumour", "chatter", "buzz", "whisper"}
 NAMING_VERBS = {"dub", "nickname", "title"}
 
 
+def within(word: Word, spans: list[Span]) -> bool:
+    """The word lies inside one of the spans (the source words the tagger marked)."""
+    return any(span.start <= word.start and word.end <= span.end for span in spans)
+
+
 def names_a_business(tree: Tree, head: Word, phrase: list[Word]) -> bool:
     """"Moody's said", "Standard & Poor's said": a possessive that owns no noun, standing as the
     subject of a finite verb itself, is a business named after its founders; the "'s" is part of
@@ -269,7 +274,7 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
         attribution.speaker_type, attribution.speaker_local = UNKNOWN, True
         return
     entity = entity_at(entities, head.start, head.end)
-    head_in_source = any(s.start <= head.start and head.end <= s.end for s in attribution.source)
+    head_in_source = within(head, attribution.source)
     if entity is not None and head_in_source and (
             entity.start < min(s.start for s in attribution.source) or entity.end > max(s.end for s in attribution.source)):
         # A headline in title case reads as one long name ("Biden Aims Insult At Trump, Slams ...",
@@ -277,7 +282,7 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
         # marked, and is a person the article names elsewhere when one stands in them
         # ("Conservative Icon Morton Blackwell Endorses ..." is Morton Blackwell's).
         source_text = " ".join(text[span.start : span.end] for span in attribution.source)
-        phrase = [w for w in phrase if any(s.start <= w.start and w.end <= s.end for s in attribution.source)]
+        phrase = [w for w in phrase if within(w, attribution.source)]
         entity = max((e for e in entities if e.type == "PER" and head.text in e.text.split() and e.text in source_text),
                      key=lambda e: len(e.text), default=None)
     if lemma in VAGUE_NOUNS or form in VAGUE_NOUNS:
@@ -324,7 +329,7 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
     elif head.upos == "PROPN":
         name_words = [w for w in phrase if w.upos == "PROPN" and (w.index == head.index or w.deprel in ("flat", "compound"))]
         # Likewise a name the parse strings on past the source words.
-        inside_source = [w for w in name_words if any(s.start <= w.start and w.end <= s.end for s in attribution.source)]
+        inside_source = [w for w in name_words if within(w, attribution.source)]
         if head_in_source and inside_source and len(inside_source) < len(name_words):
             name_words = inside_source
         name = phrase_text(name_words, text) or head.text
@@ -458,7 +463,7 @@ def is_anonymous(tree: Tree, head: Word, source: list[Span]) -> bool:
     if lemma in ANONYMOUS_NOUNS or form in ANONYMOUS_NOUNS:
         return True
     if lemma in GROUP_NOUNS or form in GROUP_NOUNS:
-        marked = [w for w in tree.words if any(s.start <= w.start and w.end <= s.end for s in source)]
+        marked = [w for w in tree.words if within(w, source)]
         return any(w.lemma.lower() in INSIDER_WORDS for w in [*tree.subtree(head), *marked])
     return False
 
@@ -470,7 +475,7 @@ def appositive_name(tree: Tree, head: Word, source: list, entities: list[Entity]
     prepositional modifier ("Clinton supporters", "aides to Christie")."""
     if head.upos != "NOUN":
         return None
-    in_source = [w for w in tree.words if any(s.start <= w.start and w.end <= s.end for s in source)]
+    in_source = [w for w in tree.words if within(w, source)]
     names = [w for w in in_source if w.upos == "PROPN"
              and (w.head == head.index and w.deprel == "appos" or head.head == w.index and head.deprel == "appos")]
     if not names:
