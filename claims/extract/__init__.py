@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from claims.types import Word
 
 # Bump when the rules or the bundled attribution model change: stored articles are re-extracted.
-EXTRACTOR_VERSION = "learned-0.12"
+EXTRACTOR_VERSION = "learned-0.13"
 METHODS = ("learned", "rules")
 
 __all__ = ["EXTRACTOR_VERSION", "METHODS", "extract_attributions", "extract_claims"]

@@ -74,6 +74,8 @@ MORE_PEOPLE_NOUNS = frozenset("""
     physician surgeon dentist psychiatrist psychologist therapist pharmacist priest pastor coach
     physicist biologist chemist engineer architect accountant banker broker entrepreneur driver pilot
     detective sheriff lobbyist consultant intern mother father son daughter wife husband brother sister
+    proponent defender skeptic sceptic sponsor petitioner challenger signatory dissenter strategist
+    retiree pensioner graduate professor administrator trustee director caller listener shopper buyer
 """.split())
 # Plural forms that do not end in -s: "the police said ... they".
 IRREGULAR_PLURALS = frozenset({"people", "men", "women", "children", "police"})
@@ -203,6 +205,12 @@ def is_group_of_people(tree: Tree, word: Word, entities: list[Entity]) -> bool:
                    if any(case.text.lower() == "of" for case in tree.kids(kid, "case")))
     if word.upos == "NOUN":
         return is_plural(word) and (word.lemma.casefold() in PEOPLE_NOUNS or word.text.casefold() in PEOPLE_NOUNS)
+    if word.upos == "PRON" and word.text.casefold() in ("he", "she"):
+        # "She and her defenders argue ... They note": a person and others joined by "and"
+        conjuncts = tree.kids(word, "conj")
+        return bool(conjuncts) and all(
+            cc.text.lower() in ("and", "&") for c in conjuncts for cc in tree.kids(c, "cc")) and all(
+            entity_type(c) == "PER" or is_group_of_people(tree, c, entities) for c in conjuncts)
     if word.upos == "PROPN":
         conjuncts = tree.kids(word, "conj")
         if conjuncts:  # "Mr. Rubio and Mr. Cruz"; not "whether Mr. Bush or Mrs. Clinton"

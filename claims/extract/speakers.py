@@ -38,6 +38,7 @@ from claims.types import (
     PUBLICATION,
     UNKNOWN,
     UNNAMED_REPORTS,
+    Attribution,
     Entity,
     Span,
     Word,
@@ -45,6 +46,11 @@ from claims.types import (
 
 SPEECH_VERBS = {"speak", "talk", "tell", "write", "report", "say", "comment", "testify", "appear"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+# Pronouns a "who" can stand for that name no one: the clause after them says who is meant.
+PEOPLE_PRONOUNS = {"those", "anyone", "anybody", "everyone", "everybody", "someone", "somebody", "others",
+                   "many", "few", "some", "all", "most", "one"}
+# Determiners of one unnamed member of a group ("a Democrat", "one Republican").
+ONE_OF_A_GROUP = {"a", "an", "one", "another"}
 ANAPHORIC_DETERMINERS = {"this", "that", "these", "those"}
 # How far up a relative clause the antecedent is looked for ("Russia, which is expected to say").
 _CLAUSE_LINKS = ("xcomp", "ccomp", "conj", "advcl")
@@ -244,6 +250,9 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
     if relative:
         # "Clinton, who said ...": the speaker is Clinton; "a poll, which found ...": the poll.
         antecedent = relative_antecedent(tree, head)
+        if antecedent is not None and form in ("who", "whom") and antecedent.text.lower() in PEOPLE_PRONOUNS:
+            describe_picked_out_group(attribution, tree, antecedent, text)
+            return
         if antecedent is None or antecedent.upos not in ("PROPN", "NOUN"):
             # "..., which suggests that ...": the pronoun stands for a clause, which is no speaker.
             attribution.speaker, attribution.speaker_type = None, UNNAMED_REPORTS
@@ -251,6 +260,9 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
         head = antecedent
         form = head.text.lower()
     lemma = head.lemma.lower()
+    if head.upos == "PRON" and form in PEOPLE_PRONOUNS and tree.kids(head, "acl"):
+        describe_picked_out_group(attribution, tree, head, text)  # "those supporting deportation"
+        return
     if anaphoric_phrase(tree, head):
         # "This statement shows ...", "These reports suggest ...": points back at something said; not a speaker.
         attribution.speaker, attribution.speaker_type = None, UNNAMED_REPORTS
@@ -327,12 +339,17 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
         attribution.speaker_type = GOVERNMENT
         attribution.speaker = strip_possessive(entity.text)
     elif head.upos == "PROPN":
-        name_words = [w for w in phrase if w.upos == "PROPN" and (w.index == head.index or w.deprel in ("flat", "compound"))]
+        # The name is the head and the proper nouns hung on it as parts of a name, not a name
+        # further down the phrase ("Republicans on Capitol Hill" is no "Republicans on Capitol").
+        name_words = [w for w in name_parts(tree, head) if w.upos == "PROPN"]
         # Likewise a name the parse strings on past the source words.
         inside_source = [w for w in name_words if within(w, attribution.source)]
         if head_in_source and inside_source and len(inside_source) < len(name_words):
             name_words = inside_source
         name = phrase_text(name_words, text) or head.text
+        if entity is not None and name_words and entity.start <= head.start and head.end <= entity.end:
+            # the tagger's name takes in the words the parse read as modifiers ("Syrian Democratic Forces")
+            name = text[min(entity.start, name_words[0].start) : max(entity.end, name_words[-1].end)]
         entry = known_channel(name)
         if entry is not None:
             attribution.speaker_type = ORGANIZATION
@@ -347,9 +364,18 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
             attribution.speaker = strip_possessive(name)
             plural = head.xpos == "NNPS" or "Number=Plur" in head.feats or (
                 entity is not None and entity.type == "MISC" and head.text.endswith("s"))  # the bundled model tags no number
-            if len(name_words) == 1 and plural:
-                # "Republicans", "Democrats": some of a group, not one speaker across articles.
+            if plural and attribution.speaker_type != ORGANIZATION:
+                # "Republicans", "House Republicans": some of a group, not one speaker across
+                # articles, and no one a later "he" stands for.
                 attribution.speaker_type, attribution.speaker_local = UNKNOWN, True
+            elif entity is not None and entity.type == "MISC" and any(
+                    d.text.lower() in ONE_OF_A_GROUP for d in tree.kids(head, "det", "nummod")):
+                # "one well-connected Democrat familiar with the campaign": one unnamed member of a
+                # group, an anonymous source when an insider.
+                marked = [w for w in tree.words if within(w, attribution.source)]
+                insider = any(w.lemma.lower() in INSIDER_WORDS for w in [*tree.subtree(head), *marked])
+                attribution.speaker_type = ANONYMOUS if insider else UNKNOWN
+                attribution.speaker, attribution.speaker_local = phrase_text(phrase, text), True
     elif (name := appositive_name(tree, head, attribution.source, entities, text)) is not None:
         # "Hicks, a campaign spokeswoman": a name the tagger missed, in apposition to the noun.
         attribution.speaker, attribution.speaker_type = name, PERSON
@@ -369,6 +395,29 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
         attribution.speaker = without_titles(attribution.speaker, attribution.speaker_type == PERSON)
     if attribution.role and attribution.speaker and attribution.role.casefold() == attribution.speaker.casefold():
         attribution.role = None  # the name read as an appositive is not a role
+
+
+def name_parts(tree: Tree, head: Word) -> list[Word]:
+    """The head and the words hung on it, or on one another, as parts of one name (flat, compound)."""
+    parts, stack = [], [head]
+    while stack:
+        word = stack.pop()
+        parts.append(word)
+        stack.extend(tree.kids(word, "flat", "compound"))
+    return sorted(parts, key=lambda w: w.index)
+
+
+def describe_picked_out_group(attribution: Attribution, tree: Tree, pronoun: Word, text: str) -> None:
+    """A group of people named by the clause that picks them out ("Those who said the economy was
+    their top issue split ...", "those supporting deportation"): called by that phrase, its
+    clause's own content left out, and kept to its article; not unnamed reports, not "who"."""
+    group = tree.subtree(pronoun, exclude=NOT_IN_NOUN_PHRASE - {"acl"} | {"case", "cc", "conj"})
+    # "those supporting Clinton, who are growing irritated": a clause set off by a comma aside
+    cut = next((b for a, b in zip(group, group[1:]) if b.index > pronoun.index and "," in text[a.end : b.start]), None)
+    if cut is not None:
+        group = [w for w in group if w.index < cut.index]
+    attribution.speaker = phrase_text(group, text)
+    attribution.speaker_type, attribution.speaker_local = UNKNOWN, True
 
 
 def relative_antecedent(tree: Tree, pronoun: Word) -> Word | None:
