@@ -59,9 +59,11 @@ def initials(name: str) -> str:
 
 def is_pronoun(source: str) -> bool:
     """A source of pointing words only ("he", "He he", "who", "I"), "the" and a role noun ("the
-    senator", claims.extract.coref.role_description), or an interview's "Q" or "A" label
+    senator", claims.extract.coref.role_description), a campaign pointed at ("his campaign", "the
+    campaign": claims.extract.coref.POINTING_CAMPAIGN), or an interview's "Q" or "A" label
     (claims.extract.layout): each points at a speaker the article names elsewhere."""
     from claims.extract.antecedents import role_description
+    from claims.extract.coref import POINTING_CAMPAIGN
     from claims.extract.layout import INTERVIEW_LABELS
     from claims.names import POINTING_WORDS
     from claims.types import Span
@@ -69,7 +71,7 @@ def is_pronoun(source: str) -> bool:
     if source.strip().casefold() in INTERVIEW_LABELS:
         return True
     found = words(source)
-    if role_description(source, [Span(0, len(source))]) is not None:
+    if role_description(source, [Span(0, len(source))]) is not None or POINTING_CAMPAIGN.match(source.strip()):
         return True
     return bool(found) and all(w in POINTING_WORDS for w in found)
 

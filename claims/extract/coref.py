@@ -213,10 +213,22 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
             attribution.speaker, attribution.speaker_type = word, PERSON  # resolved as a surname below
         if first_person:
             quoted_first_person.append(attribution)
+        owner = campaign_owner_pronoun(head, sentences[attribution.sentence_index]) if (
+            sentences and head is not None and attribution.speaker is None) else None
         if governing is not None:
             copy_speaker(governing, attribution)
-        elif head is not None and head.text.lower() in MALE_PRONOUNS | FEMALE_PRONOUNS | {"i"} and attribution.speaker is None:
-            pronoun = head.text.lower()
+        elif head is not None and attribution.speaker is None and head.lemma.lower() == "campaign" and owner is None and (
+                (earlier := campaign_named_before(things, attribution, text)) is not None):
+            # "The Sanders campaign said ... The campaign added": the campaign named last, called by
+            # its phrase ("The ad said. It added" likewise), both kept to the article
+            if earlier.speaker is None:
+                earlier.speaker = " ".join(text[span.start : span.end] for span in earlier.source)
+                earlier.speaker_local = True
+            copy_speaker(earlier, attribution)
+            attribution.confidence = min(attribution.confidence, 0.7)
+        elif owner is not None or (
+                head is not None and head.text.lower() in MALE_PRONOUNS | FEMALE_PRONOUNS | {"i"} and attribution.speaker is None):
+            pronoun = (owner or head).text.lower()
             gender = "male" if pronoun in MALE_PRONOUNS else "female" if pronoun in FEMALE_PRONOUNS else None
             at = min(span.start for span in attribution.source or attribution.cue)
             known_genders = told_genders | genders
@@ -229,7 +241,14 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
                           # a name before the pronoun itself: "He dismissed ... Trump ... while saying"
                           # is not Trump
                           or named_person_before(entities, at, gender, known_genders))
-            if isinstance(antecedent, Attribution):
+            if owner is not None:
+                # "His campaign said": the campaign of the person "his" stands for, kept to the article
+                person = (antecedent.speaker if isinstance(antecedent, Attribution) and antecedent.speaker_type == PERSON
+                          else strip_possessive(antecedent.text) if isinstance(antecedent, Entity) else None)
+                if person and campaign_owner(person) in campaign_owners(text):
+                    attribution.speaker, attribution.speaker_local = f"{person}'s campaign", True
+                    attribution.confidence = min(attribution.confidence, 0.6)
+            elif isinstance(antecedent, Attribution):
                 copy_speaker(antecedent, attribution)
                 attribution.confidence = min(attribution.confidence, 0.7)
             elif isinstance(antecedent, Entity):
@@ -626,6 +645,56 @@ def named_person_before(entities: list[Entity], offset: int, gender: str | None,
     return before[-1] if before else None
 
 
+def campaign_owner_pronoun(head: Word, sentence: ParsedSentence) -> Word | None:
+    """The "his" or "her" of a source "his campaign", "her campaign"; None for any other source."""
+    if head.lemma.lower() != "campaign":
+        return None
+    return next((w for w in sentence.words if w.head == head.index and w.deprel == "nmod:poss"
+                 and w.text.lower() in ("his", "her")), None)
+
+
+# A campaign that points back: "his campaign", "the campaign's".
+POINTING_CAMPAIGN = re.compile(r"(?i)(?:his|her|the)\s+campaign(?:['’]s?)?$")
+# A campaign named by its candidate: "the Sanders campaign", "Donald Trump's campaign".
+NAMED_CAMPAIGN = re.compile(r"\b(?!(?:The|His|Her|Its|Their|This|That|A|An)\b)[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*"
+                            r"(?:['’]s)?\s+(?:presidential\s+)?campaign\b")
+
+
+def campaign_named_before(things: list[tuple[Attribution, Word | None]], attribution: Attribution,
+                          text: str) -> Attribution | None:
+    """The campaign that spoke last before "the campaign", when it is named by its candidate ("the
+    Sanders campaign") and no other candidate's campaign is written between them; None otherwise."""
+    at = min(span.start for span in attribution.source)
+
+    def name(other: Attribution) -> str:
+        return other.speaker or " ".join(text[span.start : span.end] for span in other.source)
+
+    earlier = [other for other, _ in things if other.speaker_type == ORGANIZATION and other.source[0].start < at
+               and NAMED_CAMPAIGN.fullmatch(re.sub(r"(?i)^the\s+", "", name(other)))]
+    if not earlier:
+        return None
+    last = earlier[-1]
+    own = NAMED_CAMPAIGN.search(" ".join(text[span.start : span.end] for span in attribution.source))
+    if own is not None and campaign_owner(own.group(0)) != campaign_owner(name(last)):
+        return None  # "the Clinton campaign" after "the Sanders campaign": another campaign
+    between = text[last.source[-1].end : at]
+    if any(campaign_owner(m.group(0)) != campaign_owner(name(last)) for m in NAMED_CAMPAIGN.finditer(between)):
+        return None  # another candidate's campaign came in between: no guess
+    return last
+
+
+def campaign_owner(campaign: str) -> str:
+    """The candidate's last name, lower case: "sanders" for "the Bernie Sanders campaign", "Mr.
+    Sanders's campaign" and "Bernie Sanders"."""
+    words = strip_possessive(re.sub(r"(?i)^the\s+|\s+(?:presidential\s+)?campaign$", "", campaign)).split()
+    return words[-1].lower() if words else ""
+
+
+def campaign_owners(text: str) -> set[str]:
+    """The candidates whose campaigns the article names ("the Sanders campaign", "Trump's campaign")."""
+    return {campaign_owner(m.group(0)) for m in NAMED_CAMPAIGN.finditer(text)}
+
+
 def copy_speaker(source: Attribution, target: Attribution) -> None:
     target.speaker = source.speaker
     target.speaker_type = source.speaker_type
@@ -715,8 +784,8 @@ def keep_named_speakers(found: list[Found], entities: list[Entity], text: str) -
         if not attribution.speaker or not attribution.source or attribution.speaker_type == PUBLICATION:
             continue
         source = " ".join(text[s.start : s.end] for s in attribution.source)
-        if pointing_only(source) or role_description(text, attribution.source) is not None:
-            continue  # "he", "the senator": resolved to the speaker in resolve_article
+        if pointing_only(source) or role_description(text, attribution.source) is not None or POINTING_CAMPAIGN.match(source):
+            continue  # "he", "the senator", "his campaign": resolved to the speaker in resolve_article
         if coordinated_names(attribution.source, entities, text, attribution.speaker):
             if attribution.speaker_local and attribution.speaker == source:
                 continue
