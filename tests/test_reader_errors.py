@@ -678,6 +678,30 @@ def test_they_after_people_named_by_what_they_do(extract, text, speaker):
     assert hits and all(a.speaker == speaker for a in hits)
 
 
+@pytest.mark.parametrize("text, speaker", [
+    ("Twenty-seven states led by West Virginia are challenging the rules in court. They argue that the agency "
+     "overstepped its authority.", "Twenty-seven states"),
+    ("Six newspapers in New Jersey said he was unfit to serve. They called him an opportunist.", "Six newspapers in New Jersey"),
+])
+def test_they_after_bodies_that_speak_as_one(extract, text, speaker):
+    article, _, found = extract(text)
+    hits = by_source(article, found, "They")
+    assert hits and all(a.speaker == speaker for a in hits)
+
+
+@pytest.mark.parametrize("text", [
+    # a nearer plural subject that is no speaker: "they" is not the groups named before it
+    "The groups raised more than three million dollars. While these contributions complicate her debate line, they "
+    "don't necessarily tell where she would come down.",
+    # countries are no body that "they say" stands for
+    "Unless countries develop more ambitious plans, they say, the world could suffer profound consequences.",
+])
+def test_they_is_no_body_when_a_nearer_plural_or_a_country_stands_before(extract, text):
+    article, _, found = extract(text)
+    for a in by_source(article, found, "they"):
+        assert a.speaker is None
+
+
 def test_they_is_not_a_thing_or_a_group_quoted_long_before(extract):
     text = ("The Justice Department said it would review the case. The review could take months. Economists "
             "expect little change. The statewide polls closed at eight. They say the rules are unfair.")

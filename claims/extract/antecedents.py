@@ -174,20 +174,36 @@ def plural_subject_before(sentences: list[ParsedSentence], pronoun: Word, text: 
     cited", "Hillary Clinton and Elizabeth Warren held ... as they sought"); None when there is
     none. A group of people: a plural noun for people ("officials", "voters", "prosecutors"), a
     plural name the tagger read as a group ("Republicans"), or named people joined by "and". Other
-    plural subjects ("polls", "measures", "the United States") are no speaker "they" stands for."""
+    plural subjects ("polls", "measures", "the United States") are no speaker "they" stands for.
+    A body that speaks as one ("states", "newspapers", "unions") is taken only as the nearest plural
+    subject: "While these contributions complicate ..., they don't" is not the groups named before."""
     at = next((i for i, s in enumerate(sentences) if s.start <= pronoun.start < s.end), None)
     if at is None:
         return None
+    nearer_plural = False
     for sentence in (sentences[at], *sentences[max(at - 1, 0) : at][::-1]):
         tree = Tree(sentence)
-        subjects = [w for w in sentence.words if w.deprel in ("nsubj", "nsubj:pass") and w.start < pronoun.start
-                    and is_group_of_people(tree, w, entities)]
-        if subjects:
-            subject = max(subjects, key=lambda w: w.start)
-            return phrase_text(tree.subtree(subject, exclude=NOT_IN_NOUN_PHRASE), text)
+        subjects = sorted((w for w in sentence.words if w.deprel in ("nsubj", "nsubj:pass") and w.start < pronoun.start),
+                          key=lambda w: -w.start)
+        for subject in subjects:
+            if is_group_of_people(tree, subject, entities) or (not nearer_plural and is_speaking_body(subject)):
+                return phrase_text(tree.subtree(subject, exclude=NOT_IN_NOUN_PHRASE), text)
+            nearer_plural = nearer_plural or (subject.upos == "NOUN" and is_plural(subject))
     return None
 
 
+def is_speaking_body(word: Word) -> bool:
+    """A plural noun for bodies that speak as one: "states", "newspapers", "unions"."""
+    return word.upos == "NOUN" and is_plural(word) and word.lemma.casefold() in SPEAKING_BODIES
+
+
+# Bodies that speak as one, in the plural: "Twenty-seven states ... are challenging the rules. They
+# argue ...", "Several newspapers ... They said". (Not "polls" or "measures": nothing that says.)
+# Not "countries" or "campaigns": "Unless countries develop more ambitious plans, they say" is the
+# experts', "the kind of campaigns they plan to run" the candidates'.
+SPEAKING_BODIES = {"state", "government", "agency", "organization", "group", "company", "firm", "bank", "union",
+                   "network", "newspaper", "outlet", "party", "committee", "city", "county", "university",
+                   "college", "insurer", "lender", "automaker", "airline"}
 # Words for a share of a group: "a majority of voters", "most of the delegates", "half of them".
 SHARE_WORDS = {"majority", "minority", "plurality", "most", "many", "some", "half", "third", "quarter", "percent",
                "share", "number", "lot", "all", "few", "dozens", "hundreds", "thousands", "millions"}
