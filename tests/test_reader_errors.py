@@ -645,6 +645,19 @@ def test_which_is_called_by_the_thing_it_stands_for(extract, text, speaker):
     assert hits and all(speaker_key(article, a)[1] == speaker for a in hits)
 
 
+def test_that_after_counted_groups_is_those_groups_not_a_quantity(extract):
+    # a counted noun that can speak is no quantity: "two ... groups that have released"
+    from claims.store.speaker_keys import speaker_key
+
+    article, _, found = extract("Sanders is getting an assist from two outside spending groups that have released "
+                                "online ads targeting Clinton on immigration.")
+    hits = by_source(article, found, "that")
+    assert hits and all(speaker_key(article, a)[1] == "two outside spending groups" for a in hits)
+    # while "twenty points, which suggests" still stands for no one
+    article, _, found = extract("Clinton won by twenty points, which suggests the polls were wrong.")
+    assert all(a.speaker is None for a in by_source(article, found, "which"))
+
+
 @pytest.mark.parametrize("text, speaker", [
     ("As Republicans scrambled to raise campaign cash last year, they proposed sweeping overhauls.", "Republicans"),
     ("Hillary Clinton and Senator Elizabeth Warren held their first joint event on Monday, striking a populist tone "

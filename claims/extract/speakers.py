@@ -466,8 +466,9 @@ def antecedent_phrase(tree: Tree, pronoun: Word, text: str) -> str | None:
     antecedent = relative_antecedent(tree, pronoun)
     if antecedent is None or not may_stand_for_speaker(antecedent, tree):
         return None
-    if form in ("which", "that") and (antecedent.upos == "NUM" or tree.kids(antecedent, "nummod")):
-        return None
+    if form in ("which", "that") and (antecedent.upos == "NUM" or tree.kids(antecedent, "nummod")) and not (
+            counted_speakers(antecedent)):
+        return None  # "twenty points, which suggests"; not "two outside spending groups that have released"
     # its own preposition and conjunction: "support from [members ...]", "Trump and [activists who ...]"
     linking = {w.index for w in tree.kids(antecedent, "case", "cc")}
     return phrase_text(tree.subtree(antecedent, exclude=NOT_IN_NOUN_PHRASE, skip=linking), text)
@@ -477,6 +478,15 @@ def antecedent_phrase(tree: Tree, pronoun: Word, text: str) -> str | None:
 # who ...": "candidate" holds "It", "'s", "still"), and the relative clause itself.
 NOT_IN_NOUN_PHRASE = {"acl", "punct", "parataxis", "advcl", "appos", "nsubj", "csubj", "cop", "aux", "mark",
                       "advmod", "expl", "discourse", "vocative", "obl", "ccomp", "xcomp", "dep"}
+
+
+def counted_speakers(noun: Word) -> bool:
+    """A counted noun that can speak: people or bodies ("two groups", "three senators"), not a
+    quantity ("twenty points")."""
+    from claims.extract.antecedents import PEOPLE_NOUNS, SPEAKING_BODIES  # antecedents imports this module
+
+    lemma = noun.lemma.casefold()
+    return noun.upos == "NOUN" and (lemma in PEOPLE_NOUNS or lemma in SPEAKING_BODIES)
 
 
 def may_stand_for_speaker(noun: Word, tree: Tree) -> bool:
