@@ -81,6 +81,13 @@ MORE_PEOPLE_NOUNS = frozenset("""
 IRREGULAR_PLURALS = frozenset({"people", "men", "women", "children", "police"})
 PEOPLE_NOUNS = frozenset(ANONYMOUS_NOUNS | GROUP_NOUNS | ROLE_NOUNS | MORE_PEOPLE_NOUNS | IRREGULAR_PLURALS
                          | {w + "s" for w in ROLE_NOUNS}) - {"one", "crowd"}
+# Bodies that speak as one, in the plural: "Twenty-seven states ... are challenging the rules. They
+# argue ...", "Several newspapers ... They said". (Not "polls" or "measures": nothing that says.)
+# Not "countries" or "campaigns": "Unless countries develop more ambitious plans, they say" is the
+# experts', "the kind of campaigns they plan to run" the candidates'.
+SPEAKING_BODIES = {"state", "government", "agency", "organization", "group", "company", "firm", "bank", "union",
+                   "network", "newspaper", "outlet", "party", "committee", "city", "county", "university",
+                   "college", "insurer", "lender", "automaker", "airline"}
 _RECENT_PEOPLE = 3  # how many of the people named last a role description may point back to
 _TITLE_RUN_WORD = re.compile(r"[A-Z][\w’'-]*|(?:[A-Za-z]\.)+|[A-Z]?[a-z]+\.|former|then|vice|deputy|acting|state|presidential|of|-")
 _APPOSITIVE = re.compile(r"\s*,\s*(?:a|an|the)\s+([^,.;:()\"“”]{1,80})")
@@ -197,13 +204,6 @@ def is_speaking_body(word: Word) -> bool:
     return word.upos == "NOUN" and is_plural(word) and word.lemma.casefold() in SPEAKING_BODIES
 
 
-# Bodies that speak as one, in the plural: "Twenty-seven states ... are challenging the rules. They
-# argue ...", "Several newspapers ... They said". (Not "polls" or "measures": nothing that says.)
-# Not "countries" or "campaigns": "Unless countries develop more ambitious plans, they say" is the
-# experts', "the kind of campaigns they plan to run" the candidates'.
-SPEAKING_BODIES = {"state", "government", "agency", "organization", "group", "company", "firm", "bank", "union",
-                   "network", "newspaper", "outlet", "party", "committee", "city", "county", "university",
-                   "college", "insurer", "lender", "automaker", "airline"}
 # Words for a share of a group: "a majority of voters", "most of the delegates", "half of them".
 SHARE_WORDS = {"majority", "minority", "plurality", "most", "many", "some", "half", "third", "quarter", "percent",
                "share", "number", "lot", "all", "few", "dozens", "hundreds", "thousands", "millions"}
