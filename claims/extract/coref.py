@@ -221,9 +221,7 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
                 (earlier := campaign_named_before(things, attribution, text)) is not None):
             # "The Sanders campaign said ... The campaign added": the campaign named last, called by
             # its phrase ("The ad said. It added" likewise), both kept to the article
-            if earlier.speaker is None:
-                earlier.speaker = " ".join(text[span.start : span.end] for span in earlier.source)
-                earlier.speaker_local = True
+            called_by_its_phrase(earlier, text)
             copy_speaker(earlier, attribution)
             attribution.confidence = min(attribution.confidence, 0.7)
         elif owner is not None or (
@@ -261,9 +259,7 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
         elif (head is not None and head.text.lower() == "it" and attribution.speaker is None
               and (spoken := it_antecedent(things, attribution, head, main_subjects, text)) is not None):
             # "The company wrote in its statement. It added ...": the thing that spoke just before
-            if spoken.speaker is None:  # called by its phrase, both kept to the article ("The ad")
-                spoken.speaker = " ".join(text[span.start : span.end] for span in spoken.source)
-                spoken.speaker_local = True
+            called_by_its_phrase(spoken, text)  # "The ad": both kept to the article
             copy_speaker(spoken, attribution)
             attribution.confidence = min(attribution.confidence, 0.6)
         elif attribution.speaker is None and (role := role_description(text, attribution.source)) is not None:
@@ -288,8 +284,7 @@ def resolve_article(found: list[Found], entities: list[Entity], text: str,
               or surname_read_as_place(attribution, people, entities)):
             if attribution.speaker_type in (GOVERNMENT, ORGANIZATION):
                 attribution.speaker_type = PERSON  # "Dayton says" after Gov. Mark Dayton: read as the city
-            source_text = " ".join(text[span.start : span.end] for span in attribution.source)
-            resolve_surname(attribution, people, entities, genders, source_text)
+            resolve_surname(attribution, people, entities, genders, source_text(attribution, text))
         if attribution.speaker and attribution.speaker_type == PERSON:
             people.append(attribution)
         elif attribution.speaker and attribution.speaker_type in (ORGANIZATION, GOVERNMENT, ANONYMOUS):
@@ -478,7 +473,7 @@ def it_antecedent(things: list[tuple[Attribution, Word | None]], attribution: At
     if not (spoken.speaker_type in (ORGANIZATION, GOVERNMENT)
             or (spoken.speaker_type == UNKNOWN and singular_noun)):
         return None
-    if COORDINATORS.search(" ".join(text[span.start : span.end] for span in spoken.source)):
+    if COORDINATORS.search(source_text(spoken, text)):
         return None  # "The company and its co-founder agreed ... It did not admit": not both
     before = [word for index, word in main_subjects
               if attribution.sentence_index - 1 <= index <= attribution.sentence_index and word.start < pronoun.start]
@@ -669,14 +664,14 @@ def campaign_named_before(things: list[tuple[Attribution, Word | None]], attribu
     at = min(span.start for span in attribution.source)
 
     def name(other: Attribution) -> str:
-        return other.speaker or " ".join(text[span.start : span.end] for span in other.source)
+        return other.speaker or source_text(other, text)
 
     earlier = [other for other, _ in things if other.speaker_type == ORGANIZATION and other.source[0].start < at
                and NAMED_CAMPAIGN.fullmatch(re.sub(r"(?i)^the\s+", "", name(other)))]
     if not earlier:
         return None
     last = earlier[-1]
-    own = NAMED_CAMPAIGN.search(" ".join(text[span.start : span.end] for span in attribution.source))
+    own = NAMED_CAMPAIGN.search(source_text(attribution, text))
     if own is not None and campaign_owner(own.group(0)) != campaign_owner(name(last)):
         return None  # "the Clinton campaign" after "the Sanders campaign": another campaign
     between = text[last.source[-1].end : at]
@@ -695,6 +690,18 @@ def campaign_owner(campaign: str) -> str:
 def campaign_owners(text: str) -> set[str]:
     """The candidates whose campaigns the article names ("the Sanders campaign", "Trump's campaign")."""
     return {campaign_owner(m.group(0)) for m in NAMED_CAMPAIGN.finditer(text)}
+
+
+def source_text(attribution: Attribution, text: str) -> str:
+    """The words of an attribution's source, its pieces joined by a space."""
+    return " ".join(text[span.start : span.end] for span in attribution.source)
+
+
+def called_by_its_phrase(attribution: Attribution, text: str) -> None:
+    """A speaker with no name of its own ("The ad", "The Sanders campaign") that a later pronoun or
+    "the campaign" points back to: called by its source words and kept to the article."""
+    if attribution.speaker is None:
+        attribution.speaker, attribution.speaker_local = source_text(attribution, text), True
 
 
 def copy_speaker(source: Attribution, target: Attribution) -> None:
@@ -785,7 +792,7 @@ def keep_named_speakers(found: list[Found], entities: list[Entity], text: str) -
         attribution = item.attribution
         if not attribution.speaker or not attribution.source or attribution.speaker_type == PUBLICATION:
             continue
-        source = " ".join(text[s.start : s.end] for s in attribution.source)
+        source = source_text(attribution, text)
         if pointing_only(source) or role_description(text, attribution.source) is not None or POINTING_CAMPAIGN.match(source):
             continue  # "he", "the senator", "his campaign": resolved to the speaker in resolve_article
         if coordinated_names(attribution.source, entities, text, attribution.speaker):

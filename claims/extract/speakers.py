@@ -372,9 +372,7 @@ def describe_source(found: Found, tree: Tree, head: Word, text: str, entities: l
                     d.text.lower() in ONE_OF_A_GROUP for d in tree.kids(head, "det", "nummod")):
                 # "one well-connected Democrat familiar with the campaign": one unnamed member of a
                 # group, an anonymous source when an insider.
-                marked = [w for w in tree.words if within(w, attribution.source)]
-                insider = any(w.lemma.lower() in INSIDER_WORDS for w in [*tree.subtree(head), *marked])
-                attribution.speaker_type = ANONYMOUS if insider else UNKNOWN
+                attribution.speaker_type = ANONYMOUS if has_insider_words(tree, head, attribution.source) else UNKNOWN
                 attribution.speaker, attribution.speaker_local = phrase_text(phrase, text), True
     elif (name := appositive_name(tree, head, attribution.source, entities, text)) is not None:
         # "Hicks, a campaign spokeswoman": a name the tagger missed, in apposition to the noun.
@@ -522,9 +520,15 @@ def is_anonymous(tree: Tree, head: Word, source: list[Span]) -> bool:
     if lemma in ANONYMOUS_NOUNS or form in ANONYMOUS_NOUNS:
         return True
     if lemma in GROUP_NOUNS or form in GROUP_NOUNS:
-        marked = [w for w in tree.words if within(w, source)]
-        return any(w.lemma.lower() in INSIDER_WORDS for w in [*tree.subtree(head), *marked])
+        return has_insider_words(tree, head, source)
     return False
+
+
+def has_insider_words(tree: Tree, head: Word, source: list[Span]) -> bool:
+    """Whether an insider's word ("familiar", "close", "briefed") stands below the head or in the
+    marked source (a parse may hang "familiar" on the verb instead of "people")."""
+    marked = [w for w in tree.words if within(w, source)]
+    return any(w.lemma.lower() in INSIDER_WORDS for w in [*tree.subtree(head), *marked])
 
 
 def appositive_name(tree: Tree, head: Word, source: list, entities: list[Entity], text: str) -> str | None:
